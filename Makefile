@@ -1,0 +1,46 @@
+# Two commands for a new user: `make run` and `make test`. Both bootstrap .venv themselves.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: run test lint dev demo-data dbt-parse clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+$(DAGSTER_HOME)/dagster.yaml: pipelines/dagster_instance.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp pipelines/dagster_instance.yaml $(DAGSTER_HOME)/dagster.yaml
+
+# The dbt manifest is built here, never parsed when Dagster imports the code.
+dbt-parse: $(STAMP)
+	$(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+
+run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
+	$(BIN)/python -m pipelines.cli run
+
+dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
+	$(BIN)/dagster dev -w workspace.yaml
+
+demo-data: $(STAMP)
+	$(BIN)/python -m pipelines.demo --help
+
+lint: $(STAMP) dbt-parse
+	$(BIN)/ruff check pipelines tests benchmarks
+	$(BIN)/ruff format --check pipelines tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros
+
+test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) build data .dagster_home dbt_project/target dbt_project/logs
