@@ -1,5 +1,5 @@
 # Two commands for a new user: `make run` and `make test`. Both bootstrap .venv themselves.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -1,0 +1,102 @@
+"""`python -m pipelines.cli run`: the README's main command (what `make run` calls).
+
+Generates the demo exports when the landing folder is empty, runs the weekly job in this process
+against the configured warehouse, and says where the warehouse and the reports are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.settings import Settings, load_settings
+
+
+def _export_settings(settings: Settings) -> None:
+    """dbt runs as a subprocess and reads the same variables: pin them to the resolved values."""
+    os.environ["PORTFOLIO_LANDING_DIR"] = str(settings.landing_dir)
+    os.environ["PORTFOLIO_WAREHOUSE"] = str(settings.warehouse_path)
+    os.environ["PORTFOLIO_REPORTS_DIR"] = str(settings.reports_dir)
+    os.environ["PORTFOLIO_REPORTING_CURRENCY"] = settings.reporting_currency
+    os.environ["PORTFOLIO_FISCAL_YEAR_START_MONTH"] = str(settings.fiscal_year_start_month)
+
+
+def _landing_is_empty(landing_dir: Path) -> bool:
+    return not landing_dir.exists() or not any(p.is_file() for p in landing_dir.rglob("*"))
+
+
+def _failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
+    lines = []
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            key = evaluation.asset_key.to_user_string()
+            description = evaluation.description or "failed"
+            lines.append(f"  check {key}:{evaluation.check_name}\n    {description}")
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data:
+            error = event.step_failure_data.error
+            message = error.message.strip() if error else "failed"
+            lines.append(f"  step {event.step_key}: {message}")
+    return lines
+
+
+def run_pipeline(*, demo_if_empty: bool = True) -> int:
+    settings = load_settings()
+    _export_settings(settings)
+    if _landing_is_empty(settings.landing_dir):
+        if not demo_if_empty:
+            print(f"The landing folder {settings.landing_dir} is empty: nothing to ingest.")
+            return 1
+        from pipelines.demo import generate_demo_exports
+
+        summary = generate_demo_exports(settings.landing_dir)
+        print(f"Landing folder was empty: wrote the demo exports to {settings.landing_dir}")
+        print(f"  {summary}")
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+
+    from pipelines.definitions import build_definitions
+    from pipelines.schedules import WEEKLY_JOB_NAME
+
+    job = build_definitions(settings).resolve_job_def(WEEKLY_JOB_NAME)
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    started = time.monotonic()
+    if instance is None:
+        result = job.execute_in_process(raise_on_error=False)
+    else:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    elapsed = time.monotonic() - started
+
+    print(f"\nRun {result.run_id} {'succeeded' if result.success else 'FAILED'} in {elapsed:.1f} s")
+    print(f"  warehouse: {settings.warehouse_path}")
+    index = settings.reports_dir / "index.html"
+    if result.success:
+        print(f"  reports:   {index}")
+        return 0
+    print("What stopped the run:")
+    print("\n".join(_failure_lines(result)) or "  (see the Dagster run log above)")
+    if index.exists():
+        print(f"  the last good reports are unchanged: {index}")
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.cli", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the weekly portfolio refresh once, now")
+    run.add_argument(
+        "--no-demo", action="store_true", help="fail instead of generating demo data when empty"
+    )
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run_pipeline(demo_if_empty=not args.no_demo)
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""The sources the pipeline ingests: where their files land, what their columns are, and their types.
+
+This is the code side of docs/exports.md. Types are explicit so a reader never guesses: DuckDB's sniffer
+decides from the first rows and has silently rounded a later `7.5` into `8`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+FileFormat = Literal["csv", "finance_plan_xlsx"]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    name: str
+    sql_type: str
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    name: str
+    folder: str
+    file_pattern: re.Pattern[str]
+    file_format: FileFormat
+    columns: tuple[Column, ...]
+    description: str
+
+    @property
+    def table(self) -> str:
+        return f"raw.{self.name}"
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(column.header for column in self.columns)
+
+
+def snake_case(header: str) -> str:
+    """`Capex/Opex` -> `capex_opex`, `Budget at Completion` -> `budget_at_completion`."""
+    return re.sub(r"[^0-9a-z]+", "_", header.lower()).strip("_")
+
+
+def _columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
+    return tuple(Column(header, snake_case(header), sql_type) for header, sql_type in pairs)
+
+
+_DAILY = r"(?P<date>\d{4}-\d{2}-\d{2})"
+
+PROJECTS = SourceSpec(
+    name="projects",
+    folder="projects",
+    file_pattern=re.compile(rf"^projects_{_DAILY}\.csv$"),
+    file_format="csv",
+    description="Weekly project extract from the PPM tool; every extract is kept.",
+    columns=_columns(
+        ("Project ID", "VARCHAR"),
+        ("Project Name", "VARCHAR"),
+        ("Portfolio", "VARCHAR"),
+        ("Program", "VARCHAR"),
+        ("Sponsor", "VARCHAR"),
+        ("Project Manager", "VARCHAR"),
+        ("Business Unit", "VARCHAR"),
+        ("Category", "VARCHAR"),
+        ("Strategic Theme", "VARCHAR"),
+        ("Phase", "VARCHAR"),
+        ("Status", "VARCHAR"),
+        ("Reported RAG", "VARCHAR"),
+        ("Percent Complete", "DOUBLE"),
+        ("Baseline Start", "DATE"),
+        ("Baseline Finish", "DATE"),
+        ("Forecast Start", "DATE"),
+        ("Forecast Finish", "DATE"),
+        ("Budget at Completion", "DOUBLE"),
+        ("Capex Budget", "DOUBLE"),
+        ("Opex Budget", "DOUBLE"),
+        ("Forecast at Completion", "DOUBLE"),
+        ("Currency", "VARCHAR"),
+        ("Strategic Alignment", "INTEGER"),
+        ("Business Value", "INTEGER"),
+        ("Risk Score", "INTEGER"),
+        ("Urgency Score", "INTEGER"),
+    ),
+)
+
+MILESTONES = SourceSpec(
+    name="milestones",
+    folder="milestones",
+    file_pattern=re.compile(rf"^milestones_{_DAILY}\.csv$"),
+    file_format="csv",
+    description="Weekly milestone extract from the PPM tool; every extract is kept.",
+    columns=_columns(
+        ("Project ID", "VARCHAR"),
+        ("Milestone ID", "VARCHAR"),
+        ("Milestone Name", "VARCHAR"),
+        ("Baseline Date", "DATE"),
+        ("Forecast Date", "DATE"),
+        ("Actual Date", "DATE"),
+    ),
+)
+
+RESOURCES = SourceSpec(
+    name="resources",
+    folder="resources",
+    file_pattern=re.compile(rf"^resources_{_DAILY}\.csv$"),
+    file_format="csv",
+    description="People, teams, capacity and effective-dated cost rates from HR.",
+    columns=_columns(
+        ("Employee ID", "VARCHAR"),
+        ("Employee Name", "VARCHAR"),
+        ("Team", "VARCHAR"),
+        ("Role", "VARCHAR"),
+        ("FTE", "DOUBLE"),
+        ("Weekly Capacity Hours", "DOUBLE"),
+        ("Cost Rate", "DOUBLE"),
+        ("Currency", "VARCHAR"),
+        ("Active From", "DATE"),
+        ("Active To", "DATE"),
+    ),
+)
+
+TIMESHEETS = SourceSpec(
+    name="timesheets",
+    folder="timesheets",
+    file_pattern=re.compile(rf"^timesheets_{_DAILY}\.csv$"),
+    file_format="csv",
+    description="One week of time-tracker entries per file, project and non-project time.",
+    columns=_columns(
+        ("Entry ID", "VARCHAR"),
+        ("Employee ID", "VARCHAR"),
+        ("Work Date", "DATE"),
+        ("Project ID", "VARCHAR"),
+        ("Time Category", "VARCHAR"),
+        ("Hours", "DOUBLE"),
+        ("Comment", "VARCHAR"),
+    ),
+)
+
+GL_ACTUALS = SourceSpec(
+    name="gl_actuals",
+    folder="finance",
+    file_pattern=re.compile(r"^gl_actuals_(?P<month>\d{4}-\d{2})\.csv$"),
+    file_format="csv",
+    description="Monthly non-labour general-ledger actuals on project codes.",
+    columns=_columns(
+        ("Document No", "VARCHAR"),
+        ("Line", "INTEGER"),
+        ("Posting Date", "DATE"),
+        ("Period", "VARCHAR"),
+        ("Cost Centre", "VARCHAR"),
+        ("Project ID", "VARCHAR"),
+        ("WBS Element", "VARCHAR"),
+        ("Account", "VARCHAR"),
+        ("Account Name", "VARCHAR"),
+        ("Capex/Opex", "VARCHAR"),
+        ("Amount", "DOUBLE"),
+        ("Currency", "VARCHAR"),
+    ),
+)
+
+FINANCE_PLAN = SourceSpec(
+    name="finance_plan",
+    folder="finance",
+    file_pattern=re.compile(r"^finance_plan_FY(?P<fiscal_year>\d{4})\.xlsx$"),
+    file_format="finance_plan_xlsx",
+    description="Finance's annual budget and quarterly re-forecast workbook, unpivoted to months.",
+    # The workbook is wide (one column per month); these are the columns after unpivoting.
+    columns=(
+        Column("Project ID", "project_id", "VARCHAR"),
+        Column("Project Name", "project_name", "VARCHAR"),
+        Column("Capex/Opex", "capex_opex", "VARCHAR"),
+        Column("Currency", "currency", "VARCHAR"),
+        Column("(sheet name)", "plan_version", "VARCHAR"),
+        Column("(file name)", "fiscal_year", "INTEGER"),
+        Column("(month header)", "period_month", "DATE"),
+        Column("(month cell)", "amount", "DOUBLE"),
+        Column("(sheet name)", "source_sheet", "VARCHAR"),
+    ),
+)
+
+FX_RATES = SourceSpec(
+    name="fx_rates",
+    folder="fx",
+    file_pattern=re.compile(r"^fx_rates_(?P<month>\d{4}-\d{2}|all)\.csv$"),
+    file_format="csv",
+    description="Treasury's monthly average exchange rates.",
+    columns=_columns(
+        ("Period", "VARCHAR"),
+        ("From Currency", "VARCHAR"),
+        ("To Currency", "VARCHAR"),
+        ("Average Rate", "DOUBLE"),
+    ),
+)
+
+ALL_SOURCES: tuple[SourceSpec, ...] = (
+    PROJECTS,
+    MILESTONES,
+    RESOURCES,
+    TIMESHEETS,
+    GL_ACTUALS,
+    FINANCE_PLAN,
+    FX_RATES,
+)
+SOURCES_BY_NAME = {spec.name: spec for spec in ALL_SOURCES}
+
+LINEAGE_COLUMNS = (
+    Column("", "source_file", "VARCHAR"),
+    Column("", "source_file_hash", "VARCHAR"),
+    Column("", "source_row", "BIGINT"),
+    Column("", "extract_date", "DATE"),
+    Column("", "loaded_at", "TIMESTAMP"),
+)
+
+
+def month_end(year: int, month: int) -> date:
+    first_of_next = date(year + month // 12, month % 12 + 1, 1)
+    return date.fromordinal(first_of_next.toordinal() - 1)

@@ -1,0 +1,148 @@
+"""How numbers, dates and missing values read on the page.
+
+One place for these rules so that a KPI tile, a table cell and a chart's text alternative never show
+the same figure two different ways. Missing values (None, NaN) render as an em dash, which the
+report's legend explains as "no value" - never as 0, which would be a claim about the data.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from numbers import Real
+
+NO_VALUE = "\u2014"  # em dash: "there is no value", distinct from zero
+
+CURRENCY_SYMBOLS: dict[str, str] = {
+    "USD": "$",
+    "EUR": "\u20ac",
+    "GBP": "\u00a3",
+    "JPY": "\u00a5",
+    "INR": "\u20b9",
+}
+
+MONTH_ABBREVIATIONS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+RAG_VALUES = ("Red", "Amber", "Green")
+
+Number = int | float | Decimal
+
+
+def _finite(value: object) -> Decimal | None:
+    """The value as a Decimal, or None when there is nothing meaningful to show.
+
+    Going through Decimal(str(x)) rounds what the user sees (e.g. 0.5 -> 1) the way an accountant
+    expects (half up), not with binary floats' round-half-even surprises.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, Real):
+        as_float = float(value)
+        if math.isnan(as_float) or math.isinf(as_float):
+            return None
+        return Decimal(str(value))
+    raise TypeError(f"expected a number or None, got {type(value).__name__}")
+
+
+def currency_symbol(currency: str) -> tuple[str, str]:
+    """(prefix, suffix) for a currency code; unknown codes are shown as a code prefix (CHF 1,234)."""
+    code = currency.strip().upper()
+    symbol = CURRENCY_SYMBOLS.get(code)
+    return (symbol, "") if symbol else (f"{code}\u00a0", "")
+
+
+def format_money(value: Number | None, currency: str) -> str:
+    """Whole units of the reporting currency with thousands separators: $1,234,567 / -$5,000."""
+    amount = _finite(value)
+    if amount is None:
+        return NO_VALUE
+    rounded = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    prefix, suffix = currency_symbol(currency)
+    sign = "-" if rounded < 0 else ""  # rounding -0.4 gives -0: shown as $0, not -$0
+    return f"{sign}{prefix}{abs(rounded):,.0f}{suffix}"
+
+
+def format_pct(value: Number | None) -> str:
+    """A percentage already scaled to 0-100, with one decimal: 12.3%."""
+    amount = _finite(value)
+    if amount is None:
+        return NO_VALUE
+    rounded = amount.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}{abs(rounded):,.1f}%"
+
+
+def format_count(value: int | None) -> str:
+    """A count with thousands separators."""
+    if value is None:
+        return NO_VALUE
+    return f"{value:,d}"
+
+
+def format_date(value: date | None) -> str:
+    """ISO 8601 (2026-04-30): unambiguous for a readership spread across locales."""
+    if value is None:
+        return NO_VALUE
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.isoformat()
+
+
+def format_month(value: date | None) -> str:
+    """A month as 'Apr 2026', independent of the process locale so output is reproducible."""
+    if value is None:
+        return NO_VALUE
+    return f"{MONTH_ABBREVIATIONS[value.month - 1]} {value.year}"
+
+
+def format_iso_month(value: date | None) -> str:
+    """A month as ISO 'YYYY-MM' (for machine-readable <time datetime> attributes)."""
+    if value is None:
+        return ""
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    """'2026-04-30 07:15 UTC': ISO date and minutes plus the zone when known."""
+    if value is None:
+        return NO_VALUE
+    text = value.strftime("%Y-%m-%d %H:%M")
+    zone = value.tzname()
+    return f"{text} {zone}" if zone else text
+
+
+def format_text(value: object) -> str:
+    """Free text from the data; empty or missing shows the no-value dash instead of a blank cell."""
+    if value is None:
+        return NO_VALUE
+    text = str(value).strip()
+    return text if text else NO_VALUE
+
+
+def rag_class(value: str | None) -> str:
+    """CSS class for a reported RAG; the cell always also carries the RAG as text."""
+    if value is not None and value in RAG_VALUES:
+        return f"rag-{value.lower()}"
+    return "rag-none"
+
+
+def sign_class(value: Number | None) -> str:
+    """CSS class marking an unfavourable (negative) variance; the sign is also in the text."""
+    amount = _finite(value)
+    return "negative" if amount is not None and amount < 0 else ""

@@ -1,0 +1,494 @@
+"""Read what the portfolio summary needs from the marts, and nothing else.
+
+The report depends only on the mart contract in docs/marts.md, so staging and intermediate models
+can change freely. Results are plain frozen dataclasses: templates and charts never see a database
+cursor or a DataFrame, and every value has been converted to a Python type the formatters know.
+The contract is checked up front so a missing table or column fails with a message naming it
+instead of a SQL error from the middle of a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipelines.report.errors import MartsInconsistentError, MartsUnavailableError
+from pipelines.report.formatting import RAG_VALUES
+
+MARTS_SCHEMA = "marts"
+BUDGET_PLAN_VERSION = "Budget"
+
+# Only the columns this module reads: a mart may grow columns without breaking the report.
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "dim_dates": ("date_day", "month_start_date", "fiscal_year", "fiscal_period", "fiscal_year_label"),
+    "fct_budgets": ("plan_version", "month_start_date", "amount"),
+    "fct_project_costs": ("month_start_date", "total_cost"),
+    "fct_project_cost_performance": (
+        "project_id",
+        "project_name",
+        "portfolio",
+        "category",
+        "status",
+        "reported_rag",
+        "percent_complete",
+        "budget_at_completion",
+        "actual_cost_to_date",
+        "forecast_at_completion",
+        "variance_at_completion",
+        "variance_at_completion_pct",
+        "budget_burn_pct",
+        "as_of_date",
+        "reporting_currency",
+    ),
+    "fct_portfolio_cost_performance": (
+        "portfolio",
+        "project_count",
+        "budget_at_completion",
+        "actual_cost_to_date",
+        "forecast_at_completion",
+        "variance_at_completion",
+        "variance_at_completion_pct",
+        "budget_burn_pct",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What the figures are 'as of' and in which currency and fiscal year they are framed."""
+
+    as_of_date: date
+    reporting_currency: str
+    fiscal_year: int
+    fiscal_year_label: str
+
+
+@dataclass(frozen=True)
+class RagCounts:
+    red: int
+    amber: int
+    green: int
+    not_reported: int
+
+
+@dataclass(frozen=True)
+class PortfolioTotals:
+    """Whole-portfolio KPIs; percentages are ratios of sums, never averages of project ratios."""
+
+    project_count: int
+    budget_at_completion: float | None
+    actual_cost_to_date: float | None
+    forecast_at_completion: float | None
+    variance_at_completion: float | None
+    variance_at_completion_pct: float | None
+    budget_burn_pct: float | None
+    rag: RagCounts
+
+
+@dataclass(frozen=True)
+class MonthBudgetActual:
+    """One fiscal month: the original budget against actual cost.
+
+    `actual` is None for months after the as-of date (not yet happened, not zero); `budget` is None
+    for every month when no Budget plan is loaded for the year.
+    """
+
+    month_start_date: date
+    fiscal_period: int
+    budget: float | None
+    actual: float | None
+
+    @property
+    def variance(self) -> float | None:
+        """Budget minus actual: negative means spent more than budgeted (same sign as VAC)."""
+        if self.budget is None or self.actual is None:
+            return None
+        return self.budget - self.actual
+
+
+@dataclass(frozen=True)
+class BudgetVsActual:
+    """The current fiscal year's months, in fiscal order."""
+
+    months: tuple[MonthBudgetActual, ...]
+
+    @property
+    def budget_total(self) -> float | None:
+        return _sum_known(m.budget for m in self.months)
+
+    @property
+    def budget_to_date(self) -> float | None:
+        """Budget of the months that have actuals, the fair comparison for actual to date."""
+        return _sum_known(m.budget for m in self.months if m.actual is not None)
+
+    @property
+    def actual_to_date(self) -> float | None:
+        return _sum_known(m.actual for m in self.months)
+
+    @property
+    def variance_to_date(self) -> float | None:
+        budget, actual = self.budget_to_date, self.actual_to_date
+        if budget is None or actual is None:
+            return None
+        return budget - actual
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    portfolio: str | None
+    project_count: int
+    budget_at_completion: float | None
+    actual_cost_to_date: float | None
+    forecast_at_completion: float | None
+    variance_at_completion: float | None
+    variance_at_completion_pct: float | None
+    budget_burn_pct: float | None
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    project_id: str
+    project_name: str | None
+    portfolio: str | None
+    category: str | None
+    status: str | None
+    reported_rag: str | None
+    percent_complete: float | None
+    budget_at_completion: float | None
+    actual_cost_to_date: float | None
+    forecast_at_completion: float | None
+    variance_at_completion: float | None
+    variance_at_completion_pct: float | None
+    budget_burn_pct: float | None
+
+
+@dataclass(frozen=True)
+class PortfolioReportData:
+    context: ReportContext
+    totals: PortfolioTotals
+    budget_vs_actual: BudgetVsActual
+    portfolios: tuple[PortfolioRow, ...]
+    projects: tuple[ProjectRow, ...]
+
+
+def _sum_known(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def _float(value: object) -> float | None:
+    """DuckDB returns DOUBLE as float and DECIMAL as Decimal; the report works in floats."""
+    if value is None:
+        return None
+    if isinstance(value, float | int | Decimal):
+        return float(value)
+    raise MartsInconsistentError(f"expected a number from the marts, got {value!r}")
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise MartsInconsistentError(f"expected a date from the marts, got {value!r}")
+
+
+def _ratio_pct(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator * 100
+
+
+def connect_read_only(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only: the report must never be able to change the data it reports.
+
+    Read-only also means a missing file is an error here rather than a new empty database.
+    """
+    if not warehouse_path.is_file():
+        raise MartsUnavailableError(
+            f"warehouse {warehouse_path} does not exist; run the pipeline to build the marts first"
+        )
+    try:
+        return duckdb.connect(str(warehouse_path), read_only=True)
+    except duckdb.Error as exc:
+        raise MartsUnavailableError(
+            f"cannot open warehouse {warehouse_path} read-only: {exc}"
+        ) from exc
+
+
+def check_mart_contract(con: duckdb.DuckDBPyConnection) -> None:
+    """Fail with one message listing every missing mart table or column the report relies on."""
+    rows = con.execute(
+        """
+        select table_name, column_name
+        from information_schema.columns
+        where table_schema = ? and table_catalog = current_database()
+        """,
+        [MARTS_SCHEMA],
+    ).fetchall()
+    present: dict[str, set[str]] = {}
+    for table_name, column_name in rows:
+        present.setdefault(str(table_name), set()).add(str(column_name))
+    problems: list[str] = []
+    for table, columns in REQUIRED_COLUMNS.items():
+        if table not in present:
+            problems.append(f"missing table {MARTS_SCHEMA}.{table}")
+            continue
+        missing = [c for c in columns if c not in present[table]]
+        if missing:
+            problems.append(f"{MARTS_SCHEMA}.{table} lacks column(s) {', '.join(missing)}")
+    if problems:
+        raise MartsUnavailableError(
+            "the warehouse does not hold the marts this report needs ("
+            + "; ".join(problems)
+            + "); run the pipeline (dbt build) first, see docs/marts.md"
+        )
+
+
+def _fetch(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
+) -> list[tuple[Any, ...]]:
+    return con.execute(sql, list(params)).fetchall()
+
+
+def load_context(con: duckdb.DuckDBPyConnection) -> ReportContext:
+    """The single as-of date and currency of the marts, and the fiscal year containing that date."""
+    rows = _fetch(
+        con,
+        """
+        select distinct as_of_date, reporting_currency
+        from marts.fct_project_cost_performance
+        """,
+    )
+    if not rows:
+        raise MartsInconsistentError(
+            "marts.fct_project_cost_performance has no projects; nothing to report"
+        )
+    if len(rows) > 1:
+        found = ", ".join(sorted(f"{a} {c}" for a, c in rows))
+        raise MartsInconsistentError(
+            f"marts.fct_project_cost_performance mixes as-of dates or currencies ({found}); "
+            "one report needs one of each"
+        )
+    as_of_raw, currency = rows[0]
+    if as_of_raw is None or currency is None:
+        raise MartsInconsistentError(
+            "marts.fct_project_cost_performance has no as_of_date or reporting_currency"
+        )
+    as_of_date = _date(as_of_raw)
+    fiscal = _fetch(
+        con,
+        "select fiscal_year, fiscal_year_label from marts.dim_dates where date_day = ?",
+        [as_of_date],
+    )
+    if not fiscal:
+        raise MartsInconsistentError(
+            f"as-of date {as_of_date.isoformat()} is outside marts.dim_dates; "
+            "cannot tell the current fiscal year"
+        )
+    fiscal_year, fiscal_year_label = fiscal[0]
+    return ReportContext(
+        as_of_date=as_of_date,
+        reporting_currency=str(currency),
+        fiscal_year=int(fiscal_year),
+        fiscal_year_label=str(fiscal_year_label),
+    )
+
+
+def load_totals(con: duckdb.DuckDBPyConnection) -> PortfolioTotals:
+    rag_filters = ", ".join(
+        f"count(*) filter (where reported_rag = '{rag}')" for rag in RAG_VALUES
+    )
+    row = _fetch(
+        con,
+        f"""
+        select
+            count(*),
+            sum(budget_at_completion),
+            sum(actual_cost_to_date),
+            sum(forecast_at_completion),
+            sum(variance_at_completion),
+            {rag_filters}
+        from marts.fct_project_cost_performance
+        """,
+    )[0]
+    count, bac, ac, fac, vac, red, amber, green = row
+    bac_f, ac_f, vac_f = _float(bac), _float(ac), _float(vac)
+    return PortfolioTotals(
+        project_count=int(count),
+        budget_at_completion=bac_f,
+        actual_cost_to_date=ac_f,
+        forecast_at_completion=_float(fac),
+        variance_at_completion=vac_f,
+        variance_at_completion_pct=_ratio_pct(vac_f, bac_f),
+        budget_burn_pct=_ratio_pct(ac_f, bac_f),
+        rag=RagCounts(
+            red=int(red),
+            amber=int(amber),
+            green=int(green),
+            not_reported=int(count) - int(red) - int(amber) - int(green),
+        ),
+    )
+
+
+def load_budget_vs_actual(
+    con: duckdb.DuckDBPyConnection, context: ReportContext
+) -> BudgetVsActual:
+    """Monthly original budget vs actual cost for the fiscal year containing the as-of date."""
+    rows = _fetch(
+        con,
+        """
+        with fy_months as (
+            select month_start_date, min(fiscal_period) as fiscal_period
+            from marts.dim_dates
+            where fiscal_year = ?
+            group by month_start_date
+        ),
+
+        budget as (
+            select month_start_date, sum(amount) as budget
+            from marts.fct_budgets
+            where plan_version = ?
+                and month_start_date in (select month_start_date from fy_months)
+            group by month_start_date
+        ),
+
+        actual as (
+            select month_start_date, sum(total_cost) as actual
+            from marts.fct_project_costs
+            where month_start_date in (select month_start_date from fy_months)
+            group by month_start_date
+        )
+
+        select m.month_start_date, m.fiscal_period, b.budget, a.actual
+        from fy_months as m
+        left join budget as b on m.month_start_date = b.month_start_date
+        left join actual as a on m.month_start_date = a.month_start_date
+        order by m.fiscal_period
+        """,
+        [context.fiscal_year, BUDGET_PLAN_VERSION],
+    )
+    any_budget = any(budget is not None for _, _, budget, _ in rows)
+    months: list[MonthBudgetActual] = []
+    for month_raw, period, budget, actual in rows:
+        month = _date(month_raw)
+        has_happened = month <= context.as_of_date
+        actual_f = _float(actual)
+        if actual_f is None and has_happened:
+            actual_f = 0.0  # a past month with no cost rows really cost nothing
+        budget_f = _float(budget)
+        if budget_f is None and any_budget:
+            budget_f = 0.0  # the plan is loaded and simply has nothing in this month
+        months.append(
+            MonthBudgetActual(
+                month_start_date=month,
+                fiscal_period=int(period),
+                budget=budget_f,
+                actual=actual_f,
+            )
+        )
+    return BudgetVsActual(months=tuple(months))
+
+
+def load_portfolios(con: duckdb.DuckDBPyConnection) -> tuple[PortfolioRow, ...]:
+    """Portfolios, worst variance at completion first so exceptions lead."""
+    rows = _fetch(
+        con,
+        """
+        select
+            portfolio, project_count, budget_at_completion, actual_cost_to_date,
+            forecast_at_completion, variance_at_completion, variance_at_completion_pct,
+            budget_burn_pct
+        from marts.fct_portfolio_cost_performance
+        order by variance_at_completion asc nulls last, portfolio
+        """,
+    )
+    return tuple(
+        PortfolioRow(
+            portfolio=_text(portfolio),
+            project_count=int(count or 0),
+            budget_at_completion=_float(bac),
+            actual_cost_to_date=_float(ac),
+            forecast_at_completion=_float(fac),
+            variance_at_completion=_float(vac),
+            variance_at_completion_pct=_float(vac_pct),
+            budget_burn_pct=_float(burn),
+        )
+        for portfolio, count, bac, ac, fac, vac, vac_pct, burn in rows
+    )
+
+
+def load_projects(con: duckdb.DuckDBPyConnection) -> tuple[ProjectRow, ...]:
+    """Projects, worst (most negative) variance at completion first; unknown variance last."""
+    rows = _fetch(
+        con,
+        """
+        select
+            project_id, project_name, portfolio, category, status, reported_rag,
+            percent_complete, budget_at_completion, actual_cost_to_date, forecast_at_completion,
+            variance_at_completion, variance_at_completion_pct, budget_burn_pct
+        from marts.fct_project_cost_performance
+        order by variance_at_completion asc nulls last, project_id
+        """,
+    )
+    return tuple(
+        ProjectRow(
+            project_id=str(project_id),
+            project_name=_text(name),
+            portfolio=_text(portfolio),
+            category=_text(category),
+            status=_text(status),
+            reported_rag=_text(rag),
+            percent_complete=_float(pct_complete),
+            budget_at_completion=_float(bac),
+            actual_cost_to_date=_float(ac),
+            forecast_at_completion=_float(fac),
+            variance_at_completion=_float(vac),
+            variance_at_completion_pct=_float(vac_pct),
+            budget_burn_pct=_float(burn),
+        )
+        for (
+            project_id,
+            name,
+            portfolio,
+            category,
+            status,
+            rag,
+            pct_complete,
+            bac,
+            ac,
+            fac,
+            vac,
+            vac_pct,
+            burn,
+        ) in rows
+    )
+
+
+def load_portfolio_report_data(warehouse_path: Path) -> PortfolioReportData:
+    """Everything the portfolio summary shows, read in one read-only session."""
+    con = connect_read_only(warehouse_path)
+    try:
+        check_mart_contract(con)
+        context = load_context(con)
+        return PortfolioReportData(
+            context=context,
+            totals=load_totals(con),
+            budget_vs_actual=load_budget_vs_actual(con, context),
+            portfolios=load_portfolios(con),
+            projects=load_projects(con),
+        )
+    except duckdb.Error as exc:
+        raise MartsUnavailableError(f"reading the marts failed: {exc}") from exc
+    finally:
+        con.close()
