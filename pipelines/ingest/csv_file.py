@@ -96,8 +96,16 @@ def _record_structure_rejects(
     for line, error_type, message, csv_line in rows:
         con.execute(
             f"insert into {REJECTS_TABLE} values (?, ?, ?, ?, null, null, ?, ?, ?, ?)",
-            [spec.name, rel_name, file_hash, line, "csv structure", f"{error_type}: {message}",
-             csv_line, at],
+            [
+                spec.name,
+                rel_name,
+                file_hash,
+                line,
+                "csv structure",
+                f"{error_type}: {message}",
+                csv_line,
+                at,
+            ],
         )
     return [f"line {line}: {message}" for line, _, message, _ in rows[:3]]
 
@@ -134,14 +142,19 @@ def load_csv_file(
         select {_line_number_sql(headers)} as source_row,
                {record_json} as raw_record,
                {", ".join(f"{_ident(c.header)} as {raw[c.name]}" for c in spec.columns)},
-               {", ".join(f"try_cast({_ident(c.header)} as {c.sql_type}) as {_ident(c.name)}"
-                          for c in spec.columns)}
+               {
+            ", ".join(
+                f"try_cast({_ident(c.header)} as {c.sql_type}) as {_ident(c.name)}"
+                for c in spec.columns
+            )
+        }
         from {_STAGED}
         """
     )
     # A value that was there but did not survive its cast is a type error; blanks are plain nulls.
-    failures = {c.name: f"({raw[c.name]} is not null and {_ident(c.name)} is null)"
-                for c in spec.columns}
+    failures = {
+        c.name: f"({raw[c.name]} is not null and {_ident(c.name)} is null)" for c in spec.columns
+    }
     any_failure = " or ".join(failures.values())
     if extract_date is None:
         extract_date = _extract_date_from_periods(con, any_failure)
@@ -169,9 +182,7 @@ def load_csv_file(
         """,
         [rel_name, file_hash, extract_date, loaded_at],
     )
-    rows_rejected = int(
-        fetch_scalar(con, f"select count(*) from _typed_rows where {any_failure}")
-    )
+    rows_rejected = int(fetch_scalar(con, f"select count(*) from _typed_rows where {any_failure}"))
     con.execute(f"drop table {_STAGED}")
     con.execute("drop table _typed_rows")
     return FileLoadResult(

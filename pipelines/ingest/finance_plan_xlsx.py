@@ -21,9 +21,13 @@ from pipelines.ingest.sources import SourceSpec
 from pipelines.ingest.warehouse_tables import REJECTS_TABLE
 
 _MONTH_HEADER = re.compile(r"^(?P<mon>[A-Z][a-z]{2})-(?P<year>\d{4})$")
-_MONTHS = {m: i for i, m in enumerate(
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1
-)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        start=1,
+    )
+}
 _PREPARED = re.compile(r"Prepared\s+(\d{4}-\d{2}-\d{2})")
 _ID_COLUMNS = ("Project ID", "Project Name", "Capex/Opex", "Currency")
 _SEARCH_ROWS = 20
@@ -47,7 +51,11 @@ def _month_of(header: object) -> date | None:
 
 def _parse_sheet(sheet_name: str, rows: list[tuple[object, ...]], parsed: _Parsed) -> None:
     header_index = next(
-        (i for i, row in enumerate(rows[:_SEARCH_ROWS]) if row and str(row[0]).strip() == "Project ID"),
+        (
+            i
+            for i, row in enumerate(rows[:_SEARCH_ROWS])
+            if row and str(row[0]).strip() == "Project ID"
+        ),
         None,
     )
     if header_index is None:
@@ -77,21 +85,28 @@ def _parse_sheet(sheet_name: str, rows: list[tuple[object, ...]], parsed: _Parse
                 amount = float(value)
             else:
                 parsed.rejects.append(
-                    (sheet_name, offset, str(rows[header_index][col_index]), str(value),
-                     f"could not read {value!r} as an amount")
+                    (
+                        sheet_name,
+                        offset,
+                        str(rows[header_index][col_index]),
+                        str(value),
+                        f"could not read {value!r} as an amount",
+                    )
                 )
                 continue
-            parsed.rows.append({
-                "project_id": first,
-                "project_name": row[position["Project Name"]],
-                "capex_opex": row[position["Capex/Opex"]],
-                "currency": row[position["Currency"]],
-                "plan_version": sheet_name,
-                "period_month": month,
-                "amount": amount,
-                "source_sheet": sheet_name,
-                "source_row": offset,
-            })
+            parsed.rows.append(
+                {
+                    "project_id": first,
+                    "project_name": row[position["Project Name"]],
+                    "capex_opex": row[position["Capex/Opex"]],
+                    "currency": row[position["Currency"]],
+                    "plan_version": sheet_name,
+                    "period_month": month,
+                    "amount": amount,
+                    "source_sheet": sheet_name,
+                    "source_row": offset,
+                }
+            )
 
 
 def load_finance_plan_file(
@@ -119,8 +134,17 @@ def load_finance_plan_file(
     for sheet_name, row_number, column, value, reason in parsed.rejects:
         con.execute(
             f"insert into {REJECTS_TABLE} values (?, ?, ?, ?, ?, ?, 'type', ?, ?, ?)",
-            [spec.name, rel_name, file_hash, row_number, column, value, reason,
-             f"sheet {sheet_name}", loaded_at],
+            [
+                spec.name,
+                rel_name,
+                file_hash,
+                row_number,
+                column,
+                value,
+                reason,
+                f"sheet {sheet_name}",
+                loaded_at,
+            ],
         )
     if parsed.rows:
         con.register("_finance_plan_rows", pa.Table.from_pylist(parsed.rows))

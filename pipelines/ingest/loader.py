@@ -56,7 +56,8 @@ def landing_files(spec: SourceSpec, landing_dir: Path) -> list[Path]:
         return []
     prefix = spec.file_pattern.pattern.lstrip("^").split("_")[0]
     return sorted(
-        p for p in folder.iterdir()
+        p
+        for p in folder.iterdir()
         if p.is_file() and not p.name.startswith(".") and p.name.startswith(prefix)
     )
 
@@ -109,9 +110,13 @@ def _record(
     con.execute(
         f"insert into {MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            spec.name, rel_name, file_hash, size,
+            spec.name,
+            rel_name,
+            file_hash,
+            size,
             result.extract_date if result else None,
-            status, duplicate_of,
+            status,
+            duplicate_of,
             result.rows_read if result else 0,
             result.rows_loaded if result else 0,
             result.rows_rejected if result else 0,
@@ -152,8 +157,16 @@ def load_source(
         con.execute("begin transaction")
         try:
             if first:
-                _record(con, spec, rel_name, file_hash, size, "duplicate", loaded_at,
-                        duplicate_of=first[0])
+                _record(
+                    con,
+                    spec,
+                    rel_name,
+                    file_hash,
+                    size,
+                    "duplicate",
+                    loaded_at,
+                    duplicate_of=first[0],
+                )
                 summary.files_duplicate.append(rel_name)
             else:
                 result = _load_one(con, spec, path, rel_name, file_hash, loaded_at)
@@ -166,8 +179,9 @@ def load_source(
             # Keep whatever the reader recorded about the bad rows, and say why the file failed.
             con.execute("commit")
             con.execute("begin transaction")
-            _record(con, spec, rel_name, file_hash, size, "rejected", loaded_at,
-                    reason=str(rejected))
+            _record(
+                con, spec, rel_name, file_hash, size, "rejected", loaded_at, reason=str(rejected)
+            )
             con.execute("commit")
             summary.files_rejected[rel_name] = str(rejected)
             log.warning("%s: rejected %s: %s", spec.name, rel_name, rejected)

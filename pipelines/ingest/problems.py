@@ -27,8 +27,9 @@ class IngestProblems:
         return bool(self.rejected_files or self.rejected_row_count)
 
     def messages(self) -> list[str]:
-        lines = [f"{self.source}: file {name} rejected: {reason}" for name, reason in
-                 self.rejected_files]
+        lines = [
+            f"{self.source}: file {name} rejected: {reason}" for name, reason in self.rejected_files
+        ]
         if self.rejected_row_count:
             lines.append(
                 f"{self.source}: {self.rejected_row_count} row value(s) could not be read with "

@@ -102,22 +102,26 @@ def budget_vs_actual_chart(bva: BudgetVsActual, currency: str) -> alt.Chart:
 
 def portfolio_variance_chart(portfolios: tuple[PortfolioRow, ...], currency: str) -> alt.Chart:
     """Horizontal bars of variance at completion per portfolio, overruns (negative) first."""
-    records = [
-        {
-            "portfolio": format_text(p.portfolio),
-            "variance": p.variance_at_completion,
-            "direction": "Forecast overrun"
-            if p.variance_at_completion < 0
-            else "Within budget",
-        }
-        for p in portfolios
-        if p.variance_at_completion is not None
-    ]
+    records: list[dict[str, Any]] = []
+    order: list[str] = []
+    for p in portfolios:
+        if p.variance_at_completion is None:
+            continue
+        label = format_text(p.portfolio)
+        order.append(label)
+        overrun = p.variance_at_completion < 0
+        records.append(
+            {
+                "portfolio": label,
+                "variance": p.variance_at_completion,
+                "direction": "Forecast overrun" if overrun else "Within budget",
+            }
+        )
     chart = (
         alt.Chart(alt.Data(values=records))
         .mark_bar()
         .encode(
-            y=alt.Y("portfolio:N", sort=[r["portfolio"] for r in records], title=None),
+            y=alt.Y("portfolio:N", sort=order, title=None),
             x=alt.X(
                 "variance:Q",
                 title=f"Variance at completion ({currency}; negative = forecast overrun)",
@@ -154,8 +158,8 @@ def budget_vs_actual_alt(bva: BudgetVsActual, fiscal_year_label: str, currency: 
 
 
 def portfolio_variance_alt(portfolios: tuple[PortfolioRow, ...], currency: str) -> str:
-    known = [p for p in portfolios if p.variance_at_completion is not None]
-    overruns = [p for p in known if p.variance_at_completion is not None and p.variance_at_completion < 0]
+    known = [p.variance_at_completion for p in portfolios if p.variance_at_completion is not None]
+    overruns = [p for p in portfolios if (p.variance_at_completion or 0) < 0]
     text = (
         f"Bar chart of variance at completion for {len(known)} portfolio(s); "
         f"{len(overruns)} forecast an overrun."
@@ -214,9 +218,7 @@ def write_charts(data: PortfolioReportData, output_dir: Path) -> dict[str, Chart
             currency,
             output_dir,
             "budget_vs_actual",
-            budget_vs_actual_alt(
-                data.budget_vs_actual, data.context.fiscal_year_label, currency
-            ),
+            budget_vs_actual_alt(data.budget_vs_actual, data.context.fiscal_year_label, currency),
         )
     }
     if any(p.variance_at_completion is not None for p in data.portfolios):
@@ -228,4 +230,3 @@ def write_charts(data: PortfolioReportData, output_dir: Path) -> dict[str, Chart
             portfolio_variance_alt(data.portfolios, currency),
         )
     return charts
-

@@ -61,7 +61,7 @@ def _finite(value: object) -> Decimal | None:
 
 
 def currency_symbol(currency: str) -> tuple[str, str]:
-    """(prefix, suffix) for a currency code; unknown codes are shown as a code prefix (CHF 1,234)."""
+    """(prefix, suffix) for a currency code; an unknown code is shown as a prefix: CHF 1,234."""
     code = currency.strip().upper()
     symbol = CURRENCY_SYMBOLS.get(code)
     return (symbol, "") if symbol else (f"{code}\u00a0", "")

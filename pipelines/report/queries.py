@@ -26,7 +26,13 @@ BUDGET_PLAN_VERSION = "Budget"
 
 # Only the columns this module reads: a mart may grow columns without breaking the report.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "dim_dates": ("date_day", "month_start_date", "fiscal_year", "fiscal_period", "fiscal_year_label"),
+    "dim_dates": (
+        "date_day",
+        "month_start_date",
+        "fiscal_year",
+        "fiscal_period",
+        "fiscal_year_label",
+    ),
     "fct_budgets": ("plan_version", "month_start_date", "amount"),
     "fct_project_costs": ("month_start_date", "total_cost"),
     "fct_project_cost_performance": (
@@ -306,9 +312,7 @@ def load_context(con: duckdb.DuckDBPyConnection) -> ReportContext:
 
 
 def load_totals(con: duckdb.DuckDBPyConnection) -> PortfolioTotals:
-    rag_filters = ", ".join(
-        f"count(*) filter (where reported_rag = '{rag}')" for rag in RAG_VALUES
-    )
+    rag_filters = ", ".join(f"count(*) filter (where reported_rag = '{rag}')" for rag in RAG_VALUES)
     row = _fetch(
         con,
         f"""
@@ -341,9 +345,7 @@ def load_totals(con: duckdb.DuckDBPyConnection) -> PortfolioTotals:
     )
 
 
-def load_budget_vs_actual(
-    con: duckdb.DuckDBPyConnection, context: ReportContext
-) -> BudgetVsActual:
+def load_budget_vs_actual(con: duckdb.DuckDBPyConnection, context: ReportContext) -> BudgetVsActual:
     """Monthly original budget vs actual cost for the fiscal year containing the as-of date."""
     rows = _fetch(
         con,

@@ -1,0 +1,80 @@
+"""What a demo run produces: size, history length, as-of date, seed and fiscal calendar.
+
+The defaults are fixed (not "today") so every clone generates byte-identical demo exports; only the
+fiscal-year start follows the pipeline's own setting, because a finance workbook whose month columns
+disagree with the pipeline's fiscal calendar would be a broken demo, not a different one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from pipelines.settings import load_settings
+
+DEFAULT_SEED = 20261116
+DEFAULT_AS_OF = date(2026, 11, 16)  # a Monday: the PPM tool exports on Mondays
+
+
+def _fiscal_start_from_settings() -> int:
+    return load_settings().fiscal_year_start_month
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    """Knobs of one demo run; `validate()` is called by the generator before anything is written."""
+
+    projects: int = 150
+    employees: int = 400
+    weeks: int = 26
+    as_of: date = DEFAULT_AS_OF
+    seed: int = DEFAULT_SEED
+    fiscal_year_start_month: int = field(default_factory=_fiscal_start_from_settings)
+    # The exports only cover `weeks` of history, but many projects started earlier. One
+    # "brought forward" journal per such project in the first GL month carries its cost before the
+    # window, so cost-to-date KPIs are of the order of the budget instead of a fraction of it.
+    opening_balances: bool = True
+
+    def validate(self) -> None:
+        problems: list[str] = []
+        if self.projects < 1:
+            problems.append(f"projects must be at least 1, got {self.projects}")
+        if self.employees < 20:
+            # Fewer people than this cannot staff one member per team plus project managers.
+            problems.append(f"employees must be at least 20, got {self.employees}")
+        if not 1 <= self.weeks <= 520:
+            problems.append(f"weeks must be between 1 and 520, got {self.weeks}")
+        if self.as_of.weekday() != 0:
+            problems.append(f"as_of must be a Monday (extracts are weekly), got {self.as_of}")
+        if not 1 <= self.fiscal_year_start_month <= 12:
+            problems.append(
+                f"fiscal_year_start_month must be 1-12, got {self.fiscal_year_start_month}"
+            )
+        if self.seed < 0:
+            problems.append(f"seed must be non-negative, got {self.seed}")
+        if problems:
+            raise ValueError("invalid demo configuration: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class ScalePreset:
+    projects: int
+    employees: int
+    weeks: int
+    description: str
+
+
+# `enterprise` is sized to write about ten million timesheet rows (see the README of the demo).
+PRESETS: dict[str, ScalePreset] = {
+    "small": ScalePreset(30, 80, 8, "a few seconds; what the tests use"),
+    "demo": ScalePreset(150, 400, 26, "the default mid-size portfolio"),
+    "large": ScalePreset(1000, 4000, 26, "about 1.5 million timesheet rows"),
+    "enterprise": ScalePreset(5000, 20000, 36, "about 10 million timesheet rows"),
+}
+
+
+def apply_preset(config: DemoConfig, preset_name: str) -> DemoConfig:
+    preset = PRESETS[preset_name]
+    return replace(
+        config, projects=preset.projects, employees=preset.employees, weeks=preset.weeks
+    )

@@ -1,0 +1,103 @@
+"""Budgets and true outturns, set from what each project's team and suppliers will really cost.
+
+The budget is what the plan would have cost with no slip, plus contingency and an honest estimating
+error; the outturn is what the slipped (or cancelled) project really costs. So a project that slips
+overruns in proportion, one that is cancelled underruns, and the portfolio's numbers hang together.
+"""
+
+from __future__ import annotations
+
+import math
+
+from pipelines.demo.catalogue import TEAMS_BY_NAME
+from pipelines.demo.dates import Window, month_of
+from pipelines.demo.fx import FxRates
+from pipelines.demo.non_labour import plan_non_labour
+from pipelines.demo.people import Employee
+from pipelines.demo.projects import Project
+from pipelines.demo.seeds import rng_for
+from pipelines.demo.worktime import AVAILABILITY
+
+_MIN_BUDGET = 25_000
+
+
+def _nominal_weekly_labour(project: Project, employees: list[Employee], fx: FxRates) -> float:
+    """Planned weekly team cost from the staffing plan, for projects stopped before they ran long
+    enough to have a measured burn rate. Assumes people are shared (hence the 0.75)."""
+    month = month_of(project.actual_start)
+    total = 0.0
+    for employee in employees:
+        for assignment in employee.assignments:
+            if assignment.project != project.index:
+                continue
+            share = TEAMS_BY_NAME[employee.team].project_share * min(1.0, assignment.weight)
+            total += (
+                employee.fte * 40.0 * AVAILABILITY * share * 0.75
+                * employee.rate_on(project.actual_start)
+                * fx.factor(employee.currency, project.currency, month)
+            )
+    return total
+
+
+def _members_of(employees: list[Employee]) -> dict[int, list[Employee]]:
+    members: dict[int, list[Employee]] = {}
+    for employee in employees:
+        for assignment in employee.assignments:
+            members.setdefault(assignment.project, []).append(employee)
+    return members
+
+
+def set_budgets(
+    projects: list[Project], employees: list[Employee], fx: FxRates, window: Window, seed: int
+) -> None:
+    members = _members_of(employees)
+    first_gl_month = window.gl_months[0] if window.gl_months else month_of(window.as_of)
+    as_of_month = month_of(window.as_of)
+    for project in projects:
+        rng = rng_for(seed, "costing", project.index)
+        full_weeks = project.working_weeks_full
+        worked = project.weeks_worked_before(project.finish_week + 1)
+        labour_truth = sum(project.labour_by_month.values())
+        if project.cancel_week is None:
+            labour_full = labour_truth
+        elif worked >= 4 and labour_truth > 0:
+            labour_full = labour_truth / worked * full_weeks
+        else:
+            weekly = _nominal_weekly_labour(project, members.get(project.index, []), fx)
+            labour_full = weekly * full_weeks
+        labour_plan = labour_full * project.baseline_weeks / full_weeks * rng.uniform(0.92, 1.08)
+        non_labour_plan = labour_plan * project.portfolio.non_labour_ratio * rng.uniform(0.6, 1.4)
+        contingency = rng.uniform(0.02, 0.12)
+        bac = max(_MIN_BUDGET, int(round((labour_plan + non_labour_plan) * (1 + contingency), -3)))
+        project.bac = bac
+        project.capex_budget = int(round(bac * project.capex_share, -3))
+        # Suppliers are paid for time too, but less in proportion than the team when it slips.
+        stretch = math.sqrt(full_weeks / project.baseline_weeks)
+        non_labour_full = non_labour_plan * stretch * rng.uniform(0.88, 1.15)
+        plan = plan_non_labour(project, non_labour_full, rng)
+        last_month = month_of(project.last_cost_date)
+        planned_non_labour = 0.0
+        spent_non_labour = 0.0
+        before: dict[bool, float] = {True: 0.0, False: 0.0}
+        for month in sorted(plan):
+            lines = plan[month]
+            month_total = sum(line.amount for line in lines)
+            planned_non_labour += month_total
+            if month > last_month:
+                continue  # cancelled before this month: never spent
+            spent_non_labour += month_total
+            if month >= as_of_month:
+                continue  # not closed yet: nothing published, only part of the outturn
+            capex = sum(line.amount for line in lines if line.capex)
+            project.non_labour_monthly[month] = (capex, month_total - capex)
+            if month < first_gl_month:
+                before[True] += capex
+                before[False] += month_total - capex
+            else:
+                project.non_labour[month] = lines
+        project.non_labour_before = before
+        project.spent_total = labour_truth + spent_non_labour
+        # A cancelled project's estimate until the day it is stopped is its full course.
+        project.eac_full = labour_full + planned_non_labour
+        if project.cancel_week is None:
+            project.eac_full = project.spent_total

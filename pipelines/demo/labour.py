@@ -1,0 +1,62 @@
+"""The expected labour cost of every project, week by week, over its whole life.
+
+This runs before any budget exists: budgets are then set from what the assigned team will cost (so
+labour plus non-labour lands near the budget), and the weeks before the history window give the
+"brought forward" cost that the exports themselves cannot show. Timesheets later draw noisy days
+around the same expectation.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from pipelines.demo.dates import monday_of, month_of, week_of
+from pipelines.demo.fx import FxRates
+from pipelines.demo.people import Employee
+from pipelines.demo.projects import Project
+from pipelines.demo.worktime import AVAILABILITY, project_shares
+
+
+def employed_fraction(employee: Employee, monday: date) -> float:
+    """Share of the week's five working days the person is on the payroll."""
+    friday = monday + timedelta(days=4)
+    if employee.hired <= monday and (employee.left is None or employee.left >= friday):
+        return 1.0
+    days = sum(employee.employed_on(monday + timedelta(days=d)) for d in range(5))
+    return days / 5
+
+
+def simulate_labour(
+    projects: list[Project], employees: list[Employee], fx: FxRates, first_timesheet_week: int
+) -> None:
+    for employee in employees:
+        if not employee.assignments:
+            continue
+        first = max(min(a.first_week for a in employee.assignments), week_of(employee.hired))
+        last = max(a.last_week for a in employee.assignments)
+        if employee.left is not None:
+            last = min(last, week_of(employee.left))
+        weekly_hours = employee.fte * 40.0 * AVAILABILITY
+        for week in range(first, last + 1):
+            active = [
+                a
+                for a in employee.assignments
+                if a.first_week <= week <= a.last_week and projects[a.project].is_working(week)
+            ]
+            if not active:
+                continue
+            monday = monday_of(week)
+            present = employed_fraction(employee, monday)
+            if present == 0.0:
+                continue
+            month = month_of(monday)
+            hourly = employee.rate_on(monday)
+            for assignment, share in zip(active, project_shares(employee, active), strict=True):
+                project = projects[assignment.project]
+                cost = (
+                    weekly_hours * present * share * hourly
+                    * fx.factor(employee.currency, project.currency, month)
+                )
+                project.labour_by_month[month] = project.labour_by_month.get(month, 0.0) + cost
+                if week < first_timesheet_week:
+                    project.labour_before_window += cost

@@ -1,0 +1,143 @@
+"""Split a raw table into DataFrames small enough for pandas without making any check inexact.
+
+Ten million timesheet rows do not fit comfortably in a pandas frame, so GX sees the table chunk by
+chunk. Row-by-row checks add up exactly over any split, but uniqueness does not: two copies of an
+entry in different chunks would each look unique. So chunks are hash partitions of the key,
+`hash(key) % n = i`, which puts every copy of a key in the same chunk. A table with several
+unrelated keys gets one pass per key; the extra passes fetch only that key and the lineage columns.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from pipelines.quality.suites import Rule
+from pipelines.quality.warehouse import RAW_SCHEMA, quote
+
+LINEAGE_COLUMNS = ("source_file", "source_row")
+
+# DuckDB INTEGER/BIGINT become pandas nullable integers, so a score column with a null stays an
+# integer column (numpy would turn it into float64 and the "is an integer" check could not tell).
+_INTEGER_DTYPES: dict[pa.DataType, pd.api.extensions.ExtensionDtype] = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.uint8(): pd.UInt8Dtype(),
+    pa.uint16(): pd.UInt16Dtype(),
+    pa.uint32(): pd.UInt32Dtype(),
+    pa.uint64(): pd.UInt64Dtype(),
+}
+
+
+@dataclass
+class Pass:
+    """A set of rules evaluated together over one partitioning of the table."""
+
+    partition: tuple[str, ...]
+    rules: list[Rule] = field(default_factory=list)
+
+
+def chunk_count(rows: int, chunk_rows: int) -> int:
+    if chunk_rows < 1:
+        raise ValueError(f"chunk_rows must be at least 1, got {chunk_rows}")
+    return max(1, math.ceil(rows / chunk_rows))
+
+
+def plan_passes(rules: list[Rule], n_chunks: int, table_columns: list[str]) -> list[Pass]:
+    """Group rules so every uniqueness rule runs over chunks partitioned by (part of) its key.
+
+    A key whose columns include an earlier pass's partition columns shares that pass: rows equal
+    on the whole key are equal on the partition columns, so they share a chunk. Referential
+    rules (value set from a parameter) get a pass partitioned by their column, so each chunk
+    holds only a slice of the ids and GX is handed only that slice of the reference set (GX's
+    cost per batch grows with the size of a value set). All other rules ride along in the first
+    pass. With a single chunk there is nothing to plan.
+    """
+    if not rules:
+        return []
+    if n_chunks == 1:
+        return [Pass(partition=(), rules=list(rules))]
+    passes: list[Pass] = []
+    placed = sorted(
+        (r for r in rules if r.unique_key or r.set_parameter), key=lambda r: len(r.columns)
+    )
+    for rule in placed:
+        key = set(rule.columns)
+        home = next((p for p in passes if set(p.partition) <= key), None)
+        if home is None:
+            home = Pass(partition=rule.columns)
+            passes.append(home)
+        home.rules.append(rule)
+    others = [r for r in rules if not (r.unique_key or r.set_parameter)]
+    if others:
+        if not passes:
+            fallback = tuple(c for c in LINEAGE_COLUMNS if c in table_columns)
+            passes.append(Pass(partition=fallback or tuple(table_columns)))
+        passes[0].rules.extend(others)
+    return passes
+
+
+def partition_expression(pass_: Pass, table_columns: list[str]) -> str:
+    """SQL giving each row its partition hash; every copy of a key gets the same value.
+
+    Rows whose partition key is entirely null are spread by their lineage instead when every
+    rule of the pass ignores such rows anyway: otherwise an extract with no keys at all would
+    land in one giant chunk.
+    """
+    keys = ", ".join(quote(c) for c in pass_.partition)
+    lineage = [c for c in LINEAGE_COLUMNS if c in table_columns]
+    spread = all(rule.skips_all_null_keys for rule in pass_.rules)
+    if not spread or not lineage or set(pass_.partition) <= set(lineage):
+        return f"hash({keys})"
+    all_null = " AND ".join(f"{quote(c)} IS NULL" for c in pass_.partition)
+    spread_by = ", ".join(quote(c) for c in lineage)
+    return f"CASE WHEN {all_null} THEN hash({spread_by}) ELSE hash({keys}) END"
+
+
+def pass_columns(pass_: Pass, table_columns: list[str]) -> list[tuple[str, bool]]:
+    """(column, fetch values?) in table order for one pass.
+
+    Columns that only schema checks name (e.g. `comment` in the required-columns rule) are
+    selected as typed NULLs: GX sees that the column exists without the gate pulling its values.
+    """
+    value_columns: set[str] = set(pass_.partition) | set(LINEAGE_COLUMNS)
+    for rule in pass_.rules:
+        value_columns |= rule.value_columns(table_columns)
+    needs_all = any(rule.is_schema_check for rule in pass_.rules)
+    return [
+        (column, column in value_columns)
+        for column in table_columns
+        if needs_all or column in value_columns
+    ]
+
+
+def chunk_sql(
+    table: str, columns: list[tuple[str, bool]], partition: str, n_chunks: int, index: int
+) -> str:
+    select = ", ".join(
+        quote(name) if fetch else f"CAST(NULL AS VARCHAR) AS {quote(name)}"
+        for name, fetch in columns
+    )
+    sql = f"SELECT {select} FROM {quote(RAW_SCHEMA)}.{quote(table)}"
+    if n_chunks > 1:
+        sql += f" WHERE ({partition}) % {n_chunks} = {index}"
+    return sql
+
+
+def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """Run a chunk query and convert through Arrow; dates become datetime64, ints stay ints."""
+    table: pa.Table = con.sql(sql).to_arrow_table()
+    return table.to_pandas(date_as_object=False, types_mapper=_INTEGER_DTYPES.get)
+
+
+def chunk_queries(table: str, pass_: Pass, table_columns: list[str], n_chunks: int) -> list[str]:
+    """One SQL query per chunk of a pass; the caller fetches each so it can time and catch."""
+    columns = pass_columns(pass_, table_columns)
+    partition = partition_expression(pass_, table_columns)
+    return [chunk_sql(table, columns, partition, n_chunks, index) for index in range(n_chunks)]

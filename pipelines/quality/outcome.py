@@ -1,0 +1,173 @@
+"""What a quality gate run tells the data engineer: per-rule verdicts and readable failure messages.
+
+The messages are the product here. When a load is blocked, the person on call needs the rule, the
+table, how many rows, and the landing file and line to open, in one sentence, without reading GX's
+result JSON. So every failure, whether rows broke a rule, a check errored, or there was nothing to
+check, is a `RuleFailure` with a `message()` in the same shape.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TypedDict
+
+# Rule names for failures that are about the gate itself rather than one expectation.
+GATE_SUITE_FILE = "suite file valid"
+GATE_SUITE_NOT_EMPTY = "suite has expectations"
+GATE_TABLE_EXISTS = "table exists"
+GATE_TABLE_NOT_EMPTY = "table not empty"
+GATE_EVALUATED = "expectations evaluated"
+
+MESSAGE_SAMPLE_ROWS = 3
+
+
+class SampleRow(TypedDict):
+    """One offending row, named the way the engineer finds it: landing file and line number."""
+
+    source_file: str | None
+    source_row: int | None
+    value: object
+
+
+@dataclass(frozen=True)
+class RuleFailure:
+    """One rule that did not pass, with enough context to fix the data without rerunning GX.
+
+    `detail` carries the reason when the failure is not about rows (an errored check, a missing
+    column or table, a wrong column type); `errored` marks failures where the check itself could
+    not run, which must block the load exactly like bad data does.
+    """
+
+    source: str
+    rule: str
+    expectation_type: str
+    column: str | None
+    unexpected_count: int
+    sample: list[SampleRow] = field(default_factory=list)
+    detail: str | None = None
+    errored: bool = False
+    description: str = ""
+
+    def message(self) -> str:
+        """One sentence naming table, rule, expectation, count and where to look."""
+        head = f'raw.{self.source} failed rule "{self.rule}"'
+        if self.expectation_type:
+            on = f" on {self.column}" if self.column else ""
+            head += f" ({self.expectation_type}{on})"
+        parts: list[str] = []
+        if self.detail:
+            parts.append(self.detail)
+        if self.unexpected_count:
+            rows = "1 row" if self.unexpected_count == 1 else f"{self.unexpected_count} rows"
+            examples = "; ".join(_describe_sample(row) for row in self.sample[:MESSAGE_SAMPLE_ROWS])
+            parts.append(f"{rows}, e.g. {examples}" if examples else rows)
+        return f"{head}: {'; '.join(parts)}" if parts else head
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """A rule's verdict over the whole table (all chunks merged); `failure` set when it failed."""
+
+    rule: str
+    expectation_type: str
+    column: str | None
+    success: bool
+    unexpected_count: int
+    failure: RuleFailure | None = None
+
+    def __post_init__(self) -> None:
+        if self.success == (self.failure is not None):
+            raise ValueError(f"rule {self.rule!r}: success={self.success} contradicts failure")
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    """The gate's verdict for one raw table.
+
+    `success` is only true when at least one expectation was evaluated, every evaluated one
+    passed, none errored, and the table had rows; `__post_init__` enforces that, so no code path
+    can build a passing outcome that hides a failure.
+    """
+
+    source: str
+    success: bool
+    evaluated_expectations: int
+    failures: list[RuleFailure]
+    results: list[RuleResult]
+    row_count: int = 0
+    chunks: int = 0
+    checked_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __post_init__(self) -> None:
+        if self.success and (self.failures or self.evaluated_expectations == 0):
+            raise ValueError(
+                f"raw.{self.source}: an outcome with failures or zero evaluated expectations "
+                "cannot be a success"
+            )
+
+    @classmethod
+    def from_results(
+        cls,
+        source: str,
+        results: list[RuleResult],
+        *,
+        evaluated_expectations: int,
+        row_count: int,
+        chunks: int,
+    ) -> ValidationOutcome:
+        """Derive success and the failure list from the rule results, so they cannot disagree."""
+        failures = [r.failure for r in results if r.failure is not None]
+        return cls(
+            source=source,
+            success=not failures and evaluated_expectations > 0,
+            evaluated_expectations=evaluated_expectations,
+            failures=failures,
+            results=results,
+            row_count=row_count,
+            chunks=chunks,
+        )
+
+    def message(self) -> str:
+        """All failure messages, one per line, or a one-line pass summary."""
+        if self.success:
+            return (
+                f"raw.{self.source} passed {self.evaluated_expectations} expectations "
+                f"on {self.row_count} rows"
+            )
+        return "\n".join(f.message() for f in self.failures)
+
+
+def gate_failure(source: str, rule: str, detail: str) -> RuleResult:
+    """A failing result for a problem with the gate itself (no suite, no table, no rows...)."""
+    failure = RuleFailure(
+        source=source,
+        rule=rule,
+        expectation_type="",
+        column=None,
+        unexpected_count=0,
+        detail=detail,
+        errored=rule != GATE_TABLE_NOT_EMPTY,
+    )
+    return RuleResult(rule, "", None, success=False, unexpected_count=0, failure=failure)
+
+
+def _describe_sample(row: SampleRow) -> str:
+    where = row["source_file"] or "unknown file"
+    line = f" line {row['source_row']}" if row["source_row"] is not None else ""
+    return f"{where}{line} value {format_value(row['value'])}"
+
+
+def format_value(value: object) -> str:
+    """Numbers bare (27.0), text quoted ("PRJ-9999"), missing as null, keys as k=v pairs."""
+    if value is None:
+        return "null"
+    if isinstance(value, float) and math.isnan(value):
+        return "null"
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k}={format_value(v)}" for k, v in value.items()) + ")"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

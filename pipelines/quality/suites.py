@@ -1,0 +1,236 @@
+"""Read a versioned suite file (`expectations/<source>.json`) into rules the gate can plan with.
+
+The JSON files are GX 1.x `ExpectationSuite.to_json_dict()` documents, kept in git so a reviewer
+sees every rule change. Loading checks more than GX does, because a gate that silently checks less
+than the reviewer approved is a failure: every expectation needs a unique `meta.rule` (it is how a
+GX result is matched back to its rule and how the engineer is told what broke), and GX must accept
+the whole suite.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipelines.quality.gx_runtime import gx
+
+# Checks that only look at the table's columns or dtypes: any chunk gives the whole-table answer.
+SCHEMA_TYPES = frozenset(
+    {
+        "expect_table_columns_to_match_set",
+        "expect_table_columns_to_match_ordered_list",
+        "expect_table_column_count_to_equal",
+        "expect_table_column_count_to_be_between",
+        "expect_column_to_exist",
+    }
+)
+# Checks that judge each row on its own: the sum over chunks of unexpected rows is exact.
+ROW_TYPES = frozenset(
+    {
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_not_match_regex",
+        "expect_column_values_to_match_regex_list",
+        "expect_column_values_to_not_match_regex_list",
+        "expect_column_values_to_match_like_pattern",
+        "expect_column_values_to_not_match_like_pattern",
+        "expect_column_values_to_match_strftime_format",
+        "expect_column_value_lengths_to_be_between",
+        "expect_column_value_lengths_to_equal",
+        "expect_column_values_to_be_of_type",
+        "expect_column_values_to_be_in_type_list",
+        "expect_column_pair_values_to_be_equal",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_column_pair_values_to_be_in_set",
+        "expect_multicolumn_sum_to_equal",
+        "expect_select_column_values_to_be_unique_within_record",
+    }
+)
+# Uniqueness needs every row of a key in the same chunk: the gate partitions rows by key hash.
+KEY_TYPES = frozenset({"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"})
+
+_SET_TYPES = frozenset(
+    {"expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set"}
+)
+_COLUMN_KWARGS = ("column", "column_A", "column_B")
+_COLUMN_LIST_KWARGS = ("column_list",)
+
+
+class SuiteError(Exception):
+    """The suite file is missing, unreadable or not a suite the gate can trust."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One expectation of a suite, with what the gate needs to plan and report it."""
+
+    name: str
+    description: str
+    expectation_type: str
+    config: dict[str, Any]
+    columns: tuple[str, ...]
+    parameters: frozenset[str]
+    row_condition: str | None
+
+    @property
+    def label_column(self) -> str | None:
+        """How the message names the column(s): `hours` or `(document_no, line)`."""
+        if not self.columns:
+            return None
+        if len(self.columns) == 1:
+            return self.columns[0]
+        return "(" + ", ".join(self.columns) + ")"
+
+    @property
+    def is_schema_check(self) -> bool:
+        return self.expectation_type in SCHEMA_TYPES
+
+    @property
+    def unique_key(self) -> tuple[str, ...] | None:
+        return self.columns if self.expectation_type in KEY_TYPES else None
+
+    @property
+    def set_parameter(self) -> str | None:
+        """The parameter that is this rule's whole value set, for in-set/not-in-set on a column.
+
+        Such a rule's verdict only depends on which of the column's values are in the set, which
+        lets the gate narrow the set per chunk (see parameters.narrow_parameters).
+        """
+        value_set = self.config.get("kwargs", {}).get("value_set")
+        if self.expectation_type not in _SET_TYPES or len(self.columns) != 1:
+            return None
+        if isinstance(value_set, dict) and isinstance(value_set.get("$PARAMETER"), str):
+            return str(value_set["$PARAMETER"])
+        return None
+
+    @property
+    def skips_all_null_keys(self) -> bool:
+        """Whether GX ignores rows whose key is entirely null (so they may sit in any chunk).
+
+        Column map checks skip nulls; compound uniqueness skips all-null keys unless the suite
+        sets ignore_row_if to something else.
+        """
+        if self.expectation_type != "expect_compound_columns_to_be_unique":
+            return True
+        ignore = self.config.get("kwargs", {}).get("ignore_row_if", "all_values_are_missing")
+        return bool(ignore == "all_values_are_missing")
+
+    @property
+    def chunk_safe(self) -> bool:
+        """Whether per-chunk results add up to the whole-table answer (given key partitioning)."""
+        return self.expectation_type in SCHEMA_TYPES | ROW_TYPES | KEY_TYPES
+
+    def value_columns(self, table_columns: list[str]) -> set[str]:
+        """Columns whose values GX must see: the rule's own, and any named in its row condition.
+
+        A row condition is a pandas expression; any table column name appearing in it as a word
+        is fetched (fetching one column too many is harmless, one too few makes GX error).
+        """
+        if self.is_schema_check:
+            return set()
+        needed = set(self.columns)
+        if self.row_condition:
+            words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", self.row_condition))
+            needed |= words & set(table_columns)
+        return needed
+
+
+@dataclass(frozen=True)
+class Suite:
+    path: Path
+    name: str
+    rules: list[Rule]
+
+
+def suite_path(expectations_dir: Path, source: str) -> Path:
+    return expectations_dir / f"{source}.json"
+
+
+def load_suite(path: Path) -> Suite:
+    """Parse and check a suite file; raise SuiteError saying what is wrong with it.
+
+    Needs a current GX context (see gx_runtime.new_batch_definition), because GX validates each
+    expectation's kwargs when the suite is constructed.
+    """
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SuiteError(f"suite file {path} does not exist") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SuiteError(f"cannot read suite file {path}: {exc}") from exc
+    if not isinstance(document, dict) or not isinstance(document.get("expectations"), list):
+        raise SuiteError(f"{path} is not a GX suite: expected an object with an expectations list")
+    try:
+        gx.ExpectationSuite(**document)
+    except Exception as exc:
+        raise SuiteError(f"Great Expectations rejects {path}: {exc}") from exc
+
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for position, config in enumerate(document["expectations"], start=1):
+        rule = _rule_from_config(path, position, config)
+        if rule.name in seen:
+            raise SuiteError(
+                f"{path}: rule name {rule.name!r} is used twice; rule names must be unique"
+            )
+        seen.add(rule.name)
+        rules.append(rule)
+    return Suite(path=path, name=str(document.get("name") or path.stem), rules=rules)
+
+
+def _rule_from_config(path: Path, position: int, config: object) -> Rule:
+    if not isinstance(config, dict):
+        raise SuiteError(f"{path}: expectation #{position} is not an object")
+    expectation_type = config.get("type")
+    kwargs = config.get("kwargs") or {}
+    meta = config.get("meta") or {}
+    if not isinstance(expectation_type, str) or not isinstance(kwargs, dict):
+        raise SuiteError(f"{path}: expectation #{position} needs a type and a kwargs object")
+    name = meta.get("rule") if isinstance(meta, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        raise SuiteError(
+            f"{path}: expectation #{position} ({expectation_type}) has no meta.rule; every "
+            "expectation needs a short rule name to report failures by"
+        )
+    columns: list[str] = []
+    for key in _COLUMN_KWARGS:
+        if isinstance(kwargs.get(key), str):
+            columns.append(kwargs[key])
+    for key in _COLUMN_LIST_KWARGS:
+        if isinstance(kwargs.get(key), list):
+            columns.extend(str(c) for c in kwargs[key])
+    return Rule(
+        name=name.strip(),
+        description=str(meta.get("description", "")),
+        expectation_type=expectation_type,
+        config=config,
+        columns=tuple(columns),
+        parameters=frozenset(_parameter_names(kwargs)),
+        row_condition=_row_condition_text(kwargs.get("row_condition")),
+    )
+
+
+def _parameter_names(value: object) -> set[str]:
+    """Names of `{"$PARAMETER": name}` placeholders anywhere in an expectation's kwargs."""
+    if isinstance(value, dict):
+        if isinstance(value.get("$PARAMETER"), str):
+            return {value["$PARAMETER"]}
+        return set().union(*(_parameter_names(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_parameter_names(v) for v in value))
+    return set()
+
+
+def _row_condition_text(condition: object) -> str | None:
+    if condition is None:
+        return None
+    if isinstance(condition, str):
+        return condition
+    return json.dumps(condition)

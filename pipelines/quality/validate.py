@@ -1,0 +1,241 @@
+"""validate_source: run one source's suite over its raw table and say, exactly, what is wrong.
+
+Order of work, and why: the suite is loaded first (a broken suite must fail loudly, not check
+nothing); then the table is looked up and counted (a missing or empty extract fails on its own);
+rules whose columns or parameters are missing fail without running; the rest run in GX chunk by
+chunk (see chunking.py). Every exception on the way becomes a failure of the rules it touches.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines import settings
+from pipelines.quality.chunking import Pass, chunk_count, chunk_queries, fetch_frame, plan_passes
+from pipelines.quality.gx_runtime import BatchDefinition, gx, new_batch_definition
+from pipelines.quality.outcome import (
+    GATE_EVALUATED,
+    GATE_SUITE_FILE,
+    GATE_SUITE_NOT_EMPTY,
+    GATE_TABLE_EXISTS,
+    GATE_TABLE_NOT_EMPTY,
+    RuleResult,
+    ValidationOutcome,
+    gate_failure,
+)
+from pipelines.quality.parameters import narrow_parameters, resolve_parameters
+from pipelines.quality.suites import Rule, Suite, SuiteError, load_suite, suite_path
+from pipelines.quality.tally import SAMPLE_ROWS, RuleTally
+from pipelines.quality.warehouse import RAW_SCHEMA, row_count, table_columns
+
+logger = logging.getLogger(__name__)
+
+SOURCES = (
+    "projects",
+    "milestones",
+    "resources",
+    "timesheets",
+    "gl_actuals",
+    "finance_plan",
+    "fx_rates",
+)
+
+# Chosen from the 1M-row timesheets measurement (docs in the package __init__): large enough that
+# GX's fixed per-batch cost is small, small enough that one chunk stays a few hundred MB at most.
+DEFAULT_CHUNK_ROWS = 500_000
+
+_SOURCE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def validate_source(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    *,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    expectations_dir: Path | None = None,
+) -> ValidationOutcome:
+    """Validate `raw.<source>` against `expectations/<source>.json`.
+
+    Never raises for bad data, a bad suite or a missing table: those are failures in the returned
+    outcome, with messages naming the rule, the landing file and the line. It raises only for a
+    source name that is not an identifier, which is a bug in the caller.
+    """
+    if not _SOURCE_NAME.match(source):
+        raise ValueError(f"source must be a lower-case identifier, got {source!r}")
+    started = time.perf_counter()
+    directory = expectations_dir if expectations_dir is not None else settings.EXPECTATIONS_DIR
+    batch_definition = new_batch_definition(source)
+    results: list[RuleResult] = []
+
+    suite: Suite | None = None
+    try:
+        suite = load_suite(suite_path(directory, source))
+    except SuiteError as exc:
+        results.append(gate_failure(source, GATE_SUITE_FILE, str(exc)))
+    if suite is not None and not suite.rules:
+        detail = f"{suite.path} defines no expectations, so nothing would be checked"
+        results.append(gate_failure(source, GATE_SUITE_NOT_EMPTY, detail))
+
+    columns = table_columns(con, RAW_SCHEMA, source)
+    if columns is None:
+        detail = f"table {RAW_SCHEMA}.{source} does not exist in the warehouse"
+        results.append(gate_failure(source, GATE_TABLE_EXISTS, detail))
+        return _finish(source, results, evaluated=0, rows=0, chunks=0, started=started)
+
+    rows = row_count(con, RAW_SCHEMA, source)
+    if rows == 0:
+        detail = f"{RAW_SCHEMA}.{source} has 0 rows: an empty extract is not valid data"
+        results.append(gate_failure(source, GATE_TABLE_NOT_EMPTY, detail))
+    if suite is None or not suite.rules:
+        return _finish(source, results, evaluated=0, rows=rows, chunks=0, started=started)
+
+    n_chunks = chunk_count(rows, chunk_rows)
+    tallies = {rule.name: RuleTally(source=source, rule=rule) for rule in suite.rules}
+    wanted = set().union(*(rule.parameters for rule in suite.rules))
+    parameters, parameter_errors = resolve_parameters(con, wanted)
+    runnable = _runnable_rules(suite.rules, columns, parameter_errors, tallies, n_chunks)
+    for pass_ in plan_passes(runnable, n_chunks, columns):
+        _run_pass(con, source, pass_, columns, n_chunks, parameters, batch_definition, tallies)
+
+    evaluated = sum(1 for t in tallies.values() if t.evaluated_chunks > 0)
+    results.extend(t.to_result() for t in tallies.values())
+    if evaluated == 0:
+        detail = (
+            f"Great Expectations evaluated 0 of {len(suite.rules)} expectations, so nothing "
+            "was checked"
+        )
+        results.append(gate_failure(source, GATE_EVALUATED, detail))
+    return _finish(
+        source, results, evaluated=evaluated, rows=rows, chunks=n_chunks, started=started
+    )
+
+
+def _runnable_rules(
+    rules: list[Rule],
+    columns: list[str],
+    parameter_errors: dict[str, str],
+    tallies: dict[str, RuleTally],
+    n_chunks: int,
+) -> list[Rule]:
+    """Rules GX can evaluate; every other rule gets a failure saying why it could not run."""
+    runnable: list[Rule] = []
+    for rule in rules:
+        tally = tallies[rule.name]
+        missing = [c for c in rule.columns if c not in columns]
+        if missing and not rule.is_schema_check:
+            names = ", ".join(missing)
+            tally.add_error(f"column {names} does not exist in {RAW_SCHEMA}.{tally.source}")
+        elif unresolved := sorted(rule.parameters & set(parameter_errors)):
+            tally.add_error("; ".join(parameter_errors[name] for name in unresolved))
+        elif n_chunks > 1 and not rule.chunk_safe:
+            tally.add_error(
+                f"{rule.expectation_type} cannot be evaluated exactly over {n_chunks} chunks; "
+                "raise chunk_rows or rewrite the rule as a row-level check"
+            )
+        else:
+            runnable.append(rule)
+    return runnable
+
+
+def _run_pass(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    pass_: Pass,
+    columns: list[str],
+    n_chunks: int,
+    parameters: dict[str, list[object]],
+    batch_definition: BatchDefinition,
+    tallies: dict[str, RuleTally],
+) -> None:
+    """Validate every chunk of one pass, folding each chunk's results into the rule tallies."""
+    names = [rule.name for rule in pass_.rules]
+    gx_suite = gx.ExpectationSuite(
+        name=f"{source}:{'+'.join(pass_.partition) or 'all'}",
+        expectations=[rule.config for rule in pass_.rules],
+    )
+    for index, sql in enumerate(chunk_queries(source, pass_, columns, n_chunks)):
+        where = f"chunk {index + 1} of {n_chunks}"
+        started = time.perf_counter()
+        try:
+            frame = fetch_frame(con, sql)
+            needed = narrow_parameters(pass_.rules, parameters, frame)
+            batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+            validation = batch.validate(
+                gx_suite,
+                expectation_parameters=needed,
+                result_format={
+                    "result_format": "SUMMARY",
+                    "partial_unexpected_count": SAMPLE_ROWS,
+                },
+            )
+        except Exception as exc:
+            # Any error here means these rules were not checked: fail them, never skip them.
+            logger.exception("raw.%s: %s failed to validate", source, where)
+            for name in names:
+                tallies[name].add_error(f"validation could not run ({where}): {exc}")
+            continue
+        _fold_results(validation, frame, names, tallies, where)
+        logger.debug(
+            "raw.%s %s: %d rows, %d rules in %.2fs",
+            source,
+            where,
+            len(frame),
+            len(names),
+            time.perf_counter() - started,
+        )
+
+
+def _fold_results(
+    validation: Any,
+    frame: pd.DataFrame,
+    names: list[str],
+    tallies: dict[str, RuleTally],
+    where: str,
+) -> None:
+    """Match GX results back to rules by meta.rule; a rule GX returned nothing for fails."""
+    seen: set[str] = set()
+    for result in getattr(validation, "results", None) or []:
+        config = getattr(result, "expectation_config", None)
+        meta = getattr(config, "meta", None) or {}
+        name = meta.get("rule") if isinstance(meta, dict) else None
+        if not isinstance(name, str) or name.strip() not in tallies:
+            logger.warning("ignoring a GX result that matches no rule: %r", meta)
+            continue
+        seen.add(name.strip())
+        tallies[name.strip()].add_gx_result(result, frame)
+    for name in names:
+        if name not in seen:
+            tallies[name].add_error(f"Great Expectations returned no result for it ({where})")
+
+
+def _finish(
+    source: str,
+    results: list[RuleResult],
+    *,
+    evaluated: int,
+    rows: int,
+    chunks: int,
+    started: float,
+) -> ValidationOutcome:
+    outcome = ValidationOutcome.from_results(
+        source, results, evaluated_expectations=evaluated, row_count=rows, chunks=chunks
+    )
+    elapsed = time.perf_counter() - started
+    if outcome.success:
+        logger.info("%s (%d chunks, %.1fs)", outcome.message(), chunks, elapsed)
+    else:
+        logger.warning(
+            "raw.%s failed %d rules (%.1fs):\n%s",
+            source,
+            len(outcome.failures),
+            elapsed,
+            outcome.message(),
+        )
+    return outcome

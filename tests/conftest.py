@@ -1,0 +1,31 @@
+"""Shared set-up: no telemetry, and a dbt manifest before any test imports the Dagster code."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+_DBT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+
+
+def pytest_configure(config: object) -> None:
+    # `make test` parses first; this covers a bare `pytest` on a fresh checkout.
+    if not (_DBT_DIR / "target" / "manifest.json").exists():
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "dbt"),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(_DBT_DIR),
+                "--profiles-dir",
+                str(_DBT_DIR),
+            ],
+            check=True,
+        )

@@ -1,0 +1,175 @@
+"""The whole path on demo data: landing files → raw → gate → dbt marts → HTML report.
+
+Figures are recomputed here from the landing files with the csv module, independently of DuckDB and
+dbt, and compared with what the marts say.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import openpyxl
+import pytest
+
+from pipelines.demo import generate_demo_exports
+from pipelines.demo.config import DemoConfig
+from tests.pipeline_runs import RunPaths, make_paths, mart_snapshot, run_weekly_job
+
+SMALL_DEMO = DemoConfig(projects=12, employees=25, weeks=5)
+
+
+@pytest.fixture(scope="module")
+def demo_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[RunPaths, dg.ExecuteInProcessResult]:
+    paths = make_paths(tmp_path_factory.mktemp("e2e"))
+    generate_demo_exports(paths.landing, SMALL_DEMO)
+    return paths, run_weekly_job(paths)
+
+
+def _csv_rows(folder: Path, prefix: str) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for path in sorted(folder.glob(f"{prefix}_*.csv")):
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows.extend(csv.DictReader(handle))
+    return rows
+
+
+def _query(paths: RunPaths, sql: str, params: list[object] | None = None) -> list[tuple]:
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_the_demo_run_materializes_every_asset(demo_run) -> None:
+    paths, result = demo_run
+    assert result.success
+    materialized = {
+        event.asset_key.to_user_string() for event in result.get_asset_materialization_events()
+    }
+    for expected in (
+        "raw_timesheets",
+        "validated_timesheets",
+        "fct_project_cost_performance",
+        "portfolio_report",
+    ):
+        assert expected in materialized
+    checks = result.get_asset_check_evaluations()
+    assert checks and all(check.passed for check in checks)
+
+
+@pytest.mark.parametrize(
+    ("folder", "prefix", "table"),
+    [
+        ("projects", "projects", "projects"),
+        ("milestones", "milestones", "milestones"),
+        ("resources", "resources", "resources"),
+        ("timesheets", "timesheets", "timesheets"),
+        ("finance", "gl_actuals", "gl_actuals"),
+        ("fx", "fx_rates", "fx_rates"),
+    ],
+)
+def test_raw_row_counts_match_the_exports(demo_run, folder: str, prefix: str, table: str) -> None:
+    paths, _ = demo_run
+    expected = len(_csv_rows(paths.landing / folder, prefix))
+    assert expected > 0
+    assert _query(paths, f"select count(*) from raw.{table}")[0][0] == expected
+
+
+def test_finance_plan_is_unpivoted_to_one_row_per_month_cell(demo_run) -> None:
+    paths, _ = demo_run
+    (workbook_path,) = (paths.landing / "finance").glob("finance_plan_FY*.xlsx")
+    workbook = openpyxl.load_workbook(workbook_path, read_only=True)
+    expected = 0
+    for sheet in workbook.worksheets:
+        rows = list(sheet.iter_rows(min_row=4, values_only=True))
+        months = sum(
+            1
+            for cell in rows[0]
+            if isinstance(cell, str) and cell[:3].isalpha() and cell[3:4] == "-"
+        )
+        data = [r for r in rows[1:] if r[0] and str(r[0]).strip().lower() != "total"]
+        expected += len(data) * months
+    assert _query(paths, "select count(*) from raw.finance_plan")[0][0] == expected
+
+
+def _rate_to_usd(fx: list[dict[str, str]]) -> dict[tuple[str, str], float]:
+    return {
+        (r["Period"], r["From Currency"]): float(r["Average Rate"])
+        for r in fx
+        if r["To Currency"] == "USD"
+    }
+
+
+def _cost_rate_on(resources: list[dict[str, str]], employee: str, day: date) -> tuple[float, str]:
+    for row in resources:
+        if row["Employee ID"] != employee:
+            continue
+        start = date.fromisoformat(row["Active From"])
+        end = date.fromisoformat(row["Active To"]) if row["Active To"] else date.max
+        if start <= day <= end:
+            return float(row["Cost Rate"]), row["Currency"]
+    raise AssertionError(f"no cost rate for {employee} on {day}")
+
+
+def test_a_projects_actual_cost_recomputed_by_hand_equals_the_mart(demo_run) -> None:
+    paths, _ = demo_run
+    timesheets = _csv_rows(paths.landing / "timesheets", "timesheets")
+    resources = _csv_rows(paths.landing / "resources", "resources")
+    gl = _csv_rows(paths.landing / "finance", "gl_actuals")
+    fx = _rate_to_usd(_csv_rows(paths.landing / "fx", "fx_rates"))
+
+    # The project with the most timesheet entries, so labour and non-labour both count.
+    entries_per_project: dict[str, int] = defaultdict(int)
+    for row in timesheets:
+        if row["Project ID"]:
+            entries_per_project[row["Project ID"]] += 1
+    project = max(entries_per_project, key=lambda p: (entries_per_project[p], p))
+
+    labour = 0.0
+    for row in timesheets:
+        if row["Project ID"] != project:
+            continue
+        day = date.fromisoformat(row["Work Date"])
+        rate, currency = _cost_rate_on(resources, row["Employee ID"], day)
+        labour += float(row["Hours"]) * rate * fx[(day.strftime("%Y-%m"), currency)]
+    non_labour = sum(
+        float(row["Amount"]) * fx[(row["Period"], row["Currency"])]
+        for row in gl
+        if row["Project ID"] == project
+    )
+    assert labour > 0
+
+    (mart,) = _query(
+        paths,
+        "select labour_cost_to_date, non_labour_cost_to_date, actual_cost_to_date "
+        "from marts.fct_project_cost_performance where project_id = ?",
+        [project],
+    )
+    assert mart[0] == pytest.approx(labour, abs=0.01)
+    assert mart[1] == pytest.approx(non_labour, abs=0.01)
+    assert mart[2] == pytest.approx(labour + non_labour, abs=0.01)
+
+
+def test_the_report_lists_every_project(demo_run) -> None:
+    paths, _ = demo_run
+    index = paths.reports / "index.html"
+    html = index.read_text(encoding="utf-8")
+    names = [row[0] for row in _query(paths, "select project_name from marts.dim_projects")]
+    assert len(names) == SMALL_DEMO.projects
+    for name in names:
+        assert name.replace("&", "&amp;") in html
+
+
+def test_a_second_run_on_the_same_landing_folder_changes_no_mart(demo_run) -> None:
+    paths, _ = demo_run
+    before = mart_snapshot(paths.warehouse)
+    manifest_before = _query(paths, "select count(*) from raw.load_manifest")[0][0]
+    again = run_weekly_job(paths)
+    assert again.success
+    assert mart_snapshot(paths.warehouse) == before
+    assert _query(paths, "select count(*) from raw.load_manifest")[0][0] == manifest_before

@@ -1,0 +1,434 @@
+"""The portfolio summary report, checked the way a reader would see it.
+
+The marts are built by hand in a temporary DuckDB file (no dbt), so these tests pin the report to
+the mart contract in docs/marts.md and run in seconds. Figures are asserted as formatted strings in
+the table cells a reader looks at.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.report import render as render_module
+from pipelines.report.errors import MartsInconsistentError, MartsUnavailableError, OutputDirError
+from pipelines.report.formatting import format_date, format_money, format_pct
+from pipelines.report.publish import MANIFEST_NAME
+from pipelines.report.render import render_portfolio_report
+
+MALICIOUS_NAME = "<script>alert(1)</script> & Co"
+AS_OF = "2025-10-15"  # fiscal year starts in April: FY2025 = Apr 2025 - Mar 2026
+GENERATED_AT = datetime(2025, 10, 16, 7, 30, tzinfo=UTC)
+EM_DASH = "\u2014"
+
+# (id, name, portfolio, category, status, rag, % complete, BAC, AC, FAC, VAC, VAC %, burn %)
+PROJECTS = [
+    ("PRJ-0001", "Data Platform", "Digital", "Transform", "Active", "Red", 40.0,
+     1234567.40, 617283.70, 1358024.14, -123456.74, -10.0, 50.0),
+    ("PRJ-0002", MALICIOUS_NAME, "Infrastructure", "Run", "Active", "Amber", 75.5,
+     200000.0, 150000.0, 210000.0, -10000.0, -5.0, 75.0),
+    ("PRJ-0003", "Zero Budget Discovery", "Digital", "Grow", "On Hold", "Green", 0.0,
+     0.0, 12500.0, 12500.0, -12500.0, None, None),
+    ("PRJ-0004", "Service Desk Refresh", "Infrastructure", "Run", "Completed", "Green", 100.0,
+     500000.0, 450000.0, 450000.0, 50000.0, 10.0, 90.0),
+]  # fmt: skip
+
+
+def build_marts(path: Path) -> None:
+    """Create the mart tables of docs/marts.md with a small, hand-checkable portfolio."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema marts")
+        con.execute(
+            """
+            create table marts.dim_dates as
+            select
+                d::date as date_day,
+                date_trunc('month', d)::date as month_start_date,
+                year(d) as calendar_year,
+                month(d) as calendar_month,
+                date_trunc('week', d)::date as iso_week_start_date,
+                isodow(d) as day_of_week,
+                isodow(d) <= 5 as is_weekday,
+                case when month(d) >= 4 then year(d) else year(d) - 1 end as fiscal_year,
+                ((month(d) + 8) % 12) // 3 + 1 as fiscal_quarter,
+                (month(d) + 8) % 12 + 1 as fiscal_period,
+                'FY' || case when month(d) >= 4 then year(d) else year(d) - 1 end
+                    as fiscal_year_label
+            from range(date '2024-01-01', date '2027-01-01', interval 1 day) as t(d)
+            """
+        )
+        con.execute(
+            """
+            create table marts.fct_project_cost_performance (
+                project_id varchar, project_name varchar, portfolio varchar, program varchar,
+                category varchar, status varchar, reported_rag varchar, percent_complete double,
+                budget_at_completion double, labour_cost_to_date double,
+                non_labour_cost_to_date double, actual_cost_to_date double,
+                forecast_at_completion double, variance_at_completion double,
+                variance_at_completion_pct double, budget_burn_pct double,
+                current_fy_budget double, current_fy_actual double, as_of_date date,
+                reporting_currency varchar
+            )
+            """
+        )
+        for pid, name, portfolio, cat, status, rag, pct, bac, ac, fac, vac, vpct, burn in PROJECTS:
+            con.execute(
+                """
+                insert into marts.fct_project_cost_performance values
+                (?, ?, ?, 'Programme A', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, 'USD')
+                """,
+                [pid, name, portfolio, cat, status, rag, pct, bac, ac * 0.6, ac * 0.4, ac, fac,
+                 vac, vpct, burn, AS_OF],
+            )  # fmt: skip
+        con.execute(
+            """
+            create table marts.fct_portfolio_cost_performance as
+            select
+                portfolio,
+                count(*) as project_count,
+                sum(budget_at_completion) as budget_at_completion,
+                sum(actual_cost_to_date) as actual_cost_to_date,
+                sum(forecast_at_completion) as forecast_at_completion,
+                sum(variance_at_completion) as variance_at_completion,
+                sum(variance_at_completion) / nullif(sum(budget_at_completion), 0) * 100
+                    as variance_at_completion_pct,
+                sum(actual_cost_to_date) / nullif(sum(budget_at_completion), 0) * 100
+                    as budget_burn_pct,
+                max(as_of_date) as as_of_date,
+                'USD' as reporting_currency
+            from marts.fct_project_cost_performance
+            group by portfolio
+            """
+        )
+        # Budget: 110,000 a month in FY2025; a re-forecast and last year's plan must not count.
+        con.execute(
+            """
+            create table marts.fct_budgets as
+            with months as (
+                select distinct month_start_date, fiscal_year, fiscal_period
+                from marts.dim_dates
+            )
+            select
+                p.project_id, v.plan_version, v.plan_version <> 'Budget' as is_latest_forecast,
+                m.month_start_date, m.fiscal_year, m.fiscal_period, p.capex_opex,
+                p.amount::decimal(18, 2) as amount_local, 'USD' as currency,
+                (p.amount * v.factor)::decimal(18, 2) as amount
+            from months as m
+            cross join (values ('PRJ-0001', 'CAPEX', 100000.0), ('PRJ-0002', 'OPEX', 10000.0))
+                as p(project_id, capex_opex, amount)
+            cross join (values ('Budget', 1.0), ('Forecast Q1', 9.0)) as v(plan_version, factor)
+            where m.fiscal_year in (2024, 2025)
+            """
+        )
+        # Actuals: 105,000 a month Apr-Oct 2025 except July (90,000); FY2024 costs must not count.
+        con.execute(
+            """
+            create table marts.fct_project_costs as
+            with months as (
+                select distinct month_start_date, fiscal_year, fiscal_period
+                from marts.dim_dates
+                where month_start_date between date '2025-03-01' and date '2025-10-01'
+            ),
+            rows as (
+                select m.*, 'PRJ-0001' as project_id, 90000.0 as total_cost from months as m
+                union all
+                select m.*, 'PRJ-0002', 15000.0 from months as m
+                where m.month_start_date <> date '2025-07-01'
+            )
+            select
+                project_id, month_start_date, fiscal_year, fiscal_period,
+                total_cost * 0.5 as labour_cost, total_cost * 0.25 as non_labour_capex_cost,
+                total_cost * 0.25 as non_labour_opex_cost, total_cost * 0.5 as non_labour_cost,
+                total_cost
+            from rows
+            """
+        )
+    finally:
+        con.close()
+
+
+class _TableReader(HTMLParser):
+    """Collect each table's rows as lists of cell text, keyed by the id of the enclosing section."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, list[list[str]]] = {}
+        self._section = ""
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "section":
+            self._section = dict(attrs).get("id") or ""
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables.setdefault(self._section, []).append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def table_rows(html: str, section_id: str) -> list[list[str]]:
+    reader = _TableReader()
+    reader.feed(html)
+    return reader.tables[section_id]
+
+
+def row_starting(rows: list[list[str]], first: str) -> list[str]:
+    return next(row for row in rows if row and row[0] == first)
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("warehouse") / "portfolio.duckdb"
+    build_marts(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def report(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One render shared by the read-only assertions (vl-convert's engine takes ~1 s to start)."""
+    out = tmp_path_factory.mktemp("reports") / "portfolio"
+    return render_portfolio_report(warehouse, out, run_id="run-123", generated_at=GENERATED_AT)
+
+
+@pytest.fixture(scope="module")
+def html(report: Path) -> str:
+    return report.read_text(encoding="utf-8")
+
+
+def test_writes_index_html_in_output_dir(report: Path) -> None:
+    assert report.name == "index.html"
+    assert report.is_file()
+    assert (report.parent / "static" / "report.css").is_file()
+    assert (report.parent / MANIFEST_NAME).is_file()
+
+
+def test_header_shows_as_of_date_generation_time_and_run(html: str) -> None:
+    assert "IT portfolio summary" in html
+    assert '<time datetime="2025-10-15">2025-10-15</time>' in html
+    assert "2025-10-16 07:30 UTC" in html
+    assert "run-123" in html
+    assert "FY2025" in html
+
+
+def test_project_row_shows_formatted_figures(html: str) -> None:
+    row = row_starting(table_rows(html, "projects"), "PRJ-0001")
+    assert row == [
+        "PRJ-0001",
+        "Data Platform",
+        "Digital",
+        "Transform",
+        "Active",
+        "Red",
+        "40.0%",
+        "$1,234,567",
+        "$617,284",
+        "$1,358,024",
+        "-$123,457",
+        "-10.0%",
+        "50.0%",
+    ]
+
+
+def test_projects_sorted_worst_variance_first(html: str) -> None:
+    ids = [row[0] for row in table_rows(html, "projects")[1:]]
+    assert ids == ["PRJ-0001", "PRJ-0003", "PRJ-0002", "PRJ-0004"]
+
+
+def test_zero_budget_project_shows_dash_for_percentages(html: str) -> None:
+    row = row_starting(table_rows(html, "projects"), "PRJ-0003")
+    assert row[7] == "$0"  # BAC
+    assert row[11] == EM_DASH  # VAC %
+    assert row[12] == EM_DASH  # burn %
+
+
+def test_malicious_project_name_is_escaped(html: str) -> None:
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    assert "<script" not in html.lower()
+    row = row_starting(table_rows(html, "projects"), "PRJ-0002")
+    assert row[1] == MALICIOUS_NAME  # the reader sees the name as text, not as markup
+
+
+def test_kpi_tiles(html: str) -> None:
+    kpis = html.split('id="key-figures"')[1].split("</section>")[0]
+    text = " ".join(re.sub(r"<[^>]+>", " ", kpis).split())
+    assert "Budget at completion (BAC) $1,934,567" in text
+    assert "Actual cost to date (AC) $1,229,784" in text
+    assert "Forecast at completion (FAC) $2,030,524" in text
+    assert "Variance at completion (VAC) -$95,957 -5.0% of BAC" in text
+    assert "Budget burn 63.6%" in text
+    assert "Projects 4 Red 1 Amber 1 Green 2" in text
+    assert "not reported" not in text
+
+
+def test_rag_is_text_as_well_as_colour(html: str) -> None:
+    assert '<span class="rag rag-red">Red</span>' in html
+    assert '<span class="rag rag-amber">Amber</span>' in html
+    assert '<span class="rag rag-green">Green</span>' in html
+
+
+def test_budget_vs_actual_table_covers_current_fiscal_year(html: str) -> None:
+    rows = table_rows(html, "budget-vs-actual")
+    months = [row for row in rows if row[0].startswith("P")]
+    assert [row[1] for row in months][:2] == ["Apr 2025", "May 2025"]
+    assert len(months) == 12 and months[-1][1] == "Mar 2026"
+    assert months[0] == ["P1", "Apr 2025", "$110,000", "$105,000", "$5,000"]
+    assert months[3] == ["P4", "Jul 2025", "$110,000", "$90,000", "$20,000"]
+    assert months[7] == ["P8", "Nov 2025", "$110,000", EM_DASH, EM_DASH]  # after as-of date
+    assert row_starting(rows, "Year to date")[1:] == ["$770,000", "$720,000", "$50,000"]
+    assert row_starting(rows, "Full year budget")[1] == "$1,320,000"
+
+
+def test_portfolio_table_with_total(html: str) -> None:
+    rows = table_rows(html, "portfolios")
+    assert row_starting(rows, "Digital") == [
+        "Digital", "2", "$1,234,567", "$629,784", "$1,370,524", "-$135,957", "-11.0%", "51.0%",
+    ]  # fmt: skip
+    assert row_starting(rows, "All portfolios")[1:3] == ["4", "$1,934,567"]
+
+
+def test_charts_are_vl_convert_svg_files_with_text_alternatives(report: Path, html: str) -> None:
+    images = re.findall(r'<img src="([^"]+)" alt="([^"]*)"', html)
+    assert {src for src, _ in images} == {
+        "charts/budget_vs_actual.svg",
+        "charts/portfolio_variance.svg",
+    }
+    for src, alt in images:
+        svg = (report.parent / src).read_text(encoding="utf-8")
+        assert svg.lstrip().startswith("<svg")
+        assert 'class="marks"' in svg  # Vega's renderer wrote it, not a hand-made placeholder
+        assert len(alt) > 40
+    alts = dict(images)
+    assert "FY2025" in alts["charts/budget_vs_actual.svg"]
+    assert "$720,000" in alts["charts/budget_vs_actual.svg"]
+
+
+def test_content_security_policy_meta_is_present(html: str) -> None:
+    assert (
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "img-src 'self'; style-src 'self'" in html
+    )
+    # The CSP forbids inline styles and scripts, so the page must not rely on any.
+    assert " style=" not in html
+    assert "<style" not in html
+
+
+def test_report_is_self_contained(report: Path, html: str) -> None:
+    css = (report.parent / "static" / "report.css").read_text(encoding="utf-8")
+    for text in (html, css):
+        assert not re.search(r"https?://", text)
+        assert "@import" not in text and "url(" not in text
+    for ref in re.findall(r'(?:src|href)="([^"]+)"', html):
+        if ref.startswith("#"):
+            continue
+        assert not ref.startswith(("/", "//")) and ":" not in ref
+        assert (report.parent / ref).is_file(), ref
+
+
+def test_failed_render_raises_clearly_and_keeps_previous_report(
+    report: Path, tmp_path: Path
+) -> None:
+    before = report.read_text(encoding="utf-8")
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    with pytest.raises(MartsUnavailableError, match=r"missing table marts\.fct_project_cost"):
+        render_portfolio_report(empty, report.parent)
+    with pytest.raises(MartsUnavailableError, match="does not exist"):
+        render_portfolio_report(tmp_path / "nowhere.duckdb", report.parent)
+    assert report.read_text(encoding="utf-8") == before
+    assert [p.name for p in report.parent.parent.iterdir()] == [report.parent.name]
+
+
+def test_failure_while_writing_leaves_previous_report_and_no_temp_folders(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "portfolio"
+    render_portfolio_report(warehouse, out, run_id="first", generated_at=GENERATED_AT)
+
+    def broken_charts(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("chart engine crashed")
+
+    monkeypatch.setattr(render_module, "write_charts", broken_charts)
+    with pytest.raises(RuntimeError, match="chart engine crashed"):
+        render_portfolio_report(warehouse, out, run_id="second", generated_at=GENERATED_AT)
+    assert "first" in (out / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["portfolio"]
+
+
+def test_rerender_replaces_previous_report(warehouse: Path, tmp_path: Path) -> None:
+    out = tmp_path / "portfolio"
+    render_portfolio_report(warehouse, out, run_id="first", generated_at=GENERATED_AT)
+    (out / "stale.txt").write_text("from an older run", encoding="utf-8")
+    render_portfolio_report(warehouse, out, run_id="second", generated_at=GENERATED_AT)
+    assert "second" in (out / "index.html").read_text(encoding="utf-8")
+    assert not (out / "stale.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["portfolio"]
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(warehouse: Path, tmp_path: Path) -> None:
+    out = tmp_path / "somebody_elses"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(OutputDirError, match="did not write"):
+        render_portfolio_report(warehouse, out)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_marts_without_projects_is_a_clear_error(warehouse: Path, tmp_path: Path) -> None:
+    path = tmp_path / "no_projects.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(f"attach '{warehouse}' as src (read_only)")
+    con.execute("create schema marts")
+    for table in (
+        "dim_dates",
+        "fct_budgets",
+        "fct_project_costs",
+        "fct_project_cost_performance",
+        "fct_portfolio_cost_performance",
+    ):
+        con.execute(f"create table marts.{table} as select * from src.marts.{table} limit 0")
+    con.close()
+    with pytest.raises(MartsInconsistentError, match="no projects"):
+        render_portfolio_report(path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "expected"),
+    [
+        (1234567.4, "USD", "$1,234,567"),
+        (1234567.5, "EUR", "\u20ac1,234,568"),
+        (-5000, "GBP", "-\u00a35,000"),
+        (-0.4, "USD", "$0"),
+        (None, "USD", EM_DASH),
+        (float("nan"), "USD", EM_DASH),
+        (1000, "CHF", "CHF\u00a01,000"),
+    ],
+)
+def test_format_money(value: float | None, currency: str, expected: str) -> None:
+    assert format_money(value, currency) == expected
+
+
+def test_format_pct_and_date() -> None:
+    assert format_pct(12.345) == "12.3%"
+    assert format_pct(-0.04) == "0.0%"
+    assert format_pct(None) == EM_DASH
+    assert format_date(datetime(2026, 4, 30, 12, 0).date()) == "2026-04-30"
+    assert format_date(None) == EM_DASH
