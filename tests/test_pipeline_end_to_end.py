@@ -46,7 +46,7 @@ def _query(paths: RunPaths, sql: str, params: list[object] | None = None) -> lis
 
 
 def test_the_demo_run_materializes_every_asset(demo_run) -> None:
-    paths, result = demo_run
+    _paths, result = demo_run
     assert result.success
     materialized = {
         event.asset_key.to_user_string() for event in result.get_asset_materialization_events()

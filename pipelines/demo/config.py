@@ -75,6 +75,4 @@ PRESETS: dict[str, ScalePreset] = {
 
 def apply_preset(config: DemoConfig, preset_name: str) -> DemoConfig:
     preset = PRESETS[preset_name]
-    return replace(
-        config, projects=preset.projects, employees=preset.employees, weeks=preset.weeks
-    )
+    return replace(config, projects=preset.projects, employees=preset.employees, weeks=preset.weeks)

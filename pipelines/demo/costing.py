@@ -32,7 +32,11 @@ def _nominal_weekly_labour(project: Project, employees: list[Employee], fx: FxRa
                 continue
             share = TEAMS_BY_NAME[employee.team].project_share * min(1.0, assignment.weight)
             total += (
-                employee.fte * 40.0 * AVAILABILITY * share * 0.75
+                employee.fte
+                * 40.0
+                * AVAILABILITY
+                * share
+                * 0.75
                 * employee.rate_on(project.actual_start)
                 * fx.factor(employee.currency, project.currency, month)
             )

@@ -13,14 +13,40 @@ from pipelines.demo.projects import Project
 from pipelines.demo.status import milestone_states, state_at
 
 PROJECTS_HEADER: tuple[str, ...] = (
-    "Project ID", "Project Name", "Portfolio", "Program", "Sponsor", "Project Manager",
-    "Business Unit", "Category", "Strategic Theme", "Phase", "Status", "Reported RAG",
-    "Percent Complete", "Baseline Start", "Baseline Finish", "Forecast Start", "Forecast Finish",
-    "Budget at Completion", "Capex Budget", "Opex Budget", "Forecast at Completion", "Currency",
-    "Strategic Alignment", "Business Value", "Risk Score", "Urgency Score",
+    "Project ID",
+    "Project Name",
+    "Portfolio",
+    "Program",
+    "Sponsor",
+    "Project Manager",
+    "Business Unit",
+    "Category",
+    "Strategic Theme",
+    "Phase",
+    "Status",
+    "Reported RAG",
+    "Percent Complete",
+    "Baseline Start",
+    "Baseline Finish",
+    "Forecast Start",
+    "Forecast Finish",
+    "Budget at Completion",
+    "Capex Budget",
+    "Opex Budget",
+    "Forecast at Completion",
+    "Currency",
+    "Strategic Alignment",
+    "Business Value",
+    "Risk Score",
+    "Urgency Score",
 )
 MILESTONES_HEADER: tuple[str, ...] = (
-    "Project ID", "Milestone ID", "Milestone Name", "Baseline Date", "Forecast Date", "Actual Date",
+    "Project ID",
+    "Milestone ID",
+    "Milestone Name",
+    "Baseline Date",
+    "Forecast Date",
+    "Actual Date",
 )
 
 

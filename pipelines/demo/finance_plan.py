@@ -73,9 +73,7 @@ def _budget_lines(project: Project, version: PlanVersion, months: list[int]) -> 
     return [capex, opex]
 
 
-def _forecast_lines(
-    project: Project, version: PlanVersion, months: list[int]
-) -> list[list[float]]:
+def _forecast_lines(project: Project, version: PlanVersion, months: list[int]) -> list[list[float]]:
     state = state_at(project, week_of(version.prepared))
     closed_through = months[3 * version.quarter - 1]
     capex: list[float] = []

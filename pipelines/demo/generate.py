@@ -27,7 +27,13 @@ from pipelines.demo.timesheets import TIMESHEETS_HEADER, TimesheetGenerator
 from pipelines.demo.writer import CsvFile, WrittenFile, write_csv
 
 SOURCES: tuple[str, ...] = (
-    "projects", "milestones", "resources", "timesheets", "gl_actuals", "finance_plan", "fx_rates",
+    "projects",
+    "milestones",
+    "resources",
+    "timesheets",
+    "gl_actuals",
+    "finance_plan",
+    "fx_rates",
 )
 FX_HEADER: tuple[str, ...] = ("Period", "From Currency", "To Currency", "Average Rate")
 
@@ -112,12 +118,33 @@ def generate_demo_exports(
 
     for week in window.extract_weeks:
         day = monday_of(week).isoformat()
-        record(write_csv(landing_dir, "projects", f"projects/projects_{day}.csv",
-                         PROJECTS_HEADER, project_rows(projects, week)))
-        record(write_csv(landing_dir, "milestones", f"milestones/milestones_{day}.csv",
-                         MILESTONES_HEADER, milestone_rows(projects, week)))
-    record(write_csv(landing_dir, "resources", f"resources/resources_{config.as_of.isoformat()}.csv",
-                     RESOURCES_HEADER, resource_rows(employees)))
+        record(
+            write_csv(
+                landing_dir,
+                "projects",
+                f"projects/projects_{day}.csv",
+                PROJECTS_HEADER,
+                project_rows(projects, week),
+            )
+        )
+        record(
+            write_csv(
+                landing_dir,
+                "milestones",
+                f"milestones/milestones_{day}.csv",
+                MILESTONES_HEADER,
+                milestone_rows(projects, week),
+            )
+        )
+    record(
+        write_csv(
+            landing_dir,
+            "resources",
+            f"resources/resources_{config.as_of.isoformat()}.csv",
+            RESOURCES_HEADER,
+            resource_rows(employees),
+        )
+    )
     timesheets = TimesheetGenerator(employees, projects, config.seed)
     for week in window.timesheet_weeks:
         relative = f"timesheets/timesheets_{monday_of(week).isoformat()}.csv"
@@ -126,8 +153,15 @@ def generate_demo_exports(
             record(output.close())
     for index, month in enumerate(window.gl_months):
         rows = gl_rows(projects, month, config.seed, config.opening_balances and index == 0)
-        record(write_csv(landing_dir, "gl_actuals", f"finance/gl_actuals_{period_label(month)}.csv",
-                         GL_HEADER, rows))
+        record(
+            write_csv(
+                landing_dir,
+                "gl_actuals",
+                f"finance/gl_actuals_{period_label(month)}.csv",
+                GL_HEADER,
+                rows,
+            )
+        )
     record(write_finance_plan(landing_dir, projects, window))
     first_month = min(month_of(monday_of(window.timesheet_weeks[0])), window.fiscal_months[0])
     last_month = max(month_of(config.as_of), window.fiscal_months[-1])

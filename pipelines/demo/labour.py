@@ -54,7 +54,10 @@ def simulate_labour(
             for assignment, share in zip(active, project_shares(employee, active), strict=True):
                 project = projects[assignment.project]
                 cost = (
-                    weekly_hours * present * share * hourly
+                    weekly_hours
+                    * present
+                    * share
+                    * hourly
                     * fx.factor(employee.currency, project.currency, month)
                 )
                 project.labour_by_month[month] = project.labour_by_month.get(month, 0.0) + cost

@@ -19,8 +19,18 @@ from pipelines.demo.projects import Project
 from pipelines.demo.seeds import rng_for
 
 GL_HEADER: tuple[str, ...] = (
-    "Document No", "Line", "Posting Date", "Period", "Cost Centre", "Project ID", "WBS Element",
-    "Account", "Account Name", "Capex/Opex", "Amount", "Currency",
+    "Document No",
+    "Line",
+    "Posting Date",
+    "Period",
+    "Cost Centre",
+    "Project ID",
+    "WBS Element",
+    "Account",
+    "Account Name",
+    "Capex/Opex",
+    "Amount",
+    "Currency",
 )
 _ITEM_NUMBERS = {code: number for number, code in enumerate(COST_ITEMS, start=1)}
 
@@ -73,10 +83,18 @@ class LedgerMonth:
         account, account_name = BROUGHT_FORWARD_ACCOUNT
         return [
             (
-                document, str(number), posted, self.period,
-                COST_CENTRES[project.business_unit], project.project_id,
-                f"{project.project_id}-{'C' if is_capex else 'O'}00", account, account_name,
-                "CAPEX" if is_capex else "OPEX", _amount(amount), project.currency,
+                document,
+                str(number),
+                posted,
+                self.period,
+                COST_CENTRES[project.business_unit],
+                project.project_id,
+                f"{project.project_id}-{'C' if is_capex else 'O'}00",
+                account,
+                account_name,
+                "CAPEX" if is_capex else "OPEX",
+                _amount(amount),
+                project.currency,
             )
             for number, (is_capex, amount) in enumerate(lines, start=1)
         ]
@@ -96,9 +114,17 @@ class LedgerMonth:
             document = self._next_document()
             for number, amount in enumerate(amounts, start=1):
                 yield (
-                    document, str(number), posted, self.period,
-                    COST_CENTRES[project.business_unit], project.project_id, wbs, account,
-                    account_name, "CAPEX" if cost.capex else "OPEX", _amount(amount),
+                    document,
+                    str(number),
+                    posted,
+                    self.period,
+                    COST_CENTRES[project.business_unit],
+                    project.project_id,
+                    wbs,
+                    account,
+                    account_name,
+                    "CAPEX" if cost.capex else "OPEX",
+                    _amount(amount),
                     project.currency,
                 )
 

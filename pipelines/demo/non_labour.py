@@ -38,11 +38,15 @@ def _profile(shape: str, months: int, rng: random.Random) -> list[float]:
     return [1.0] * months  # flat
 
 
-def plan_non_labour(project: Project, total: float, rng: random.Random) -> dict[int, list[CostLine]]:
+def plan_non_labour(
+    project: Project, total: float, rng: random.Random
+) -> dict[int, list[CostLine]]:
     """Month -> cost lines over the project's full (slipped) life, before any cancellation."""
     first = month_of(project.actual_start)
     months = month_of(project.actual_finish) - first + 1
-    mix = [(code, weight) for code, weight in project.portfolio.cost_item_mix if rng.random() < 0.85]
+    mix = [
+        (code, weight) for code, weight in project.portfolio.cost_item_mix if rng.random() < 0.85
+    ]
     if not mix:
         mix = [project.portfolio.cost_item_mix[0]]
     shares = [weight * rng.uniform(0.5, 1.5) for _, weight in mix]

@@ -17,8 +17,16 @@ from pipelines.demo.dates import Window, month_of, month_start, to_business_day
 from pipelines.demo.seeds import rng_for, weighted_choice
 
 RESOURCES_HEADER: tuple[str, ...] = (
-    "Employee ID", "Employee Name", "Team", "Role", "FTE", "Weekly Capacity Hours", "Cost Rate",
-    "Currency", "Active From", "Active To",
+    "Employee ID",
+    "Employee Name",
+    "Team",
+    "Role",
+    "FTE",
+    "Weekly Capacity Hours",
+    "Cost Rate",
+    "Currency",
+    "Active From",
+    "Active To",
 )
 
 _FTE_WEIGHTS: tuple[tuple[float, float], ...] = ((1.0, 0.86), (0.8, 0.09), (0.5, 0.05))
@@ -107,7 +115,12 @@ def _leave_date(window: Window, hired: date, rng: random.Random) -> date | None:
 
 
 def _rate_periods(
-    usd_rate: float, factor: float, hired: date, left: date | None, window: Window, rng: random.Random
+    usd_rate: float,
+    factor: float,
+    hired: date,
+    left: date | None,
+    window: Window,
+    rng: random.Random,
 ) -> list[RatePeriod]:
     rate = round(usd_rate * factor * rng.uniform(0.88, 1.12), 2)
     if rng.random() >= 0.3:

@@ -198,9 +198,7 @@ def _score(rng: random.Random, mean: float, spread: float = 1.0) -> int:
     return max(1, min(5, round(rng.gauss(mean, spread))))
 
 
-def _milestones(
-    rng: random.Random, category: str, start: date, finish: date
-) -> list[Milestone]:
+def _milestones(rng: random.Random, category: str, start: date, finish: date) -> list[Milestone]:
     count = rng.randint(3, 5) if category == "Run" else rng.randint(4, 8)
     names = MILESTONE_TEMPLATES[count]
     inner = sorted(rng.uniform(0.08, 0.92) for _ in range(count - 1))
@@ -297,7 +295,11 @@ def _draw_schedule(
 
 
 def _rebaseline_week(
-    rng: random.Random, troubled: bool, cancel_week: int | None, onset: int, full: int,
+    rng: random.Random,
+    troubled: bool,
+    cancel_week: int | None,
+    onset: int,
+    full: int,
     window: Window,
 ) -> int | None:
     """Troubled projects are sometimes re-baselined once the slip is out; prefer inside the window
@@ -347,9 +349,7 @@ def generate_projects(count: int, window: Window, seed: int) -> list[Project]:
                 portfolio=portfolio,
                 program=rng.choice(portfolio.programs),
                 sponsor=rng.choice(portfolio.sponsors),
-                business_unit=(
-                    "Group IT" if rng.random() < 0.35 else rng.choice(BUSINESS_UNITS)
-                ),
+                business_unit=("Group IT" if rng.random() < 0.35 else rng.choice(BUSINESS_UNITS)),
                 category=category,
                 theme=(
                     rng.choice(theme_pool) if rng.random() < 0.6 else rng.choice(STRATEGIC_THEMES)

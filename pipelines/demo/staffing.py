@@ -56,9 +56,7 @@ def staff_projects(projects: list[Project], employees: list[Employee], seed: int
     for employee in employees:
         by_team.setdefault(employee.team, []).append(employee)
     pools = {team: _Pool(members, rng) for team, members in sorted(by_team.items())}
-    managers = _Pool(
-        [e for e in by_team.get("PMO", []) if e.role in PROJECT_MANAGER_ROLES], rng
-    )
+    managers = _Pool([e for e in by_team.get("PMO", []) if e.role in PROJECT_MANAGER_ROLES], rng)
     size_scale = min(3.0, max(0.5, len(employees) / len(projects) / _REFERENCE_PEOPLE_PER_PROJECT))
     for project in sorted(projects, key=lambda p: (p.actual_start, p.index)):
         project_rng = rng_for(seed, "team", project.index)

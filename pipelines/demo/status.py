@@ -49,9 +49,7 @@ def is_completed(project: Project, week: int) -> bool:
 
 def is_on_hold(project: Project, week: int) -> bool:
     hold = project.hold
-    return (
-        hold is not None and hold[0] <= week < hold[1] and not is_cancelled(project, week)
-    )
+    return hold is not None and hold[0] <= week < hold[1] and not is_cancelled(project, week)
 
 
 def _reported_week(project: Project, week: int) -> int:

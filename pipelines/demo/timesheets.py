@@ -25,7 +25,13 @@ from pipelines.demo.worktime import (
 from pipelines.demo.writer import CsvFile
 
 TIMESHEETS_HEADER: tuple[str, ...] = (
-    "Entry ID", "Employee ID", "Work Date", "Project ID", "Time Category", "Hours", "Comment",
+    "Entry ID",
+    "Employee ID",
+    "Work Date",
+    "Project ID",
+    "Time Category",
+    "Hours",
+    "Comment",
 )
 
 # Hours are booked in quarter hours; 0-24 h as strings, indexed by the number of quarters.
@@ -89,7 +95,9 @@ class TimesheetGenerator:
                 if a.first_week <= week <= a.last_week and working[a.project]
             ]
             shares = project_shares(person.employee, active)
-            booked = [(project_ids[a.project], share) for a, share in zip(active, shares, strict=True)]
+            booked = [
+                (project_ids[a.project], share) for a, share in zip(active, shares, strict=True)
+            ]
             rows = self._person_week(person, booked, day_ordinals, day_labels, rng)
             output.write_many(rows)
 
@@ -117,7 +125,15 @@ class TimesheetGenerator:
             if on_holiday or rng.random() < LEAVE_DAY_PROBABILITY:
                 reason = "Annual leave" if on_holiday else rng.choice(_SINGLE_DAY_LEAVE)
                 rows.append(
-                    (self._entry_id(), employee_id, label, "", "Leave", _HOURS[day_quarters], reason)
+                    (
+                        self._entry_id(),
+                        employee_id,
+                        label,
+                        "",
+                        "Leave",
+                        _HOURS[day_quarters],
+                        reason,
+                    )
                 )
                 continue
             # Most days are the contracted hours; some run long, a few end early.
@@ -135,8 +151,15 @@ class TimesheetGenerator:
                 project_quarters += quarters
                 comment = rng.choice(person.project_comments) if rng.random() < 0.7 else ""
                 rows.append(
-                    (self._entry_id(), employee_id, label, project_id, "Project",
-                     _HOURS[quarters], comment)
+                    (
+                        self._entry_id(),
+                        employee_id,
+                        label,
+                        project_id,
+                        "Project",
+                        _HOURS[quarters],
+                        comment,
+                    )
                 )
             admin = rng.choice((1, 2, 2, 3, 4)) if rng.random() < 0.4 else 0
             bau = target - project_quarters - admin
@@ -147,12 +170,26 @@ class TimesheetGenerator:
                 for piece in range(pieces):
                     quarters = bau // pieces + (1 if piece < bau % pieces else 0)
                     rows.append(
-                        (self._entry_id(), employee_id, label, "", "BAU", _HOURS[quarters],
-                         rng.choice(person.bau))
+                        (
+                            self._entry_id(),
+                            employee_id,
+                            label,
+                            "",
+                            "BAU",
+                            _HOURS[quarters],
+                            rng.choice(person.bau),
+                        )
                     )
             if admin:
                 rows.append(
-                    (self._entry_id(), employee_id, label, "", "Admin", _HOURS[admin],
-                     rng.choice(ADMIN_ACTIVITIES))
+                    (
+                        self._entry_id(),
+                        employee_id,
+                        label,
+                        "",
+                        "Admin",
+                        _HOURS[admin],
+                        rng.choice(ADMIN_ACTIVITIES),
+                    )
                 )
         return rows

@@ -1,8 +1,8 @@
 """Load one CSV export into its raw table with DuckDB's reader and explicit types.
 
 Every column is read as text first and cast in SQL with `try_cast`, so a value that does not fit its
-declared type is caught per row and column (kept in `audit.ingest_rejects` with file, line, column and
-reason) instead of being guessed at or failing the whole load.
+declared type is caught per row and column (kept in `audit.ingest_rejects` with file, line,
+column and reason) instead of being guessed at or failing the whole load.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.sql_helpers import fetch_row, fetch_scalar
 from pipelines.ingest.file_outcome import FileLoadResult, FileRejected
 from pipelines.ingest.sources import SourceSpec, month_end
 from pipelines.ingest.warehouse_tables import REJECTS_TABLE
+from pipelines.sql_helpers import fetch_scalar
 
 _STAGED = "_staged_csv_rows"
 _CSV_REJECTS = "_csv_structure_rejects"
@@ -56,7 +56,7 @@ def check_header(spec: SourceSpec, found: list[str]) -> str | None:
 
 
 def _stage_rows(con: duckdb.DuckDBPyConnection, path: Path, headers: list[str]) -> int:
-    """Read every record as text into a temp table numbered in file order; returns structure rejects."""
+    """Read every record as text, numbered in file order; returns the count of structure rejects."""
     columns = ", ".join(f"{_sql_string(h)}: 'VARCHAR'" for h in headers)
     con.execute(f"drop table if exists {_CSV_REJECTS}")
     con.execute(f"drop table if exists {_CSV_SCANS}")
@@ -76,7 +76,7 @@ def _stage_rows(con: duckdb.DuckDBPyConnection, path: Path, headers: list[str]) 
 
 
 def _line_number_sql(headers: list[str]) -> str:
-    """Line of each record: header is line 1; a quoted newline inside a field pushes later lines down."""
+    """Line of each record: header = line 1; a quoted newline in a field pushes later lines down."""
     newlines = " + ".join(
         f"coalesce(length({_ident(h)}) - length(replace({_ident(h)}, chr(10), '')), 0)"
         for h in headers

@@ -1,8 +1,8 @@
 """Read finance's budget and re-forecast workbook (one wide sheet per plan version) into long rows.
 
 Finance sends a formatted workbook, not a table: a title, a "Prepared" date, a header row with one
-column per fiscal month, and a Total row. We find the header by its `Project ID` cell rather than by a
-fixed row number, and unpivot the month columns so every amount keeps its sheet and row.
+column per fiscal month, and a Total row. We find the header by its `Project ID` cell rather than
+by a fixed row number, and unpivot the month columns so every amount keeps its sheet and row.
 """
 
 from __future__ import annotations

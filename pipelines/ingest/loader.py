@@ -1,8 +1,8 @@
 """Load every new landing file of one source into its raw table, exactly once.
 
-A file is identified by its content hash: the same bytes delivered again, under any name, are recorded
-as a duplicate and add no rows, so re-running on the same landing folder changes nothing. Each file is
-loaded in its own transaction, so a crash never leaves half a file in the warehouse.
+A file is identified by its content hash: the same bytes delivered again, under any name, are
+recorded as a duplicate and add no rows, so re-running on the same landing folder changes nothing.
+Each file is loaded in its own transaction, so a crash never leaves half a file in the warehouse.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest.csv_file import load_csv_file
-from pipelines.sql_helpers import fetch_row
 from pipelines.ingest.file_outcome import FileLoadResult, FileRejected
 from pipelines.ingest.finance_plan_xlsx import load_finance_plan_file
 from pipelines.ingest.sources import SourceSpec, month_end
@@ -25,6 +24,7 @@ from pipelines.ingest.warehouse_tables import (
     ensure_audit_tables,
     ensure_raw_table,
 )
+from pipelines.sql_helpers import fetch_row
 
 log = logging.getLogger(__name__)
 _HASH_CHUNK = 1 << 20

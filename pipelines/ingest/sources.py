@@ -1,7 +1,7 @@
-"""The sources the pipeline ingests: where their files land, what their columns are, and their types.
+"""The sources we ingest: where their files land, what their columns are, and their types.
 
-This is the code side of docs/exports.md. Types are explicit so a reader never guesses: DuckDB's sniffer
-decides from the first rows and has silently rounded a later `7.5` into `8`.
+This is the code side of docs/exports.md. Types are explicit so a reader never guesses: DuckDB's
+sniffer decides from the first rows and has silently rounded a later `7.5` into `8`.
 """
 
 from __future__ import annotations
