@@ -6,6 +6,7 @@ environment variables) and the CLI always agree on which warehouse file a run us
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -33,7 +34,12 @@ class PortfolioFolders(dg.ConfigurableResource):
 def build_resources(settings: Settings) -> dict[str, object]:
     return {
         "duckdb": DuckDBResource(database=str(settings.warehouse_path)),
-        "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR)),
+        "dbt": DbtCliResource(
+            project_dir=str(DBT_PROJECT_DIR),
+            profiles_dir=str(DBT_PROJECT_DIR),
+            # The dbt installed beside this interpreter, whether or not .venv/bin is on PATH.
+            dbt_executable=str(Path(sys.executable).parent / "dbt"),
+        ),
         "folders": PortfolioFolders(
             landing_dir=str(settings.landing_dir), reports_dir=str(settings.reports_dir)
         ),

@@ -9,7 +9,6 @@ that passes because a check could not run is worse than no gate.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -240,10 +239,49 @@ def build_raw(path: Path) -> duckdb.DuckDBPyConnection:
             ("currency", "VARCHAR"),
         ],
         [
-            ("D-1", 1, date(2026, 10, 3), "2026-10", "CC1", "PRJ-0001", "W1", "6100", "SW", "OPEX", 1200.0, "EUR"),
-            ("D-1", 2, date(2026, 10, 3), "2026-10", "CC1", "PRJ-0002", "W2", "1500", "HW", "CAPEX", 800.0, "EUR"),
-            ("D-2", 1, date(2026, 10, 9), "2026-10", "CC2", "PRJ-0003", "W3", "6100", "SW", "OPEX", -150.0, "GBP"),
-        ],  # fmt: skip
+            (
+                "D-1",
+                1,
+                date(2026, 10, 3),
+                "2026-10",
+                "CC1",
+                "PRJ-0001",
+                "W1",
+                "6100",
+                "SW",
+                "OPEX",
+                1200.0,
+                "EUR",
+            ),
+            (
+                "D-1",
+                2,
+                date(2026, 10, 3),
+                "2026-10",
+                "CC1",
+                "PRJ-0002",
+                "W2",
+                "1500",
+                "HW",
+                "CAPEX",
+                800.0,
+                "EUR",
+            ),
+            (
+                "D-2",
+                1,
+                date(2026, 10, 9),
+                "2026-10",
+                "CC2",
+                "PRJ-0003",
+                "W3",
+                "6100",
+                "SW",
+                "OPEX",
+                -150.0,
+                "GBP",
+            ),
+        ],
         GL_FILE,
         date(2026, 10, 31),
     )
@@ -262,10 +300,40 @@ def build_raw(path: Path) -> duckdb.DuckDBPyConnection:
             ("source_sheet", "VARCHAR"),
         ],
         [
-            ("PRJ-0001", "Project 1", "CAPEX", "EUR", "Budget", 2026, date(2026, 4, 1), 1000.0, "Budget"),
-            ("PRJ-0001", "Project 1", "OPEX", "EUR", "Budget", 2026, date(2026, 4, 1), 500.0, "Budget"),
-            ("PRJ-0001", "Project 1", "CAPEX", "EUR", "Forecast Q1", 2026, date(2026, 4, 1), 900.0, "Forecast Q1"),
-        ],  # fmt: skip
+            (
+                "PRJ-0001",
+                "Project 1",
+                "CAPEX",
+                "EUR",
+                "Budget",
+                2026,
+                date(2026, 4, 1),
+                1000.0,
+                "Budget",
+            ),
+            (
+                "PRJ-0001",
+                "Project 1",
+                "OPEX",
+                "EUR",
+                "Budget",
+                2026,
+                date(2026, 4, 1),
+                500.0,
+                "Budget",
+            ),
+            (
+                "PRJ-0001",
+                "Project 1",
+                "CAPEX",
+                "EUR",
+                "Forecast Q1",
+                2026,
+                date(2026, 4, 1),
+                900.0,
+                "Forecast Q1",
+            ),
+        ],
         "finance/finance_plan_FY2026.xlsx",
         date(2026, 7, 15),
     )
@@ -323,6 +391,15 @@ def test_good_data_passes(con: duckdb.DuckDBPyConnection, source: str) -> None:
     assert all(result.success for result in outcome.results)
 
 
+def test_the_shared_raw_fixture_passes(tmp_path: Path) -> None:
+    fixture = pytest.importorskip("tests.fixtures.raw_fixture")
+    path = fixture.create_raw_fixture(tmp_path / "fixture.duckdb")
+    with duckdb.connect(str(path)) as shared:
+        for source in SOURCES:
+            outcome = validate_source(shared, source)
+            assert outcome.success, outcome.message()
+
+
 def test_good_data_passes_when_chunked(con: duckdb.DuckDBPyConnection) -> None:
     create_timesheets(con, timesheet_rows(300))
     outcome = validate_source(con, "timesheets", chunk_rows=25)
@@ -376,20 +453,33 @@ def test_hours_over_24_fail_with_file_line_and_rule(con: duckdb.DuckDBPyConnecti
 def test_duplicate_entry_id_fails(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE raw.timesheets SET entry_id = 'TS-000001' WHERE source_row = 9")
     outcome = validate_source(con, "timesheets")
-    dup = failure(outcome, "entry_id unique")
+    dup = failure(outcome, "entry_id unique within a load")
     assert dup.unexpected_count == 2
     assert {row["source_row"] for row in dup.sample} == {3, 9}
-    assert f'{TS_FILE} line 3 value "TS-000001"' in dup.message()
+    value = '(entry_id="TS-000001", source_file_hash="sha256-demo")'
+    assert f"{TS_FILE} line 3 value {value}" in dup.message()
+
+
+def test_same_key_in_a_re_sent_file_passes(con: duckdb.DuckDBPyConnection) -> None:
+    # A corrected week re-sent under the same name is a second load of the same entries; the
+    # marts keep the latest load, so the gate must not block it.
+    con.execute(
+        "INSERT INTO raw.timesheets SELECT * REPLACE ('sha256-resent' AS source_file_hash) "
+        "FROM raw.timesheets"
+    )
+    outcome = validate_source(con, "timesheets")
+    assert outcome.success, outcome.message()
 
 
 def test_duplicate_compound_key_fails(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE raw.gl_actuals SET document_no = 'D-1', line = 1 WHERE source_row = 4")
     outcome = validate_source(con, "gl_actuals")
-    dup = failure(outcome, "(document_no, line) unique")
-    assert dup.column == "(document_no, line)"
+    dup = failure(outcome, "(document_no, line) unique within a load")
+    assert dup.column == "(document_no, line, source_file_hash)"
     assert dup.unexpected_count == 2
-    assert f'{GL_FILE} line 2 value (document_no="D-1", line=1)' in dup.message()
-    assert "expect_compound_columns_to_be_unique on (document_no, line)" in dup.message()
+    value = '(document_no="D-1", line=1, source_file_hash="sha256-demo")'
+    assert f"{GL_FILE} line 2 value {value}" in dup.message()
+    assert "expect_compound_columns_to_be_unique on (document_no, line, " in dup.message()
 
 
 @pytest.mark.parametrize(
@@ -451,7 +541,8 @@ def test_missing_column_fails(con: duckdb.DuckDBPyConnection) -> None:
     assert between.errored
     assert "column hours does not exist in raw.timesheets" in between.message()
     # The other rules still ran and passed.
-    assert not {f.rule for f in outcome.failures} & {"entry_id unique", "work_date not null"}
+    passed = {"entry_id unique within a load", "work_date not null"}
+    assert not {f.rule for f in outcome.failures} & passed
 
 
 def test_empty_table_fails(con: duckdb.DuckDBPyConnection) -> None:
@@ -473,9 +564,7 @@ def test_missing_table_fails(con: duckdb.DuckDBPyConnection) -> None:
     assert "raw.fx_rates does not exist" in failure(outcome, "table exists").message()
 
 
-def test_suite_with_zero_expectations_fails(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
+def test_suite_with_zero_expectations_fails(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     directory = write_suite(tmp_path / "expectations", "timesheets", [])
     outcome = validate_source(con, "timesheets", expectations_dir=directory)
     assert not outcome.success
@@ -566,6 +655,20 @@ def test_outcome_cannot_pass_with_failures_or_nothing_evaluated() -> None:
         ValidationOutcome("timesheets", True, 0, [], [])
 
 
+def test_gate_that_crashes_reports_failure(tmp_path: Path) -> None:
+    closed = duckdb.connect(str(tmp_path / "closed.duckdb"))
+    closed.close()
+    outcome = validate_source(closed, "timesheets")
+    assert not outcome.success
+    assert "the quality gate could not run" in failure(outcome, "quality gate ran").message()
+
+
+def test_chunk_rows_must_be_positive(con: duckdb.DuckDBPyConnection) -> None:
+    outcome = validate_source(con, "timesheets", chunk_rows=0)
+    assert not outcome.success
+    assert "chunk_rows must be at least 1" in outcome.message()
+
+
 def test_referential_rule_fails_when_reference_table_is_missing(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
@@ -590,10 +693,10 @@ def test_chunking_finds_duplicate_split_across_naive_chunks(
     assert 0 // chunk_rows != (len(rows) - 1) // chunk_rows
     outcome = validate_source(con, "timesheets", chunk_rows=chunk_rows)
     assert outcome.chunks == 10
-    dup = failure(outcome, "entry_id unique")
+    dup = failure(outcome, "entry_id unique within a load")
     assert dup.unexpected_count == 2
     assert sorted(row["source_row"] or 0 for row in dup.sample) == [2, len(rows) + 1]
-    assert [f.rule for f in outcome.failures] == ["entry_id unique"]
+    assert [f.rule for f in outcome.failures] == ["entry_id unique within a load"]
 
 
 def test_chunked_counts_match_single_chunk(con: duckdb.DuckDBPyConnection) -> None:
@@ -608,7 +711,7 @@ def test_chunked_counts_match_single_chunk(con: duckdb.DuckDBPyConnection) -> No
     assert counts == {f.rule: f.unexpected_count for f in chunked.failures}
     assert counts["hours within 0..24"] == 71
     assert counts["employee_id is a known employee"] == 45
-    assert counts["entry_id unique"] == 11
+    assert counts["entry_id unique within a load"] == 11
 
 
 def test_rule_that_cannot_be_chunked_fails_instead_of_guessing(
@@ -627,6 +730,14 @@ def test_rule_that_cannot_be_chunked_fails_instead_of_guessing(
 
 
 def test_unrelated_keys_get_their_own_pass() -> None:
+    suite = load_suite(settings.EXPECTATIONS_DIR / "timesheets.json")
+    passes = plan_passes(suite.rules, 4, [])
+    partitions = {p.partition for p in passes}
+    assert partitions == {("entry_id", "source_file_hash"), ("employee_id",), ("project_id",)}
+    assert sum(len(p.rules) for p in passes) == len(suite.rules)
+
+
+def test_a_key_shares_the_pass_of_its_own_column() -> None:
     suite = load_suite(settings.EXPECTATIONS_DIR / "finance_plan.json")
     passes = plan_passes(suite.rules, 4, [])
     partitions = [p.partition for p in passes]
@@ -678,13 +789,11 @@ def test_no_progress_bars_in_output(
 def test_results_are_plain_data(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE raw.milestones SET milestone_id = 'PRJ-0001-M01'")
     outcome = validate_source(con, "milestones")
-    dup = failure(outcome, "(milestone_id, extract_date) unique")
-    assert dup.sample[0]["value"] == {"milestone_id": "PRJ-0001-M01", "extract_date": "2026-11-09"}
+    dup = failure(outcome, "(milestone_id, extract_date) unique within a load")
+    assert dup.sample[0]["value"] == {
+        "milestone_id": "PRJ-0001-M01",
+        "extract_date": "2026-11-09",
+        "source_file_hash": "sha256-demo",
+    }
     assert isinstance(outcome.results[0], RuleResult)
     json.dumps([f.sample for f in outcome.failures])
-
-
-def test_fixture_suite_dir_is_the_default() -> None:
-    # A copy of the real suites in another folder gives the same verdict as the default folder.
-    assert (settings.EXPECTATIONS_DIR / "timesheets.json").is_file()
-    assert shutil.which("true") is None or True

@@ -1,4 +1,4 @@
-"""Seeded demo exports: a believable mid-size (or enterprise-size) IT portfolio as a PMO receives it.
+"""Seeded demo exports: a believable mid-size (or enterprise-size) IT portfolio, as a PMO gets it.
 
 `generate_demo_exports(landing_dir, config)` writes every source of docs/exports.md into a landing
 folder; `python -m pipelines.demo --help` does the same from the command line.

@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--fiscal-year-start-month",
         type=int,
-        help="first month of the fiscal year, 1-12 (default PORTFOLIO_FISCAL_YEAR_START_MONTH or 4)",
+        help="first fiscal month, 1-12 (default: $PORTFOLIO_FISCAL_YEAR_START_MONTH, else 4)",
     )
     parser.add_argument(
         "--no-opening-balances",

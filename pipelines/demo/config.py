@@ -64,12 +64,12 @@ class ScalePreset:
     description: str
 
 
-# `enterprise` is sized to write about ten million timesheet rows (see the README of the demo).
+# Row counts are for the default seed and as-of date; about 3.2 timesheet rows per person per day.
 PRESETS: dict[str, ScalePreset] = {
-    "small": ScalePreset(30, 80, 8, "a few seconds; what the tests use"),
+    "small": ScalePreset(30, 80, 8, "under a second; the size the tests use"),
     "demo": ScalePreset(150, 400, 26, "the default mid-size portfolio"),
-    "large": ScalePreset(1000, 4000, 26, "about 1.5 million timesheet rows"),
-    "enterprise": ScalePreset(5000, 20000, 36, "about 10 million timesheet rows"),
+    "large": ScalePreset(1000, 4000, 26, "about 1.6 million timesheet rows"),
+    "enterprise": ScalePreset(5000, 20000, 34, "about 10 million timesheet rows"),
 }
 
 

@@ -14,7 +14,7 @@ from pipelines.demo.dates import Window, month_of
 from pipelines.demo.fx import FxRates
 from pipelines.demo.non_labour import plan_non_labour
 from pipelines.demo.people import Employee
-from pipelines.demo.projects import Project
+from pipelines.demo.projects import CostLine, Project
 from pipelines.demo.seeds import rng_for
 from pipelines.demo.worktime import AVAILABILITY
 
@@ -51,6 +51,50 @@ def _members_of(employees: list[Employee]) -> dict[int, list[Employee]]:
     return members
 
 
+def _labour_at_completion(project: Project, members: list[Employee], fx: FxRates) -> float:
+    """Labour over the full (slipped) course. For a cancelled project, what it would have cost
+    had it run: its measured weekly burn, or the staffing plan if it barely started."""
+    labour_truth = sum(project.labour_by_month.values())
+    if project.cancel_week is None:
+        return labour_truth
+    worked = project.weeks_worked_before(project.finish_week + 1)
+    if worked >= 4 and labour_truth > 0:
+        return labour_truth / worked * project.working_weeks_full
+    return _nominal_weekly_labour(project, members, fx) * project.working_weeks_full
+
+
+def _book_non_labour(
+    project: Project, plan: dict[int, list[CostLine]], first_gl_month: int, as_of_month: int
+) -> tuple[float, float]:
+    """Keep what the exports need of the non-labour plan; returns (planned, really spent).
+
+    Closed months are published (ledger lines from the first GL month, a capex/opex total per
+    month for the finance workbook); months before the ledger window only feed the brought-forward
+    journal; spend after a cancellation never happens.
+    """
+    last_month = month_of(project.last_cost_date)
+    planned = spent = 0.0
+    before: dict[bool, float] = {True: 0.0, False: 0.0}
+    for month in sorted(plan):
+        lines = plan[month]
+        month_total = sum(line.amount for line in lines)
+        planned += month_total
+        if month > last_month:
+            continue
+        spent += month_total
+        if month >= as_of_month:
+            continue  # not closed yet: part of the outturn, not of any file
+        capex = sum(line.amount for line in lines if line.capex)
+        project.non_labour_monthly[month] = (capex, month_total - capex)
+        if month < first_gl_month:
+            before[True] += capex
+            before[False] += month_total - capex
+        else:
+            project.non_labour[month] = lines
+    project.non_labour_before = before
+    return planned, spent
+
+
 def set_budgets(
     projects: list[Project], employees: list[Employee], fx: FxRates, window: Window, seed: int
 ) -> None:
@@ -59,49 +103,26 @@ def set_budgets(
     as_of_month = month_of(window.as_of)
     for project in projects:
         rng = rng_for(seed, "costing", project.index)
-        full_weeks = project.working_weeks_full
-        worked = project.weeks_worked_before(project.finish_week + 1)
-        labour_truth = sum(project.labour_by_month.values())
-        if project.cancel_week is None:
-            labour_full = labour_truth
-        elif worked >= 4 and labour_truth > 0:
-            labour_full = labour_truth / worked * full_weeks
-        else:
-            weekly = _nominal_weekly_labour(project, members.get(project.index, []), fx)
-            labour_full = weekly * full_weeks
-        labour_plan = labour_full * project.baseline_weeks / full_weeks * rng.uniform(0.92, 1.08)
+        labour_full = _labour_at_completion(project, members.get(project.index, []), fx)
+        # The plan is the unslipped course, estimated with an honest error either way.
+        labour_plan = (
+            labour_full
+            * project.baseline_weeks
+            / project.working_weeks_full
+            * rng.uniform(0.92, 1.08)
+        )
         non_labour_plan = labour_plan * project.portfolio.non_labour_ratio * rng.uniform(0.6, 1.4)
         contingency = rng.uniform(0.02, 0.12)
         bac = max(_MIN_BUDGET, int(round((labour_plan + non_labour_plan) * (1 + contingency), -3)))
         project.bac = bac
         project.capex_budget = int(round(bac * project.capex_share, -3))
         # Suppliers are paid for time too, but less in proportion than the team when it slips.
-        stretch = math.sqrt(full_weeks / project.baseline_weeks)
+        stretch = math.sqrt(project.working_weeks_full / project.baseline_weeks)
         non_labour_full = non_labour_plan * stretch * rng.uniform(0.88, 1.15)
         plan = plan_non_labour(project, non_labour_full, rng)
-        last_month = month_of(project.last_cost_date)
-        planned_non_labour = 0.0
-        spent_non_labour = 0.0
-        before: dict[bool, float] = {True: 0.0, False: 0.0}
-        for month in sorted(plan):
-            lines = plan[month]
-            month_total = sum(line.amount for line in lines)
-            planned_non_labour += month_total
-            if month > last_month:
-                continue  # cancelled before this month: never spent
-            spent_non_labour += month_total
-            if month >= as_of_month:
-                continue  # not closed yet: nothing published, only part of the outturn
-            capex = sum(line.amount for line in lines if line.capex)
-            project.non_labour_monthly[month] = (capex, month_total - capex)
-            if month < first_gl_month:
-                before[True] += capex
-                before[False] += month_total - capex
-            else:
-                project.non_labour[month] = lines
-        project.non_labour_before = before
-        project.spent_total = labour_truth + spent_non_labour
-        # A cancelled project's estimate until the day it is stopped is its full course.
-        project.eac_full = labour_full + planned_non_labour
-        if project.cancel_week is None:
-            project.eac_full = project.spent_total
+        planned, spent = _book_non_labour(project, plan, first_gl_month, as_of_month)
+        project.spent_total = sum(project.labour_by_month.values()) + spent
+        # Until the day it is stopped, a cancelled project's estimate is its full course.
+        project.eac_full = (
+            project.spent_total if project.cancel_week is None else (labour_full + planned)
+        )

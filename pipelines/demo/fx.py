@@ -36,14 +36,14 @@ class FxRates:
             self._earliest = previous
 
     def to_usd(self, currency: str, month: int) -> float:
-        """Average rate: amount in USD = amount in `currency` × rate."""
+        """Average rate: amount in USD = amount in `currency` * rate."""
         month = min(month, self._anchor)
         if month < self._earliest:
             self._extend_back_to(month)
         return self._rates[currency][month]
 
     def factor(self, from_currency: str, to_currency: str, month: int) -> float:
-        """Multiplier from one currency to another in a month (cached: the labour model asks often)."""
+        """Multiplier from one currency to another in a month (cached: costing asks often)."""
         key = (from_currency, to_currency, month)
         cached = self._factors.get(key)
         if cached is None:

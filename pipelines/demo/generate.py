@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.demo.config import DemoConfig
+from pipelines.demo.costing import set_budgets
 from pipelines.demo.dates import Window, monday_of, month_of, period_label
 from pipelines.demo.extracts import MILESTONES_HEADER, PROJECTS_HEADER, milestone_rows, project_rows
 from pipelines.demo.finance_plan import write_finance_plan
@@ -19,8 +20,7 @@ from pipelines.demo.fx import FxRates
 from pipelines.demo.labour import simulate_labour
 from pipelines.demo.ledger import GL_HEADER, gl_rows
 from pipelines.demo.people import RESOURCES_HEADER, generate_employees, resource_rows
-from pipelines.demo.projects import generate_projects
-from pipelines.demo.costing import set_budgets
+from pipelines.demo.projects import Project, generate_projects
 from pipelines.demo.staffing import staff_projects
 from pipelines.demo.status import settle_rebaseline
 from pipelines.demo.timesheets import TIMESHEETS_HEADER, TimesheetGenerator
@@ -36,6 +36,9 @@ SOURCES: tuple[str, ...] = (
     "fx_rates",
 )
 FX_HEADER: tuple[str, ...] = ("Period", "From Currency", "To Currency", "Average Rate")
+
+
+_Record = Callable[[WrittenFile], None]
 
 
 class LandingNotEmptyError(FileExistsError):
@@ -81,6 +84,62 @@ def _check_landing(landing_dir: Path, force: bool) -> None:
         )
 
 
+def _write_ppm_extracts(
+    landing_dir: Path, projects: list[Project], window: Window, record: _Record
+) -> None:
+    for week in window.extract_weeks:
+        day = monday_of(week).isoformat()
+        record(
+            write_csv(
+                landing_dir,
+                "projects",
+                f"projects/projects_{day}.csv",
+                PROJECTS_HEADER,
+                project_rows(projects, week),
+            )
+        )
+        record(
+            write_csv(
+                landing_dir,
+                "milestones",
+                f"milestones/milestones_{day}.csv",
+                MILESTONES_HEADER,
+                milestone_rows(projects, week),
+            )
+        )
+
+
+def _write_finance(
+    landing_dir: Path,
+    projects: list[Project],
+    window: Window,
+    config: DemoConfig,
+    fx: FxRates,
+    record: _Record,
+) -> None:
+    for index, month in enumerate(window.gl_months):
+        rows = gl_rows(projects, month, config.seed, config.opening_balances and index == 0)
+        record(
+            write_csv(
+                landing_dir,
+                "gl_actuals",
+                f"finance/gl_actuals_{period_label(month)}.csv",
+                GL_HEADER,
+                rows,
+            )
+        )
+    record(write_finance_plan(landing_dir, projects, window))
+    # Every month any file uses, including the rest of the fiscal year: the finance workbook's
+    # future months need (planning) rates to be converted at all.
+    first_month = min(month_of(window.first_timesheet_day), window.fiscal_months[0])
+    last_month = max(month_of(config.as_of), window.fiscal_months[-1])
+    fx_rows = (
+        (period_label(month), currency, "USD", f"{rate:.6f}")
+        for month, currency, rate in fx.rows(first_month, last_month)
+    )
+    record(write_csv(landing_dir, "fx_rates", "fx/fx_rates_all.csv", FX_HEADER, fx_rows))
+
+
 def generate_demo_exports(
     landing_dir: Path,
     config: DemoConfig | None = None,
@@ -116,26 +175,7 @@ def generate_demo_exports(
         if progress is not None:
             progress(file)
 
-    for week in window.extract_weeks:
-        day = monday_of(week).isoformat()
-        record(
-            write_csv(
-                landing_dir,
-                "projects",
-                f"projects/projects_{day}.csv",
-                PROJECTS_HEADER,
-                project_rows(projects, week),
-            )
-        )
-        record(
-            write_csv(
-                landing_dir,
-                "milestones",
-                f"milestones/milestones_{day}.csv",
-                MILESTONES_HEADER,
-                milestone_rows(projects, week),
-            )
-        )
+    _write_ppm_extracts(landing_dir, projects, window, record)
     record(
         write_csv(
             landing_dir,
@@ -151,23 +191,5 @@ def generate_demo_exports(
         with CsvFile(landing_dir, "timesheets", relative, TIMESHEETS_HEADER) as output:
             timesheets.write_week(week, output)
             record(output.close())
-    for index, month in enumerate(window.gl_months):
-        rows = gl_rows(projects, month, config.seed, config.opening_balances and index == 0)
-        record(
-            write_csv(
-                landing_dir,
-                "gl_actuals",
-                f"finance/gl_actuals_{period_label(month)}.csv",
-                GL_HEADER,
-                rows,
-            )
-        )
-    record(write_finance_plan(landing_dir, projects, window))
-    first_month = min(month_of(monday_of(window.timesheet_weeks[0])), window.fiscal_months[0])
-    last_month = max(month_of(config.as_of), window.fiscal_months[-1])
-    fx_rows = (
-        (period_label(month), currency, "USD", f"{rate:.6f}")
-        for month, currency, rate in fx.rows(first_month, last_month)
-    )
-    record(write_csv(landing_dir, "fx_rates", "fx/fx_rates_all.csv", FX_HEADER, fx_rows))
+    _write_finance(landing_dir, projects, window, config, fx, record)
     return DemoSummary(landing_dir, config, tuple(written))

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from pipelines.demo.dates import monday_of, month_of, week_of
 from pipelines.demo.fx import FxRates
-from pipelines.demo.people import Employee
+from pipelines.demo.people import Assignment, Employee
 from pipelines.demo.projects import Project
 from pipelines.demo.worktime import AVAILABILITY, project_shares
 
@@ -26,25 +26,33 @@ def employed_fraction(employee: Employee, monday: date) -> float:
     return days / 5
 
 
+def _active_by_week(
+    employee: Employee, projects: list[Project], first: int, last: int
+) -> dict[int, list[Assignment]]:
+    """Week -> the person's assignments whose project is being worked that week, in assignment
+    order (walking each project's working spans is far cheaper than testing every week)."""
+    by_week: dict[int, list[Assignment]] = {}
+    for assignment in employee.assignments:
+        for low, high in projects[assignment.project].working_spans:
+            begin = max(low, assignment.first_week, first)
+            end = min(high, assignment.last_week + 1, last + 1)
+            for week in range(begin, end):
+                by_week.setdefault(week, []).append(assignment)
+    return by_week
+
+
 def simulate_labour(
     projects: list[Project], employees: list[Employee], fx: FxRates, first_timesheet_week: int
 ) -> None:
     for employee in employees:
         if not employee.assignments:
             continue
-        first = max(min(a.first_week for a in employee.assignments), week_of(employee.hired))
-        last = max(a.last_week for a in employee.assignments)
-        if employee.left is not None:
-            last = min(last, week_of(employee.left))
+        first = week_of(employee.hired)
+        last = week_of(employee.left) if employee.left is not None else 10**7
         weekly_hours = employee.fte * 40.0 * AVAILABILITY
-        for week in range(first, last + 1):
-            active = [
-                a
-                for a in employee.assignments
-                if a.first_week <= week <= a.last_week and projects[a.project].is_working(week)
-            ]
-            if not active:
-                continue
+        by_week = _active_by_week(employee, projects, first, last)
+        for week in sorted(by_week):
+            active = by_week[week]
             monday = monday_of(week)
             present = employed_fraction(employee, monday)
             if present == 0.0:

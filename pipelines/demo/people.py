@@ -42,7 +42,7 @@ class RatePeriod:
 
 @dataclass(slots=True)
 class Assignment:
-    """One person on one project for a span of weeks, with a relative share of their project time."""
+    """One person on one project for a span of weeks, with a weight for their project time."""
 
     project: int  # index into the run's project list
     weight: float

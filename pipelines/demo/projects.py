@@ -3,8 +3,8 @@
 A project is drawn once with everything that will happen to it: when it really starts and finishes,
 how much it slips, whether it goes on hold or is cancelled, when the slip becomes visible to the
 project manager, and whether it is re-baselined. The weekly extracts then only *report* this truth
-as of each Monday (pipelines.demo.status), which keeps every extract consistent with the others, with
-the milestones and with the timesheets.
+as of each Monday (pipelines.demo.status), which keeps every extract consistent with the others,
+with the milestones and with the timesheets.
 """
 
 from __future__ import annotations
@@ -105,19 +105,30 @@ class Project:
     rebaseline_finish: date | None = None
     rebaseline_milestones: dict[int, date] = field(default_factory=dict)
     noise_seed: int = 0
+    # Week indices of the fixed dates, asked for millions of times by the labour model.
+    created_week: int = field(init=False)
+    start_week: int = field(init=False)
+    finish_week: int = field(init=False)
+    # The weeks the team works, as [first, end) spans: the working span minus hold and after
+    # cancellation. The same weeks `is_working` answers for one at a time.
+    working_spans: tuple[tuple[int, int], ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.created_week = week_of(self.created)
+        self.start_week = week_of(self.actual_start)
+        self.finish_week = week_of(self.actual_finish)
+        end = self.finish_week + 1
+        if self.cancel_week is not None:
+            end = min(end, self.cancel_week)
+        spans = [(self.start_week, end)]
+        if self.hold is not None:
+            spans = [
+                (self.start_week, min(end, self.hold[0])),
+                (max(self.start_week, self.hold[1]), end),
+            ]
+        self.working_spans = tuple((lo, hi) for lo, hi in spans if lo < hi)
 
     # -- week arithmetic -------------------------------------------------------------------
-    @property
-    def created_week(self) -> int:
-        return week_of(self.created)
-
-    @property
-    def start_week(self) -> int:
-        return week_of(self.actual_start)
-
-    @property
-    def finish_week(self) -> int:
-        return week_of(self.actual_finish)
 
     @property
     def hold_weeks(self) -> int:
@@ -201,19 +212,22 @@ def _score(rng: random.Random, mean: float, spread: float = 1.0) -> int:
 def _milestones(rng: random.Random, category: str, start: date, finish: date) -> list[Milestone]:
     count = rng.randint(3, 5) if category == "Run" else rng.randint(4, 8)
     names = MILESTONE_TEMPLATES[count]
-    inner = sorted(rng.uniform(0.08, 0.92) for _ in range(count - 1))
     length = (finish - start).days
+    # Delivery milestones sit roughly evenly through the plan, each jittered within its slot.
+    delivery = [name for name in names[:-1] if name != "Business case approved"]
+    slots = len(delivery) + 1
+    fractions = {name: (i + 1 + rng.uniform(-0.3, 0.3)) / slots for i, name in enumerate(delivery)}
     milestones: list[Milestone] = []
     for number, name in enumerate(names, start=1):
         if name == "Business case approved":
             # Approved before work starts, so never slipped by the delivery.
             milestones.append(Milestone(number, name, 0.0, start - timedelta(days=7)))
-            continue
-        fraction = 1.0 if number == count else inner[number - 1]
-        baseline = to_business_day(start + timedelta(days=round(fraction * length)))
-        if number == count:
-            baseline = finish
-        milestones.append(Milestone(number, name, fraction, baseline))
+        elif number == count:
+            milestones.append(Milestone(number, name, 1.0, finish))
+        else:
+            fraction = fractions[name]
+            baseline = to_business_day(start + timedelta(days=round(fraction * length)))
+            milestones.append(Milestone(number, name, fraction, baseline))
     return milestones
 
 
@@ -256,7 +270,7 @@ def _draw_schedule(
     else:
         slip_fraction = rng.uniform(-0.08, 0.0)  # some finish early
     exec_slip_days = round(slip_fraction * duration_weeks * 7)
-    hold_length = rng.randint(3, 10) if rng.random() < 0.06 else 0
+    hold_length = rng.randint(4, 16) if rng.random() < 0.2 else 0
     actual_start = baseline_start + timedelta(days=7 * start_delay_weeks)
     actual_finish = to_business_day(
         baseline_finish + timedelta(days=7 * start_delay_weeks + exec_slip_days + 7 * hold_length)

@@ -17,7 +17,7 @@ from pipelines.demo.seeds import rng_for, weighted_choice
 
 # People per project at the default mix (400 people, 150 projects); bigger head-counts per project
 # mean bigger teams rather than more idle people.
-_REFERENCE_PEOPLE_PER_PROJECT = 400 / 150
+_REFERENCE_PEOPLE_PER_PROJECT = 400 / 150 / 1.25
 
 
 class _Pool:

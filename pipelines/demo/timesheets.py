@@ -1,8 +1,8 @@
 """The time tracker's weekly files: one row per person, working day and kind of time.
 
-This is the only part of the generator whose output grows with people × weeks (tens of millions of
-rows at enterprise size), so it streams: one week at a time, one person at a time, straight into the
-CSV writer, with strings for dates and hours prepared once rather than per row.
+This is the only part of the generator whose output grows with people times weeks (tens of millions
+of rows at enterprise size), so it streams: one week at a time, one person at a time, straight into
+the CSV writer, with strings for dates and hours prepared once rather than per row.
 """
 
 from __future__ import annotations

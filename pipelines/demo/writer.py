@@ -1,9 +1,9 @@
 """Write landing files safely and reproducibly.
 
-Files are written under a `.part` name and renamed when complete, so a sensor or a pipeline run that
-lists the landing folder mid-generation never ingests half a file. Workbooks are re-zipped with fixed
-timestamps because openpyxl stamps the save time into both the zip entries and docProps/core.xml,
-which would make every run's bytes (and so the ingest's file hash) differ.
+Files are written under a `.part` name and renamed when complete, so a sensor or a pipeline run
+that lists the landing folder mid-generation never ingests half a file. Workbooks are re-zipped with
+fixed timestamps because openpyxl stamps the save time into both the zip entries and
+docProps/core.xml, which would make every run's bytes (and so the ingest's file hash) differ.
 """
 
 from __future__ import annotations

@@ -20,8 +20,10 @@ GATE_SUITE_NOT_EMPTY = "suite has expectations"
 GATE_TABLE_EXISTS = "table exists"
 GATE_TABLE_NOT_EMPTY = "table not empty"
 GATE_EVALUATED = "expectations evaluated"
+GATE_RAN = "quality gate ran"
 
 MESSAGE_SAMPLE_ROWS = 3
+MESSAGE_MAX_TEXT = 40
 
 
 class SampleRow(TypedDict):
@@ -169,5 +171,7 @@ def format_value(value: object) -> str:
     if isinstance(value, dict):
         return "(" + ", ".join(f"{k}={format_value(v)}" for k, v in value.items()) + ")"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        # A sha256 in a key would drown the message; the audit sample keeps the full value.
+        shown = value if len(value) <= MESSAGE_MAX_TEXT else value[:12] + "…"
+        return json.dumps(shown, ensure_ascii=False)
     return str(value)

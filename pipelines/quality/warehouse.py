@@ -23,5 +23,6 @@ def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> li
 
 
 def row_count(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
-    result = con.execute(f"SELECT count(*) FROM {quote(schema)}.{quote(table)}").fetchone()
-    return int(result[0]) if result else 0
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open and refuses the next con.sql.
+    rows = con.execute(f"SELECT count(*) FROM {quote(schema)}.{quote(table)}").fetchall()
+    return int(rows[0][0])

@@ -1,16 +1,16 @@
 """The report asset: renders the portfolio summary from the marts once dbt has built them."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg
+from dagster_dbt import get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
 from pipelines.report.render import render_portfolio_report
 from pipelines.resources import PortfolioFolders
+from pipelines.transform.assets import portfolio_dbt_models
 
-# The marts the summary reads (docs/marts.md); dbt's asset keys are the model names.
+# The marts the summary reads (docs/marts.md).
 REPORT_MARTS = (
     "dim_dates",
     "fct_budgets",
@@ -22,7 +22,7 @@ REPORT_MARTS = (
 
 @dg.asset(
     group_name="report",
-    deps=[dg.AssetKey(name) for name in REPORT_MARTS],
+    deps=[get_asset_key_for_model([portfolio_dbt_models], name) for name in REPORT_MARTS],
     kinds={"html"},
 )
 def portfolio_report(

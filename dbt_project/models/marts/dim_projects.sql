@@ -39,10 +39,12 @@ final as (
         projects.forecast_at_completion_local,
         fx_rates.average_rate as fx_rate,
         -- converted at the rate of the latest extract's month; null when that rate is missing
-        projects.budget_at_completion_local * fx_rates.average_rate as budget_at_completion,
-        projects.capex_budget_local * fx_rates.average_rate as capex_budget,
-        projects.opex_budget_local * fx_rates.average_rate as opex_budget,
-        projects.forecast_at_completion_local * fx_rates.average_rate as forecast_at_completion,
+        {{ to_money('projects.budget_at_completion_local * fx_rates.average_rate') }}
+            as budget_at_completion,
+        {{ to_money('projects.capex_budget_local * fx_rates.average_rate') }} as capex_budget,
+        {{ to_money('projects.opex_budget_local * fx_rates.average_rate') }} as opex_budget,
+        {{ to_money('projects.forecast_at_completion_local * fx_rates.average_rate') }}
+            as forecast_at_completion,
         projects.strategic_alignment_score,
         projects.business_value_score,
         projects.risk_score,

@@ -18,8 +18,8 @@ cost_lines as (
         project_id,
         month_start_date,
         labour_cost,
-        cast(0 as {{ type_double() }}) as non_labour_capex_cost,
-        cast(0 as {{ type_double() }}) as non_labour_opex_cost
+        {{ to_money('0') }} as non_labour_capex_cost,
+        {{ to_money('0') }} as non_labour_opex_cost
     from timesheet_entries
     where project_id is not null
 
@@ -28,12 +28,12 @@ cost_lines as (
     select
         project_id,
         period_month as month_start_date,
-        cast(0 as {{ type_double() }}) as labour_cost,
+        {{ to_money('0') }} as labour_cost,
         case
-            when capex_opex = 'CAPEX' then amount else cast(0 as {{ type_double() }})
+            when capex_opex = 'CAPEX' then amount else {{ to_money('0') }}
         end as non_labour_capex_cost,
         case
-            when capex_opex = 'OPEX' then amount else cast(0 as {{ type_double() }})
+            when capex_opex = 'OPEX' then amount else {{ to_money('0') }}
         end as non_labour_opex_cost
     from gl_lines
     where project_id is not null

@@ -2,9 +2,29 @@
 
 with
 
-gl_actuals as (
+gl_loads as (
 
     select * from {{ ref('stg_finance__gl_actuals') }}
+
+),
+
+ranked_loads as (
+
+    select
+        gl_loads.*,
+        -- a corrected month file re-sent under the same name replaces the earlier load
+        max(gl_loads.loaded_at) over (
+            partition by gl_loads.source_file
+        ) as file_latest_loaded_at
+    from gl_loads
+
+),
+
+gl_actuals as (
+
+    select * from ranked_loads
+    -- rows without a load time (none from the loader; loaded_at is tested not null) are kept
+    where file_latest_loaded_at is null or loaded_at = file_latest_loaded_at
 
 ),
 
@@ -33,7 +53,7 @@ converted as (
         gl_actuals.source_row,
         fx_rates.average_rate as fx_rate,
         -- stays null when the period's rate is missing: never assumed to be 1.0
-        gl_actuals.amount_local * fx_rates.average_rate as amount
+        {{ to_money('gl_actuals.amount_local * fx_rates.average_rate') }} as amount
     from gl_actuals
     left join fx_rates
         on

@@ -85,7 +85,7 @@ converted as (
         with_latest_version.plan_version_sequence
         = with_latest_version.latest_version_sequence as is_latest_forecast,
         -- stays null when the month's rate is missing: never assumed to be 1.0
-        with_latest_version.amount_local * fx_rates.average_rate as amount
+        {{ to_money('with_latest_version.amount_local * fx_rates.average_rate') }} as amount
     from with_latest_version
     left join fx_rates
         on

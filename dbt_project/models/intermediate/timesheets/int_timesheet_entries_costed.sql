@@ -3,7 +3,7 @@
 
 with
 
-timesheets as (
+timesheet_loads as (
 
     select * from {{ ref('stg_timetracker__timesheets') }}
 
@@ -18,6 +18,42 @@ rate_periods as (
 fx_rates as (
 
     select * from {{ ref('int_fx_rates_filtered') }}
+
+),
+
+ranked_loads as (
+
+    select
+        timesheet_loads.*,
+        -- a corrected week file re-sent under the same name replaces the earlier load
+        max(timesheet_loads.loaded_at) over (
+            partition by timesheet_loads.source_file
+        ) as file_latest_loaded_at
+    from timesheet_loads
+
+),
+
+latest_loads as (
+
+    select
+        ranked_loads.*,
+        -- an entry in several files: the latest extract wins
+        row_number() over (
+            partition by ranked_loads.entry_id
+            order by ranked_loads.extract_date desc, ranked_loads.source_file desc
+        ) as entry_recency_rank
+    from ranked_loads
+    -- rows without a load time (none from the loader; loaded_at is tested not null) are kept
+    where
+        ranked_loads.file_latest_loaded_at is null
+        or ranked_loads.loaded_at = ranked_loads.file_latest_loaded_at
+
+),
+
+timesheets as (
+
+    select * from latest_loads
+    where entry_recency_rank = 1
 
 ),
 
@@ -92,7 +128,7 @@ converted as (
         costed.source_row,
         fx_rates.average_rate as fx_rate,
         -- stays null when the month's rate is missing: never assumed to be 1.0
-        costed.labour_cost_local * fx_rates.average_rate as labour_cost
+        {{ to_money('costed.labour_cost_local * fx_rates.average_rate') }} as labour_cost
     from costed
     left join fx_rates
         on
