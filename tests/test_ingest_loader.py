@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.ingest.loader import load_source
 from pipelines.ingest.problems import ingest_problems
-from pipelines.ingest.sources import FX_RATES, TIMESHEETS
+from pipelines.ingest.sources import FX_RATES, RESOURCES, TIMESHEETS
 
 HEADER = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment\n"
 
@@ -138,4 +138,18 @@ def test_a_file_covering_many_months_is_as_of_its_latest_month(tmp_path: Path, c
     load_source(con, FX_RATES, tmp_path)
     assert con.execute("select distinct extract_date::varchar from raw.fx_rates").fetchall() == [
         ("2026-10-31",)
+    ]
+
+
+def test_an_unchanged_weekly_snapshot_is_kept_as_that_weeks_extract(tmp_path: Path, con) -> None:
+    body = "Employee ID,Employee Name,Team,Role,FTE,Weekly Capacity Hours,Cost Rate,Currency,"
+    body += "Active From,Active To\nEMP1,Ann,PMO,PM,1,40,90,USD,2026-01-01,\n"
+    folder = tmp_path / "resources"
+    folder.mkdir()
+    (folder / "resources_2026-11-09.csv").write_text(body)
+    (folder / "resources_2026-11-16.csv").write_text(body)
+    load_source(con, RESOURCES, tmp_path)
+    assert con.execute("select extract_date::varchar from raw.resources order by 1").fetchall() == [
+        ("2026-11-09",),
+        ("2026-11-16",),
     ]

@@ -456,7 +456,7 @@ def test_duplicate_entry_id_fails(con: duckdb.DuckDBPyConnection) -> None:
     dup = failure(outcome, "entry_id unique within a load")
     assert dup.unexpected_count == 2
     assert {row["source_row"] for row in dup.sample} == {3, 9}
-    value = '(entry_id="TS-000001", source_file_hash="sha256-demo")'
+    value = f'(entry_id="TS-000001", source_file="{TS_FILE}", source_file_hash="sha256-demo")'
     assert f"{TS_FILE} line 3 value {value}" in dup.message()
 
 
@@ -475,9 +475,9 @@ def test_duplicate_compound_key_fails(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("UPDATE raw.gl_actuals SET document_no = 'D-1', line = 1 WHERE source_row = 4")
     outcome = validate_source(con, "gl_actuals")
     dup = failure(outcome, "(document_no, line) unique within a load")
-    assert dup.column == "(document_no, line, source_file_hash)"
+    assert dup.column == "(document_no, line, source_file, source_file_hash)"
     assert dup.unexpected_count == 2
-    value = '(document_no="D-1", line=1, source_file_hash="sha256-demo")'
+    value = f'(document_no="D-1", line=1, source_file="{GL_FILE}", source_file_hash="sha256-demo")'
     assert f"{GL_FILE} line 2 value {value}" in dup.message()
     assert "expect_compound_columns_to_be_unique on (document_no, line, " in dup.message()
 
@@ -733,7 +733,11 @@ def test_unrelated_keys_get_their_own_pass() -> None:
     suite = load_suite(settings.EXPECTATIONS_DIR / "timesheets.json")
     passes = plan_passes(suite.rules, 4, [])
     partitions = {p.partition for p in passes}
-    assert partitions == {("entry_id", "source_file_hash"), ("employee_id",), ("project_id",)}
+    assert partitions == {
+        ("entry_id", "source_file", "source_file_hash"),
+        ("employee_id",),
+        ("project_id",),
+    }
     assert sum(len(p.rules) for p in passes) == len(suite.rules)
 
 
@@ -793,6 +797,7 @@ def test_results_are_plain_data(con: duckdb.DuckDBPyConnection) -> None:
     assert dup.sample[0]["value"] == {
         "milestone_id": "PRJ-0001-M01",
         "extract_date": "2026-11-09",
+        "source_file": "milestones/milestones_2026-11-09.csv",
         "source_file_hash": "sha256-demo",
     }
     assert isinstance(outcome.results[0], RuleResult)

@@ -1,6 +1,5 @@
 """One Dagster asset per source: load the new landing files into the source's raw table."""
 
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 

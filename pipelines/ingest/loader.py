@@ -126,6 +126,25 @@ def _record(
     )
 
 
+def _earlier_copy(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, name: str, file_hash: str
+) -> tuple[str] | None:
+    """The loaded file this one repeats, if its rows would be counted twice by loading it."""
+    sql = (
+        f"select source_file from {MANIFEST_TABLE} where source_file_hash = ? and status = 'loaded'"
+    )
+    params: list[object] = [file_hash]
+    if spec.is_snapshot:
+        # An unchanged snapshot under a new date is a new extract; the same date is a re-send.
+        try:
+            extract_date, _ = _extract_date_from_name(spec, name)
+        except FileRejected:
+            extract_date = None
+        sql += " and extract_date is not distinct from ?"
+        params.append(extract_date)
+    return fetch_row(con, sql + " order by loaded_at, source_file limit 1", params)
+
+
 def load_source(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
@@ -148,12 +167,7 @@ def load_source(
             summary.files_already_seen += 1
             continue
         size = path.stat().st_size
-        first = fetch_row(
-            con,
-            f"select source_file from {MANIFEST_TABLE} "
-            "where source_file_hash = ? and status = 'loaded' order by loaded_at limit 1",
-            [file_hash],
-        )
+        first = _earlier_copy(con, spec, path.name, file_hash)
         con.execute("begin transaction")
         try:
             if first:

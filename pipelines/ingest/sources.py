@@ -29,6 +29,9 @@ class SourceSpec:
     file_format: FileFormat
     columns: tuple[Column, ...]
     description: str
+    # A snapshot (the whole state as of its extract date) is kept per date even when its content
+    # repeats last week's; rows of an additive source (entries, journal lines) must count once.
+    is_snapshot: bool = False
 
     @property
     def table(self) -> str:
@@ -51,6 +54,7 @@ def _columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
 _DAILY = r"(?P<date>\d{4}-\d{2}-\d{2})"
 
 PROJECTS = SourceSpec(
+    is_snapshot=True,
     name="projects",
     folder="projects",
     file_pattern=re.compile(rf"^projects_{_DAILY}\.csv$"),
@@ -87,6 +91,7 @@ PROJECTS = SourceSpec(
 )
 
 MILESTONES = SourceSpec(
+    is_snapshot=True,
     name="milestones",
     folder="milestones",
     file_pattern=re.compile(rf"^milestones_{_DAILY}\.csv$"),
@@ -103,6 +108,7 @@ MILESTONES = SourceSpec(
 )
 
 RESOURCES = SourceSpec(
+    is_snapshot=True,
     name="resources",
     folder="resources",
     file_pattern=re.compile(rf"^resources_{_DAILY}\.csv$"),

@@ -8,9 +8,10 @@ Public API:
   `RuleFailure.message()`, the sentence shown to the data engineer;
 - `record_outcomes(con, outcomes, run_id)` appends every rule verdict to audit.quality_results.
 
-GX runs on pandas batches pulled from DuckDB through Arrow, in hash-partitioned chunks so that
-uniqueness stays exact (see chunking.py). Anything that stops a check from running counts as a
-failure (see tally.py and validate.py).
+GX runs on pandas batches pulled from DuckDB through Arrow (GX's SQL datasource returns no rows
+against a DuckDB file here, GX issues 10738/11579), in hash-partitioned chunks so that uniqueness
+stays exact (see chunking.py). Anything that stops a check from running counts as a failure (see
+tally.py and validate.py). Measured cost: see DEFAULT_CHUNK_ROWS in validate.py.
 """
 
 from pipelines.quality.audit import AUDIT_TABLE, record_outcomes

@@ -49,8 +49,10 @@ SOURCES = (
     "fx_rates",
 )
 
-# Chosen from the 1M-row timesheets measurement (docs in the package __init__): large enough that
-# GX's fixed per-batch cost is small, small enough that one chunk stays a few hundred MB at most.
+# Measured on 1M synthetic timesheet rows (20,000 known employees, 5,000 projects; shared 2-core
+# box): one 1M chunk 9.5 s / 830 MB peak RSS, 500k chunks 12.3 s / 745 MB, 250k 14.3 s / 580 MB,
+# 100k 24 s / 470 MB (about 290 MB of that is Python with GX imported). 10M rows at 500k: 99 s,
+# 1.1 GB peak, flat across chunks. 500k keeps memory bounded for any table size at a small cost.
 DEFAULT_CHUNK_ROWS = 500_000
 
 _SOURCE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")

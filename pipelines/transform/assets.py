@@ -1,6 +1,5 @@
 """dbt models as Dagster assets and dbt tests as asset checks, in the `transform` group."""
 
-
 from collections.abc import Iterator, Mapping
 from typing import Any
 
