@@ -14,9 +14,18 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 _DBT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 
+def _manifest_is_stale() -> bool:
+    manifest = _DBT_DIR / "target" / "manifest.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [p for p in _DBT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".md"}]
+    return any(p.stat().st_mtime > built for p in sources if "target" not in p.parts)
+
+
 def pytest_configure(config: object) -> None:
-    # `make test` parses first; this covers a bare `pytest` on a fresh checkout.
-    if not (_DBT_DIR / "target" / "manifest.json").exists():
+    # `make test` parses first; this covers a bare `pytest` after editing the dbt project.
+    if _manifest_is_stale():
         subprocess.run(
             [
                 str(Path(sys.executable).parent / "dbt"),
