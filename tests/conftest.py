@@ -11,6 +11,12 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
+import dagster as dg
+import pytest
+
+from pipelines.demo import generate_demo_exports
+from tests.pipeline_runs import SMALL_DEMO, RunPaths, make_paths, run_weekly_job
+
 _DBT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 
@@ -38,3 +44,13 @@ def pytest_configure(config: object) -> None:
             ],
             check=True,
         )
+
+
+@pytest.fixture(scope="session")
+def demo_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[RunPaths, dg.ExecuteInProcessResult]:
+    """One full pipeline run on small demo data, shared by every test that reads its results."""
+    paths = make_paths(tmp_path_factory.mktemp("demo_run"))
+    generate_demo_exports(paths.landing, SMALL_DEMO)
+    return paths, run_weekly_job(paths)

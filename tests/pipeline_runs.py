@@ -11,8 +11,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipelines.demo.config import DemoConfig
 from pipelines.schedules import WEEKLY_JOB_NAME
 from pipelines.settings import load_settings
+
+# Small enough for a fast test run, large enough to close a GL month and change statuses.
+SMALL_DEMO = DemoConfig(projects=12, employees=25, weeks=5)
 
 
 @dataclass(frozen=True)

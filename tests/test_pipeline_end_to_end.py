@@ -11,25 +11,11 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import openpyxl
 import pytest
 
-from pipelines.demo import generate_demo_exports
-from pipelines.demo.config import DemoConfig
-from tests.pipeline_runs import RunPaths, make_paths, mart_snapshot, run_weekly_job
-
-SMALL_DEMO = DemoConfig(projects=12, employees=25, weeks=5)
-
-
-@pytest.fixture(scope="module")
-def demo_run(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[RunPaths, dg.ExecuteInProcessResult]:
-    paths = make_paths(tmp_path_factory.mktemp("e2e"))
-    generate_demo_exports(paths.landing, SMALL_DEMO)
-    return paths, run_weekly_job(paths)
+from tests.pipeline_runs import SMALL_DEMO, RunPaths, mart_snapshot, run_weekly_job
 
 
 def _csv_rows(folder: Path, prefix: str) -> list[dict[str, str]]:

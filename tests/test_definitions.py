@@ -1,0 +1,50 @@
+"""What the data engineer sees in `dagster dev`: groups, checks, the job and its schedule."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.definitions import build_definitions
+from pipelines.schedules import WEEKLY_JOB_NAME
+
+
+def test_assets_are_grouped_in_the_order_of_the_flow() -> None:
+    graph = build_definitions().resolve_asset_graph()
+    groups: dict[str, set[str]] = {}
+    for key in graph.get_all_asset_keys():
+        groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
+    assert set(groups) == {"ingest", "quality", "transform", "report"}
+    assert "raw_timesheets" in groups["ingest"]
+    assert "validated_timesheets" in groups["quality"]
+    assert "marts/fct_project_cost_performance" in groups["transform"]
+    assert groups["report"] == {"portfolio_report"}
+
+
+def test_dbt_reads_only_validated_sources_and_the_report_only_marts() -> None:
+    graph = build_definitions().resolve_asset_graph()
+    staging = graph.get(dg.AssetKey(["staging", "stg_timetracker__timesheets"]))
+    assert staging.parent_keys == {dg.AssetKey("validated_timesheets")}
+    report = graph.get(dg.AssetKey("portfolio_report"))
+    assert report.parent_keys and all(k.path[0] == "marts" for k in report.parent_keys)
+
+
+def test_quality_checks_block_and_dbt_tests_are_checks() -> None:
+    defs = build_definitions()
+    specs = [
+        spec
+        for assets_def in defs.assets or []
+        if isinstance(assets_def, dg.AssetsDefinition)
+        for spec in assets_def.check_specs
+    ]
+    gates = [s for s in specs if s.name == "passes_quality_gate"]
+    assert len(gates) == 7 and all(s.blocking for s in gates)
+    assert any(s.asset_key == dg.AssetKey(["marts", "fct_project_costs"]) for s in specs)
+
+
+def test_the_weekly_job_is_scheduled_on_monday_morning_in_the_configured_zone(monkeypatch) -> None:
+    monkeypatch.setenv("PORTFOLIO_SCHEDULE_TIMEZONE", "America/New_York")
+    defs = build_definitions()
+    schedule = defs.resolve_schedule_def("weekly_portfolio_refresh_monday_morning")
+    assert schedule.cron_schedule == "0 6 * * 1"
+    assert schedule.execution_timezone == "America/New_York"
+    assert schedule.job_name == WEEKLY_JOB_NAME
