@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.ingest.assets import raw_assets
+from pipelines.publish.assets import published_warehouse, warehouse_build
 from pipelines.quality.assets import gate_assets
 from pipelines.report.assets import portfolio_report
 from pipelines.resources import build_resources
@@ -17,7 +18,14 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     """Build from settings read now, so a test can point a run at a temporary warehouse."""
     settings = settings or load_settings()
     return dg.Definitions(
-        assets=[*raw_assets, *gate_assets, portfolio_dbt_models, portfolio_report],
+        assets=[
+            warehouse_build,
+            *raw_assets,
+            *gate_assets,
+            portfolio_dbt_models,
+            portfolio_report,
+            published_warehouse,
+        ],
         jobs=[weekly_portfolio_refresh],
         schedules=[build_weekly_schedule(settings.schedule_timezone)],
         resources=build_resources(settings),

@@ -5,6 +5,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.ingest.loader import load_source
 from pipelines.ingest.sources import ALL_SOURCES, SourceSpec
+from pipelines.publish.assets import WAREHOUSE_BUILD_KEY
 from pipelines.resources import PortfolioFolders
 from pipelines.sql_helpers import fetch_scalar
 
@@ -16,6 +17,7 @@ def raw_asset_key(source: str) -> dg.AssetKey:
 def _build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     @dg.asset(
         key=raw_asset_key(spec.name),
+        deps=[WAREHOUSE_BUILD_KEY],
         group_name="ingest",
         kinds={"duckdb"},
         description=f"{spec.description} Lands in `{spec.table}` with file and row lineage.",

@@ -1,0 +1,123 @@
+"""Analysts only ever see a published warehouse that passed every check, swapped in whole."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from pipelines.demo import generate_demo_exports
+from pipelines.demo.config import DemoConfig
+from pipelines.publish.run_lock import RunAlreadyInProgress, acquire_run_lock, release_run_lock
+from tests.pipeline_runs import make_paths, run_weekly_job
+
+CONFIG = DemoConfig(projects=6, employees=20, weeks=6)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _add_bad_week(landing: Path) -> None:
+    header = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment"
+    bad = f"timesheets_{CONFIG.as_of.isoformat()}.csv"
+    (landing / "timesheets" / bad).write_text(f"{header}\nBAD-1,EMP-00001,2026-11-16,,BAU,30,\n")
+
+
+def test_a_blocked_run_leaves_the_published_warehouse_and_reports_byte_identical(
+    tmp_path: Path,
+) -> None:
+    paths = make_paths(tmp_path)
+    generate_demo_exports(paths.landing, CONFIG)
+    assert run_weekly_job(paths).success
+    index = paths.reports / "index.html"
+    before = (_digest(paths.warehouse), _digest(index))
+
+    _add_bad_week(paths.landing)
+    blocked = run_weekly_job(paths)
+
+    assert not blocked.success
+    assert (_digest(paths.warehouse), _digest(index)) == before
+
+
+ANALYST = textwrap.dedent(
+    """
+    import sys, time, duckdb
+    path, out, stop = sys.argv[1], sys.argv[2], sys.argv[3]
+    import os
+    with open(out, "w") as log:
+        while not os.path.exists(stop):
+            try:
+                with duckdb.connect(path, read_only=True) as con:
+                    raw = con.execute("select count(*) from raw.timesheets").fetchall()[0][0]
+                    time.sleep(0.05)  # a slow analyst: the file may be swapped meanwhile
+                    mart = con.execute(
+                        "select count(*) from marts.fct_timesheet_entries"
+                    ).fetchall()[0][0]
+                log.write(f"ok {raw} {mart}\\n")
+            except Exception as exc:
+                log.write(f"error {type(exc).__name__}: {exc}\\n")
+            log.flush()
+    """
+)
+
+
+def test_an_analyst_reading_during_a_run_sees_old_or_new_data_never_a_mix(tmp_path: Path) -> None:
+    paths = make_paths(tmp_path)
+    generate_demo_exports(paths.landing, CONFIG)
+    assert run_weekly_job(paths).success
+    # A new week arrives, so the next run changes both the raw table and the mart.
+    header = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment"
+    week = paths.landing / "timesheets" / f"timesheets_{CONFIG.as_of.isoformat()}.csv"
+    first_week = sorted((paths.landing / "timesheets").glob("timesheets_*.csv"))[0]
+    employee = first_week.read_text().splitlines()[1].split(",")[1]
+    week.write_text(f"{header}\nNEW-1,{employee},2026-11-16,,BAU,7.5,\n")
+
+    out, stop = tmp_path / "analyst.log", tmp_path / "stop"
+    analyst = subprocess.Popen(
+        [sys.executable, "-c", ANALYST, str(paths.warehouse), str(out), str(stop)]
+    )
+    try:
+        time.sleep(1)
+        assert run_weekly_job(paths).success
+        time.sleep(1)
+    finally:
+        stop.touch()
+        analyst.wait(timeout=60)
+
+    lines = out.read_text().splitlines()
+    assert lines and not [line for line in lines if line.startswith("error")]
+    pairs = {tuple(int(x) for x in line.split()[1:]) for line in lines}
+    # Every answer is a consistent pair: raw and mart from the same published file.
+    assert all(raw == mart for raw, mart in pairs)
+    assert len(pairs) == 2  # the analyst saw the old data, then the new
+
+
+def test_a_second_run_while_one_is_running_is_refused(tmp_path: Path) -> None:
+    published = tmp_path / "portfolio.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from pipelines.publish.run_lock import acquire_run_lock; "
+            f"acquire_run_lock(Path({str(published)!r})); print('held', flush=True); "
+            "time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(RunAlreadyInProgress, match=r"pid \d+"):
+            acquire_run_lock(published)
+    finally:
+        holder.kill()
+        holder.wait()
+    acquire_run_lock(published)  # the OS released the killed holder's lock: no stale lock
+    release_run_lock(published)
