@@ -17,7 +17,8 @@ def test_assets_are_grouped_in_the_order_of_the_flow() -> None:
     assert "raw_timesheets" in groups["ingest"]
     assert "validated_timesheets" in groups["quality"]
     assert "marts/fct_project_cost_performance" in groups["transform"]
-    assert groups["report"] == {"portfolio_report"}
+    assert "warehouse_build" in groups["ingest"]
+    assert groups["report"] == {"portfolio_report", "published_warehouse"}
 
 
 def test_dbt_reads_only_validated_sources_and_the_report_only_marts() -> None:

@@ -54,4 +54,5 @@ def test_a_bad_timesheet_blocks_dbt_and_the_report(
     assert not any(key.startswith(("marts/", "staging/")) for key in materialized)
     assert "portfolio_report" not in materialized
     assert not (paths.reports / "index.html").exists()
+    assert not paths.warehouse.exists()  # nothing was published
     assert hashlib.sha256(bad_file.read_bytes()).hexdigest() == digest
