@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.definitions import build_definitions
+from pipelines.ingest.sources import ALL_SOURCES
 from pipelines.schedules import WEEKLY_JOB_NAME
 
 
@@ -38,7 +39,7 @@ def test_quality_checks_block_and_dbt_tests_are_checks() -> None:
         for spec in assets_def.check_specs
     ]
     gates = [s for s in specs if s.name == "passes_quality_gate"]
-    assert len(gates) == 7 and all(s.blocking for s in gates)
+    assert len(gates) == len(ALL_SOURCES) and all(s.blocking for s in gates)
     assert any(s.asset_key == dg.AssetKey(["marts", "fct_project_costs"]) for s in specs)
 
 

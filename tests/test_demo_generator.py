@@ -13,12 +13,18 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from types import GeneratorType
 
 import openpyxl
 import pytest
 
 from pipelines.demo import DemoConfig, DemoSummary, LandingNotEmptyError, generate_demo_exports
 from pipelines.demo.__main__ import main as cli_main
+from pipelines.demo.dates import Window
+from pipelines.demo.people import generate_employees
+from pipelines.demo.projects import generate_projects
+from pipelines.demo.resource_plan import ResourcePlan
+from pipelines.demo.staffing import staff_projects
 
 CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "exports.md"
 # The `small` preset, pinned here so the expectations below do not move if the preset is retuned.
@@ -91,6 +97,7 @@ def test_same_seed_gives_identical_bytes_for_every_file(root: Path, tmp_path: Pa
     first = sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
     second = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     assert first == second
+    assert sum(1 for relative in first if relative.parts[0] == "resource_plan") == SMALL.weeks
     for relative in first:
         assert (root / relative).read_bytes() == (again / relative).read_bytes(), relative
 
@@ -108,6 +115,7 @@ def test_file_layout_follows_the_window(root: Path) -> None:
         AS_OF - timedelta(weeks=SMALL.weeks - 1 - i) for i in range(SMALL.weeks)
     ]
     assert [_date_of(p) for p in _files(root, "milestones", "milestones")] == extract_days
+    assert [_date_of(p) for p in _files(root, "resource_plan", "resource_plan")] == extract_days
     timesheet_days = [_date_of(p) for p in _files(root, "timesheets", "timesheets")]
     assert len(timesheet_days) == SMALL.weeks
     assert timesheet_days[-1] == AS_OF - timedelta(days=7)  # the full week before the as-of date
@@ -122,11 +130,20 @@ def test_file_layout_follows_the_window(root: Path) -> None:
 
 def test_csv_headers_are_exactly_the_contract(root: Path) -> None:
     expected = _contract_headers()
-    assert set(expected) == {"projects", "milestones", "resources", "timesheets", "gl", "fx"}
+    assert set(expected) == {
+        "projects",
+        "milestones",
+        "resources",
+        "resource",  # resource_plan_YYYY-MM-DD.csv
+        "timesheets",
+        "gl",
+        "fx",
+    }
     folders = {
         "projects": ("projects", "projects"),
         "milestones": ("milestones", "milestones"),
         "resources": ("resources", "resources"),
+        "resource": ("resource_plan", "resource_plan"),
         "timesheets": ("timesheets", "timesheets"),
         "gl": ("finance", "gl_actuals"),
         "fx": ("fx", "fx_rates"),
@@ -235,6 +252,10 @@ def test_the_default_demo_shows_a_portfolio_that_moves(tmp_path: Path) -> None:
         if float(r["Forecast at Completion"]) < float(r["Budget at Completion"]) * 0.95
     ]
     assert overrun and underrun
+    resources = _read(tmp_path / "resources" / f"resources_{AS_OF}.csv")
+    demand = _latest_plan_demand(tmp_path)
+    over = [k for k, hours in demand.items() if hours > _team_month_capacity(resources, *k)]
+    assert 0 < len(over) < len(demand), "some teams are over-allocated in some months"
     gl = _all(tmp_path, "finance", "gl_actuals")
     assert any(float(row["Amount"]) < 0 for _path, row in gl), "some credits"
     assert any(row["Account"] == "699000" for _path, row in gl), "costs brought forward"
@@ -287,6 +308,89 @@ def test_resources_are_effective_dated(root: Path) -> None:
             second["Role"],
             second["Currency"],
         )
+
+
+def _month_weekdays(period: str) -> list[date]:
+    year, month = (int(part) for part in period.split("-"))
+    day, days = date(year, month, 1), []
+    while day.month == month:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _team_month_capacity(resources: list[dict[str, str]], team: str, period: str) -> float:
+    """A team's contracted hours in a month: FTE x 8 h for every weekday a rate period covers."""
+    hours = 0.0
+    weekdays = _month_weekdays(period)
+    for row in resources:
+        if row["Team"] != team:
+            continue
+        start = date.fromisoformat(row["Active From"])
+        end = date.fromisoformat(row["Active To"]) if row["Active To"] else date.max
+        hours += float(row["FTE"]) * 8 * sum(1 for day in weekdays if start <= day <= end)
+    return hours
+
+
+def _latest_plan_demand(root: Path) -> dict[tuple[str, str], float]:
+    """(team, YYYY-MM) -> planned hours of the latest resource plan extract."""
+    demand: dict[tuple[str, str], float] = defaultdict(float)
+    for row in _read(_files(root, "resource_plan", "resource_plan")[-1]):
+        demand[(row["Team"], row["Month"])] += float(row["Planned Hours"])
+    return demand
+
+
+def test_resource_plan_lines_are_valid_and_resolve(root: Path) -> None:
+    resources = _read(root / "resources" / f"resources_{AS_OF}.csv")
+    roles_by_team: dict[str, set[str]] = defaultdict(set)
+    for row in resources:
+        roles_by_team[row["Team"]].add(row["Role"])
+    team_level = role_level = 0
+    for path in _files(root, "resource_plan", "resource_plan"):
+        extract_day = _date_of(path)
+        extract_month = extract_day.year * 12 + extract_day.month - 1
+        projects = {
+            r["Project ID"] for r in _read(root / "projects" / f"projects_{extract_day}.csv")
+        }
+        rows = _read(path)
+        assert rows, f"{path} has no data rows (the ingest rejects such a file)"
+        keys: set[tuple[str, str, str, str]] = set()
+        for row in rows:
+            key = (row["Project ID"], row["Team"], row["Role"], row["Month"])
+            assert key not in keys, ("(Project ID, Team, Role, Month) unique within a file", key)
+            keys.add(key)
+            assert row["Project ID"] in projects, "a project of the same extract date"
+            assert row["Team"] in roles_by_team, "a team of the resources export"
+            if row["Role"]:
+                assert row["Role"] in roles_by_team[row["Team"]], row
+                role_level += 1
+            else:
+                team_level += 1
+            assert re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", row["Month"]), row
+            year, month = (int(part) for part in row["Month"].split("-"))
+            assert -2 <= year * 12 + month - 1 - extract_month <= 6, (path, row)
+            assert re.fullmatch(r"\d+\.\d", row["Planned Hours"]), row
+            assert 0 < float(row["Planned Hours"]) <= 744, row
+    assert team_level and role_level, "lines planned by role and at team level (Role empty)"
+
+
+def test_resource_plan_over_allocates_some_teams_in_some_months(root: Path) -> None:
+    resources = _read(root / "resources" / f"resources_{AS_OF}.csv")
+    demand = _latest_plan_demand(root)
+    over = [k for k, hours in demand.items() if hours > _team_month_capacity(resources, *k)]
+    assert over, "some team-months must have more planned demand than contracted capacity"
+    assert len(over) < len(demand), "but not all of them"
+
+
+def test_resource_plan_rows_are_streamed() -> None:
+    window = Window(SMALL.as_of, SMALL.weeks, SMALL.fiscal_year_start_month)
+    employees = generate_employees(SMALL.employees, window, SMALL.seed)
+    projects = generate_projects(SMALL.projects, window, SMALL.seed)
+    staff_projects(projects, employees, SMALL.seed)
+    rows = ResourcePlan(projects, employees).rows(window.as_of_week)
+    assert isinstance(rows, GeneratorType), "rows are yielded one by one, never built as a list"
+    assert next(rows)
 
 
 def test_timesheet_entries_are_valid(root: Path) -> None:

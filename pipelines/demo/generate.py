@@ -21,6 +21,7 @@ from pipelines.demo.labour import simulate_labour
 from pipelines.demo.ledger import GL_HEADER, gl_rows
 from pipelines.demo.people import RESOURCES_HEADER, generate_employees, resource_rows
 from pipelines.demo.projects import Project, generate_projects
+from pipelines.demo.resource_plan import RESOURCE_PLAN_HEADER, ResourcePlan
 from pipelines.demo.staffing import staff_projects
 from pipelines.demo.status import settle_rebaseline
 from pipelines.demo.timesheets import TIMESHEETS_HEADER, TimesheetGenerator
@@ -30,6 +31,7 @@ SOURCES: tuple[str, ...] = (
     "projects",
     "milestones",
     "resources",
+    "resource_plan",
     "timesheets",
     "gl_actuals",
     "finance_plan",
@@ -85,7 +87,11 @@ def _check_landing(landing_dir: Path, force: bool) -> None:
 
 
 def _write_ppm_extracts(
-    landing_dir: Path, projects: list[Project], window: Window, record: _Record
+    landing_dir: Path,
+    projects: list[Project],
+    resource_plan: ResourcePlan,
+    window: Window,
+    record: _Record,
 ) -> None:
     for week in window.extract_weeks:
         day = monday_of(week).isoformat()
@@ -105,6 +111,15 @@ def _write_ppm_extracts(
                 f"milestones/milestones_{day}.csv",
                 MILESTONES_HEADER,
                 milestone_rows(projects, week),
+            )
+        )
+        record(
+            write_csv(
+                landing_dir,
+                "resource_plan",
+                f"resource_plan/resource_plan_{day}.csv",
+                RESOURCE_PLAN_HEADER,
+                resource_plan.rows(week),
             )
         )
 
@@ -175,7 +190,7 @@ def generate_demo_exports(
         if progress is not None:
             progress(file)
 
-    _write_ppm_extracts(landing_dir, projects, window, record)
+    _write_ppm_extracts(landing_dir, projects, ResourcePlan(projects, employees), window, record)
     record(
         write_csv(
             landing_dir,

@@ -128,6 +128,23 @@ RESOURCES = SourceSpec(
     ),
 )
 
+RESOURCE_PLAN = SourceSpec(
+    is_snapshot=True,
+    name="resource_plan",
+    folder="resource_plan",
+    file_pattern=re.compile(rf"^resource_plan_{_DAILY}\.csv$"),
+    file_format="csv",
+    description="Weekly resource plan from the PPM tool: planned hours per project, team, role "
+    "and month; every extract is kept.",
+    columns=_columns(
+        ("Project ID", "VARCHAR"),
+        ("Team", "VARCHAR"),
+        ("Role", "VARCHAR"),  # empty when the demand is planned at team level
+        ("Month", "VARCHAR"),  # YYYY-MM, like the ledger's Period
+        ("Planned Hours", "DOUBLE"),
+    ),
+)
+
 TIMESHEETS = SourceSpec(
     name="timesheets",
     folder="timesheets",
@@ -209,6 +226,7 @@ ALL_SOURCES: tuple[SourceSpec, ...] = (
     GL_ACTUALS,
     FINANCE_PLAN,
     FX_RATES,
+    RESOURCE_PLAN,
 )
 SOURCES_BY_NAME = {spec.name: spec for spec in ALL_SOURCES}
 

@@ -21,6 +21,7 @@ _REFERENCED_SOURCES: dict[str, tuple[str, ...]] = {
     "timesheets": ("projects", "resources"),
     "gl_actuals": ("projects",),
     "finance_plan": ("projects",),
+    "resource_plan": ("projects",),
 }
 
 

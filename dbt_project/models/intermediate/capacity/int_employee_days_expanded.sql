@@ -1,0 +1,218 @@
+-- Every person's contracted hours, recorded leave and booked time per day of the capacity
+-- calendar. A day's contracted hours are FTE x var standard_weekly_hours / 5 on a weekday covered
+-- by one of the person's rate periods (HR's effective-dated rows), so a joiner or leaver counts
+-- only the weekdays they are employed; leave is deducted on the day it is booked, at most that
+-- day's contracted hours.
+--
+-- A table, not a view like the other intermediate models: three marts and its own tests read it,
+-- and each read of a view would redo the day expansion and the timesheet roll-up.
+{{ config(materialized='table') }}
+
+with
+
+calendar_weeks as (
+
+    select * from {{ ref('int_capacity_weeks_generated') }}
+
+),
+
+rate_periods as (
+
+    select * from {{ ref('int_employee_rate_periods_deduplicated') }}
+
+),
+
+timesheet_entries as (
+
+    select * from {{ ref('int_timesheet_entries_costed') }}
+
+),
+
+day_offsets as (
+
+    select 0 as day_offset
+    union all
+    select 1 as day_offset
+    union all
+    select 2 as day_offset
+    union all
+    select 3 as day_offset
+    union all
+    select 4 as day_offset
+    union all
+    select 5 as day_offset
+    union all
+    select 6 as day_offset
+
+),
+
+calendar_days as (
+
+    select
+        calendar_weeks.week_start_date as iso_week_start_date,
+        calendar_weeks.is_in_timesheet_window,
+        calendar_weeks.first_month_start_date,
+        calendar_weeks.last_month_end_date,
+        day_offsets.day_offset < 5 as is_weekday,
+        cast(
+            {{ dbt.dateadd('day', 'day_offsets.day_offset', 'calendar_weeks.week_start_date') }}
+            as date
+        ) as date_day
+    from calendar_weeks
+    cross join day_offsets
+
+),
+
+covering_periods as (
+
+    select
+        rate_periods.employee_id,
+        calendar_days.date_day,
+        rate_periods.team,
+        rate_periods.role,
+        rate_periods.fte,
+        -- overlapping periods (a change entered with the old period's end on the same day):
+        -- the most recently started period wins, as for the cost rate
+        row_number() over (
+            partition by rate_periods.employee_id, calendar_days.date_day
+            order by rate_periods.active_from_date desc
+        ) as period_rank
+    from calendar_days
+    inner join rate_periods
+        on
+            calendar_days.date_day >= rate_periods.active_from_date
+            and (
+                rate_periods.active_to_date is null
+                or calendar_days.date_day <= rate_periods.active_to_date
+            )
+
+),
+
+employee_periods as (
+
+    select * from covering_periods
+    where period_rank = 1
+
+),
+
+timesheet_days as (
+
+    select
+        employee_id,
+        work_date as date_day,
+        -- each entry fixed to decimal hours before summing, so totals are exact and repeatable
+        sum({{ to_hours('hours') }}) as logged_hours,
+        sum(
+            case when time_category = 'Leave' then {{ to_hours('hours') }} else 0 end
+        ) as leave_hours_recorded,
+        sum(
+            case when project_id is not null then {{ to_hours('hours') }} else 0 end
+        ) as project_hours,
+        sum(
+            case
+                when project_id is null and time_category != 'Leave' then {{ to_hours('hours') }}
+                else 0
+            end
+        ) as non_project_hours
+    from timesheet_entries
+    group by employee_id, work_date
+
+),
+
+employee_day_keys as (
+
+    select
+        employee_periods.employee_id,
+        employee_periods.date_day
+    from employee_periods
+    inner join calendar_days
+        on employee_periods.date_day = calendar_days.date_day
+    where calendar_days.is_weekday
+
+    union
+
+    select
+        employee_id,
+        date_day
+    from timesheet_days
+
+),
+
+joined as (
+
+    select
+        employee_day_keys.employee_id,
+        employee_day_keys.date_day,
+        calendar_days.iso_week_start_date,
+        cast(
+            {{ dbt.date_trunc('month', 'employee_day_keys.date_day') }} as date
+        ) as month_start_date,
+        calendar_days.is_weekday,
+        calendar_days.is_in_timesheet_window,
+        (
+            employee_day_keys.date_day >= calendar_days.first_month_start_date
+            and employee_day_keys.date_day <= calendar_days.last_month_end_date
+        ) as is_in_reporting_months,
+        employee_periods.employee_id is not null as is_active,
+        employee_periods.team,
+        employee_periods.role,
+        employee_periods.fte,
+        case
+            when employee_periods.employee_id is not null and calendar_days.is_weekday
+                then {{ to_hours('employee_periods.fte * ' ~ standard_weekly_hours() ~ ' / 5') }}
+            else {{ to_hours('0') }}
+        end as contracted_hours,
+        coalesce(timesheet_days.leave_hours_recorded, {{ to_hours('0') }}) as leave_hours_recorded,
+        coalesce(timesheet_days.logged_hours, {{ to_hours('0') }}) as logged_hours,
+        coalesce(timesheet_days.project_hours, {{ to_hours('0') }}) as project_hours,
+        coalesce(timesheet_days.non_project_hours, {{ to_hours('0') }}) as non_project_hours
+    from employee_day_keys
+    inner join calendar_days
+        on employee_day_keys.date_day = calendar_days.date_day
+    left join employee_periods
+        on
+            employee_day_keys.employee_id = employee_periods.employee_id
+            and employee_day_keys.date_day = employee_periods.date_day
+    left join timesheet_days
+        on
+            employee_day_keys.employee_id = timesheet_days.employee_id
+            and employee_day_keys.date_day = timesheet_days.date_day
+
+),
+
+deducted as (
+
+    select
+        joined.*,
+        -- leave beyond the day's contracted hours (e.g. booked on a weekend) removes nothing more
+        least(joined.leave_hours_recorded, joined.contracted_hours) as leave_hours
+    from joined
+
+),
+
+final as (
+
+    select
+        employee_id,
+        date_day,
+        iso_week_start_date,
+        month_start_date,
+        is_weekday,
+        is_in_timesheet_window,
+        is_in_reporting_months,
+        is_active,
+        team,
+        role,
+        fte,
+        contracted_hours,
+        leave_hours_recorded,
+        leave_hours,
+        logged_hours,
+        project_hours,
+        non_project_hours,
+        contracted_hours - leave_hours as capacity_hours
+    from deducted
+
+)
+
+select * from final

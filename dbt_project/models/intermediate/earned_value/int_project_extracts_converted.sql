@@ -1,0 +1,138 @@
+-- Every weekly extract of every project, with what earned value is measured against: the budget
+-- at completion in the reporting currency, the percent complete EV uses and the lifecycle state.
+
+with
+
+projects as (
+
+    select * from {{ ref('stg_ppm__projects') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('int_fx_rates_filtered') }}
+
+),
+
+ranked as (
+
+    select
+        projects.*,
+        -- one extract date loaded from two files (a corrected file re-sent): the latest load wins
+        row_number() over (
+            partition by projects.project_id, projects.extract_date
+            order by projects.loaded_at desc, projects.source_file desc, projects.source_row desc
+        ) as load_recency_rank
+    from projects
+
+),
+
+extracts as (
+
+    select
+        project_id,
+        extract_date,
+        cast({{ dbt.date_trunc('month', 'extract_date') }} as date) as extract_month,
+        status,
+        phase,
+        percent_complete as reported_percent_complete,
+        baseline_start_date,
+        baseline_finish_date,
+        project_currency,
+        budget_at_completion_local,
+        case
+            when status = 'Cancelled' then 'cancelled'
+            when status = 'Completed' or phase = 'Closed' then 'completed'
+            else 'open'
+        end as lifecycle_state
+    from ranked
+    where load_recency_rank = 1
+
+),
+
+numbered as (
+
+    select
+        extracts.*,
+        first_value(extracts.budget_at_completion_local) over (
+            partition by extracts.project_id
+            order by extracts.extract_date
+            rows between unbounded preceding and unbounded following
+        ) as original_bac_local,
+        min(extracts.extract_date) over (
+            partition by extracts.project_id
+        ) as first_extract_date,
+        row_number() over (
+            partition by extracts.project_id
+            order by extracts.extract_date
+        ) as extract_number,
+        row_number() over (
+            partition by extracts.project_id, extracts.lifecycle_state
+            order by extracts.extract_date
+        ) as state_extract_number
+    from extracts
+
+),
+
+with_state_since as (
+
+    select
+        numbered.*,
+        -- gaps and islands: the difference of the two numbers is constant within one
+        -- uninterrupted run of a lifecycle state; the run starts at its first extract
+        min(numbered.extract_date) over (
+            partition by
+                numbered.project_id,
+                numbered.lifecycle_state,
+                numbered.extract_number - numbered.state_extract_number
+        ) as state_since_date
+    from numbered
+
+),
+
+final as (
+
+    select
+        with_state_since.project_id,
+        with_state_since.extract_date,
+        with_state_since.extract_month,
+        with_state_since.first_extract_date,
+        with_state_since.status,
+        with_state_since.phase,
+        with_state_since.lifecycle_state,
+        with_state_since.state_since_date,
+        with_state_since.reported_percent_complete,
+        cast(
+            case
+                when with_state_since.lifecycle_state = 'completed' then 100
+                when with_state_since.reported_percent_complete > 100 then 100
+                when with_state_since.reported_percent_complete < 0 then 0
+                else with_state_since.reported_percent_complete
+            end as {{ type_double() }}
+        ) as percent_complete,
+        coalesce(
+            with_state_since.reported_percent_complete > 100
+            or with_state_since.reported_percent_complete < 0,
+            false
+        ) as is_percent_complete_capped,
+        with_state_since.baseline_start_date,
+        with_state_since.baseline_finish_date,
+        with_state_since.project_currency,
+        with_state_since.budget_at_completion_local,
+        with_state_since.original_bac_local,
+        fx_rates.average_rate as fx_rate,
+        -- both at the rate of the extract's month: bac - original_bac is re-baselining, not FX
+        {{ to_money('with_state_since.budget_at_completion_local * fx_rates.average_rate') }}
+            as bac,
+        {{ to_money('with_state_since.original_bac_local * fx_rates.average_rate') }}
+            as original_bac
+    from with_state_since
+    left join fx_rates
+        on
+            with_state_since.project_currency = fx_rates.from_currency
+            and with_state_since.extract_month = fx_rates.rate_month
+
+)
+
+select * from final

@@ -1,0 +1,455 @@
+-- Planned value (PV) and earned schedule per project and month. PV comes from a cumulative plan
+-- curve: finance's monthly Budget phasing where the workbook covers the month, the linear baseline
+-- elsewhere; each row measures it on its own measurement date, budget and baseline.
+
+with
+
+project_months as (
+
+    select * from {{ ref('int_project_months_earned') }}
+
+),
+
+plan_lines as (
+
+    select * from {{ ref('int_plan_lines_converted') }}
+
+),
+
+budget_months as (
+
+    select
+        project_id,
+        plan_fiscal_year,
+        month_start_date as budget_month,
+        {{ strict_sum('amount') }} as budget_amount
+    from plan_lines
+    where plan_version = 'Budget'
+    group by project_id, plan_fiscal_year, month_start_date
+
+),
+
+budget_years as (
+
+    select
+        project_id,
+        plan_fiscal_year,
+        -- the workbook covers its whole fiscal year; a month without a line is planned at 0
+        cast(
+            {{ dbt.dateadd(
+                'month', '1 - ' ~ fiscal_period('min(budget_month)'), 'min(budget_month)'
+            ) }} as date
+        ) as year_first_month
+    from budget_months
+    group by project_id, plan_fiscal_year
+
+),
+
+budget_runs as (
+
+    select
+        budget_years.project_id,
+        budget_years.plan_fiscal_year,
+        budget_years.year_first_month,
+        cast(
+            {{ dbt.dateadd('month', '11', 'budget_years.year_first_month') }} as date
+        ) as year_last_month,
+        -- consecutive fiscal years share a key: one phasing is chained over them
+        budget_years.plan_fiscal_year - row_number() over (
+            partition by budget_years.project_id
+            order by budget_years.plan_fiscal_year
+        ) as run_key
+    from budget_years
+
+),
+
+budget_run_anchors as (
+
+    select
+        budget_runs.*,
+        min(budget_runs.year_first_month) over (
+            partition by budget_runs.project_id, budget_runs.run_key
+        ) as anchor_month
+    from budget_runs
+
+),
+
+project_budget_bounds as (
+
+    select
+        project_id,
+        min(year_first_month) as first_budget_month,
+        max(year_last_month) as last_budget_month
+    from budget_run_anchors
+    group by project_id
+
+),
+
+curve_bounds as (
+
+    select
+        project_months.project_id,
+        project_months.month_start_date,
+        project_months.bac,
+        project_months.baseline_start_date,
+        project_months.baseline_finish_date,
+        project_months.measurement_date,
+        project_months.schedule_date,
+        project_months.ev,
+        project_budget_bounds.project_id is not null as has_budget_phasing,
+        cast(
+            {{ dbt.date_trunc('month', 'project_months.baseline_start_date') }} as date
+        ) as baseline_start_month,
+        cast(
+            {{ dbt.date_trunc('month', 'project_months.measurement_date') }} as date
+        ) as measurement_month,
+        cast(
+            {{ dbt.date_trunc('month', 'project_months.schedule_date') }} as date
+        ) as schedule_month,
+        -- the baseline finish in earned schedule months (see period_number)
+        {{ dbt.datediff(
+            dbt.date_trunc('month', 'project_months.baseline_start_date'),
+            dbt.date_trunc('month', 'project_months.baseline_finish_date'),
+            'month'
+        ) }}
+        + {{ ev_month_fraction('project_months.baseline_finish_date') }} as planned_duration_months,
+        -- from the month before anything can be planned (PV 0 there) to the last month anything
+        -- is planned in (or measured); no curve without both baseline dates
+        case
+            when
+                project_months.baseline_start_date is not null
+                and project_months.baseline_finish_date is not null
+                then cast({{ dbt.dateadd(
+                    'month',
+                    '-1',
+                    'least('
+                    ~ dbt.date_trunc('month', 'project_months.baseline_start_date') ~ ', '
+                    ~ 'coalesce(project_budget_bounds.first_budget_month, '
+                    ~ dbt.date_trunc('month', 'project_months.baseline_start_date') ~ '), '
+                    ~ dbt.date_trunc('month', 'project_months.measurement_date') ~ ')'
+                ) }} as date)
+        end as curve_first_month,
+        case
+            when
+                project_months.baseline_start_date is not null
+                and project_months.baseline_finish_date is not null
+                then cast(greatest(
+                    {{ dbt.date_trunc('month', 'project_months.baseline_finish_date') }},
+                    coalesce(
+                        project_budget_bounds.last_budget_month,
+                        {{ dbt.date_trunc('month', 'project_months.baseline_finish_date') }}
+                    ),
+                    {{ dbt.date_trunc('month', 'project_months.measurement_date') }}
+                ) as date)
+        end as curve_last_month
+    from project_months
+    left join project_budget_bounds
+        on project_months.project_id = project_budget_bounds.project_id
+
+),
+
+spine_bounds as (
+
+    select
+        min(curve_first_month) as first_month,
+        max(curve_last_month) as last_month
+    from curve_bounds
+
+),
+
+spine_days as (
+
+    {{ generate_days('spine_bounds', 'first_month', 'last_month') }}
+
+),
+
+months as (
+
+    select spine_days.date_day as month_start_date
+    from spine_days
+    where extract(day from spine_days.date_day) = 1
+
+),
+
+budget_phased_months as (
+
+    select
+        budget_run_anchors.project_id,
+        budget_run_anchors.anchor_month,
+        months.month_start_date as curve_month,
+        -- no line for the month: finance planned nothing (0); a null amount is a missing rate
+        case
+            when budget_months.project_id is null then {{ to_money('0') }}
+            else budget_months.budget_amount
+        end as budget_amount
+    from budget_run_anchors
+    inner join months
+        on
+            budget_run_anchors.year_first_month <= months.month_start_date
+            and budget_run_anchors.year_last_month >= months.month_start_date
+    left join budget_months
+        on
+            budget_run_anchors.project_id = budget_months.project_id
+            and months.month_start_date = budget_months.budget_month
+
+),
+
+budget_running as (
+
+    select
+        budget_phased_months.project_id,
+        budget_phased_months.anchor_month,
+        budget_phased_months.curve_month,
+        count(*) over (
+            partition by budget_phased_months.project_id, budget_phased_months.anchor_month
+            order by budget_phased_months.curve_month
+            rows between unbounded preceding and current row
+        ) as months_so_far,
+        count(budget_phased_months.budget_amount) over (
+            partition by budget_phased_months.project_id, budget_phased_months.anchor_month
+            order by budget_phased_months.curve_month
+            rows between unbounded preceding and current row
+        ) as amounts_so_far,
+        sum(budget_phased_months.budget_amount) over (
+            partition by budget_phased_months.project_id, budget_phased_months.anchor_month
+            order by budget_phased_months.curve_month
+            rows between unbounded preceding and current row
+        ) as running_budget_amount
+    from budget_phased_months
+
+),
+
+budget_cumulative as (
+
+    select
+        project_id,
+        anchor_month,
+        curve_month,
+        -- a running sum that turns null from the first null amount on (like strict_sum)
+        case
+            when months_so_far = amounts_so_far then running_budget_amount
+        end as cumulative_budget_amount
+    from budget_running
+
+),
+
+curve_points as (
+
+    select
+        curve_bounds.project_id,
+        curve_bounds.month_start_date,
+        months.month_start_date as curve_month,
+        -- earned schedule periods: 1 = the month of the baseline start
+        {{ dbt.datediff('curve_bounds.baseline_start_month', 'months.month_start_date', 'month') }}
+        + 1 as period_number,
+        budget_cumulative.project_id is not null as is_budget_phased,
+        case
+            when budget_cumulative.project_id is not null
+                then
+                    {{ ev_linear_planned_value(
+                        'curve_bounds.bac',
+                        'curve_bounds.baseline_start_date',
+                        'curve_bounds.baseline_finish_date',
+                        dbt.dateadd('day', '-1', 'budget_cumulative.anchor_month')
+                    ) }}
+                    + budget_cumulative.cumulative_budget_amount
+            else
+                {{ ev_linear_planned_value(
+                    'curve_bounds.bac',
+                    'curve_bounds.baseline_start_date',
+                    'curve_bounds.baseline_finish_date',
+                    ev_month_end('months.month_start_date')
+                ) }}
+        end as planned_value
+    from curve_bounds
+    inner join months
+        on
+            curve_bounds.curve_first_month <= months.month_start_date
+            and curve_bounds.curve_last_month >= months.month_start_date
+    left join budget_cumulative
+        on
+            curve_bounds.project_id = budget_cumulative.project_id
+            and months.month_start_date = budget_cumulative.curve_month
+
+),
+
+curve_steps as (
+
+    select
+        curve_points.*,
+        -- earned schedule reads a non-decreasing curve: the highest PV planned so far
+        max(curve_points.planned_value) over (
+            partition by curve_points.project_id, curve_points.month_start_date
+            order by curve_points.curve_month
+            rows between unbounded preceding and current row
+        ) as running_max_pv
+    from curve_points
+
+),
+
+curve_steps_with_previous as (
+
+    select
+        curve_steps.*,
+        lag(curve_steps.running_max_pv) over (
+            partition by curve_steps.project_id, curve_steps.month_start_date
+            order by curve_steps.curve_month
+        ) as previous_running_max_pv,
+        max(curve_steps.running_max_pv) over (
+            partition by curve_steps.project_id, curve_steps.month_start_date
+        ) as final_pv
+    from curve_steps
+
+),
+
+planned_values as (
+
+    select
+        curve_bounds.project_id,
+        curve_bounds.month_start_date,
+        max(
+            case
+                when curve_steps_with_previous.curve_month = curve_bounds.measurement_month
+                    then curve_steps_with_previous.planned_value
+            end
+        ) as pv_at_month_end,
+        max(
+            case
+                when
+                    curve_steps_with_previous.curve_month
+                    = {{ dbt.dateadd('month', '-1', 'curve_bounds.measurement_month') }}
+                    then curve_steps_with_previous.planned_value
+            end
+        ) as pv_at_previous_month_end,
+        max(
+            case
+                when
+                    curve_steps_with_previous.curve_month = curve_bounds.measurement_month
+                    and curve_steps_with_previous.is_budget_phased
+                    then 1
+                else 0
+            end
+        ) = 1 as is_measurement_month_phased,
+        count(*) = count(curve_steps_with_previous.planned_value) as is_curve_complete,
+        -- the first period whose planned value reaches EV: earned schedule lies within it
+        min(
+            case
+                when curve_steps_with_previous.running_max_pv >= curve_bounds.ev
+                    then curve_steps_with_previous.curve_month
+            end
+        ) as crossing_month,
+        -- the first period in which the curve reaches its final value (EV beyond the curve)
+        min(
+            case
+                when
+                    curve_steps_with_previous.running_max_pv
+                    = curve_steps_with_previous.final_pv
+                    then curve_steps_with_previous.period_number
+            end
+        ) as final_period_number
+    from curve_bounds
+    inner join curve_steps_with_previous
+        on
+            curve_bounds.project_id = curve_steps_with_previous.project_id
+            and curve_bounds.month_start_date = curve_steps_with_previous.month_start_date
+    group by curve_bounds.project_id, curve_bounds.month_start_date
+
+),
+
+crossings as (
+
+    select
+        planned_values.project_id,
+        planned_values.month_start_date,
+        curve_steps_with_previous.period_number as crossing_period_number,
+        coalesce(
+            curve_steps_with_previous.previous_running_max_pv, {{ to_money('0') }}
+        ) as pv_before_crossing,
+        curve_steps_with_previous.running_max_pv as pv_at_crossing
+    from planned_values
+    inner join curve_steps_with_previous
+        on
+            planned_values.project_id = curve_steps_with_previous.project_id
+            and planned_values.month_start_date = curve_steps_with_previous.month_start_date
+            and planned_values.crossing_month = curve_steps_with_previous.curve_month
+
+),
+
+final as (
+
+    select
+        curve_bounds.project_id,
+        curve_bounds.month_start_date,
+        curve_bounds.measurement_date,
+        curve_bounds.has_budget_phasing,
+        case
+            when planned_values.is_measurement_month_phased then 'budget_phasing'
+            else 'linear_baseline'
+        end as pv_method,
+        case
+            -- a workbook month: its amount accrues evenly over the month's calendar days
+            when planned_values.is_measurement_month_phased
+                then {{ to_money(
+                    'planned_values.pv_at_previous_month_end + '
+                    ~ ev_month_fraction('curve_bounds.measurement_date')
+                    ~ ' * (planned_values.pv_at_month_end'
+                    ~ ' - planned_values.pv_at_previous_month_end)'
+                ) }}
+            -- otherwise the linear baseline on the measurement date itself
+            else {{ ev_linear_planned_value(
+                'curve_bounds.bac',
+                'curve_bounds.baseline_start_date',
+                'curve_bounds.baseline_finish_date',
+                'curve_bounds.measurement_date'
+            ) }}
+        end as pv,
+        case
+            when not curve_bounds.has_budget_phasing then null
+            when not planned_values.is_curve_complete then null
+            when curve_bounds.ev is null then null
+            when curve_bounds.ev <= 0 then 0
+            -- EV beyond the curve's final value: the period in which the curve ends
+            when crossings.project_id is null
+                then least(
+                    curve_bounds.planned_duration_months,
+                    cast(planned_values.final_period_number as {{ type_double() }})
+                )
+            -- never before the time axis starts, never beyond the planned duration
+            else least(
+                curve_bounds.planned_duration_months,
+                greatest(
+                    0,
+                    crossings.crossing_period_number - 1
+                    + cast(
+                        curve_bounds.ev - crossings.pv_before_crossing as {{ type_double() }}
+                    )
+                    / cast(
+                        crossings.pv_at_crossing - crossings.pv_before_crossing
+                        as {{ type_double() }}
+                    )
+                )
+            )
+        end as earned_schedule_months,
+        case
+            when curve_bounds.has_budget_phasing and curve_bounds.schedule_date is not null
+                then greatest(
+                    0,
+                    {{ dbt.datediff(
+                        'curve_bounds.baseline_start_month', 'curve_bounds.schedule_month', 'month'
+                    ) }}
+                    + {{ ev_month_fraction('curve_bounds.schedule_date') }}
+                )
+        end as actual_time_months
+    from curve_bounds
+    left join planned_values
+        on
+            curve_bounds.project_id = planned_values.project_id
+            and curve_bounds.month_start_date = planned_values.month_start_date
+    left join crossings
+        on
+            curve_bounds.project_id = crossings.project_id
+            and curve_bounds.month_start_date = crossings.month_start_date
+
+)
+
+select * from final

@@ -1,0 +1,285 @@
+{#- measure column, label in health_reasons, decimals shown, unit shown -#}
+{%- set measures = [
+    ('cpi', 'CPI', 2, ''),
+    ('spi', 'SPI', 2, ''),
+    ('finish_slip_days', 'finish slip', 0, ' days'),
+    ('forecast_variance_pct', 'forecast variance', 1, '%'),
+    ('days_since_status_update', 'days since status update', 0, ''),
+] -%}
+{%- set rag_columns = [] -%}
+{%- for measure in measures -%}
+    {%- do rag_columns.append('rated.' ~ measure[0] ~ '_rag') -%}
+{%- endfor -%}
+
+with
+
+projects as (
+
+    select * from {{ ref('dim_projects') }}
+
+),
+
+earned_value as (
+
+    select * from {{ ref('fct_project_earned_value') }}
+
+),
+
+snapshots as (
+
+    select * from {{ ref('int_project_snapshots_compared') }}
+
+),
+
+thresholds as (
+
+    select * from {{ ref('health_thresholds') }}
+
+),
+
+-- the seed as one row: <measure>_amber_threshold, <measure>_red_threshold, <measure>_direction
+threshold_row as (
+
+    select
+        {%- for measure, _label, _decimals, _unit in measures %}
+            max(
+                case when thresholds.measure = '{{ measure }}' then thresholds.amber_threshold end
+            ) as {{ measure }}_amber_threshold,
+            max(
+                case when thresholds.measure = '{{ measure }}' then thresholds.red_threshold end
+            ) as {{ measure }}_red_threshold,
+            max(
+                case when thresholds.measure = '{{ measure }}' then thresholds.direction end
+            ) as {{ measure }}_direction,
+        {%- endfor %}
+        count(*) as threshold_count
+    from thresholds
+
+),
+
+status_updates as (
+
+    select
+        snapshots.project_id,
+        max(
+            case when snapshots.is_status_update then snapshots.extract_date end
+        ) as last_status_update_date,
+        coalesce(
+            max(
+                case
+                    when snapshots.is_status_update and not snapshots.is_first_extract then 1
+                    else 0
+                end
+            ) = 1,
+            false
+        ) as has_status_update_in_history
+    from snapshots
+    group by snapshots.project_id
+
+),
+
+measures as (
+
+    select
+        projects.project_id,
+        projects.project_name,
+        projects.portfolio,
+        projects.program,
+        projects.project_manager,
+        projects.status,
+        projects.phase,
+        projects.reported_rag,
+        projects.is_in_latest_extract,
+        projects.as_of_date,
+        -- health is an early warning for live projects: a completed or cancelled project, or one
+        -- the PPM tool no longer exports, is not assessed
+        coalesce(
+            projects.is_in_latest_extract
+            and projects.status not in ('Completed', 'Cancelled'),
+            false
+        ) as is_health_assessed,
+        cast(earned_value.cpi as {{ type_double() }}) as cpi,
+        cast(earned_value.spi as {{ type_double() }}) as spi,
+        {{ days_between('projects.baseline_finish_date', 'projects.forecast_finish_date') }}
+            as finish_slip_days,
+        -- in the project currency: the same ratio as in the reporting currency, and not lost
+        -- when an FX rate is missing
+        cast(
+            100 * (projects.forecast_at_completion_local - projects.budget_at_completion_local)
+            / nullif(projects.budget_at_completion_local, 0) as {{ type_double() }}
+        ) as forecast_variance_pct,
+        status_updates.last_status_update_date,
+        coalesce(status_updates.has_status_update_in_history, false)
+            as has_status_update_in_history,
+        {{ days_between('status_updates.last_status_update_date', 'projects.as_of_date') }}
+            as days_since_status_update
+    from projects
+    left join earned_value
+        on projects.project_id = earned_value.project_id
+    left join status_updates
+        on projects.project_id = status_updates.project_id
+
+),
+
+rated as (
+
+    select
+        measures.*,
+        threshold_row.*,
+        case
+            when measures.is_health_assessed
+                then {{ health_rating(
+                    'measures.cpi',
+                    'threshold_row.cpi_amber_threshold',
+                    'threshold_row.cpi_red_threshold',
+                    'threshold_row.cpi_direction',
+                ) }}
+        end as cpi_rag,
+        case
+            when measures.is_health_assessed
+                then {{ health_rating(
+                    'measures.spi',
+                    'threshold_row.spi_amber_threshold',
+                    'threshold_row.spi_red_threshold',
+                    'threshold_row.spi_direction',
+                ) }}
+        end as spi_rag,
+        case
+            when measures.is_health_assessed
+                then {{ health_rating(
+                    'measures.finish_slip_days',
+                    'threshold_row.finish_slip_days_amber_threshold',
+                    'threshold_row.finish_slip_days_red_threshold',
+                    'threshold_row.finish_slip_days_direction',
+                ) }}
+        end as finish_slip_days_rag,
+        case
+            when measures.is_health_assessed
+                then {{ health_rating(
+                    'measures.forecast_variance_pct',
+                    'threshold_row.forecast_variance_pct_amber_threshold',
+                    'threshold_row.forecast_variance_pct_red_threshold',
+                    'threshold_row.forecast_variance_pct_direction',
+                ) }}
+        end as forecast_variance_pct_rag,
+        case
+            when measures.is_health_assessed
+                then {{ health_rating(
+                    'measures.days_since_status_update',
+                    'threshold_row.days_since_status_update_amber_threshold',
+                    'threshold_row.days_since_status_update_red_threshold',
+                    'threshold_row.days_since_status_update_direction',
+                ) }}
+        end as days_since_status_update_rag
+    from measures
+    cross join threshold_row
+
+),
+
+combined as (
+
+    select
+        rated.project_id,
+        rated.project_name,
+        rated.portfolio,
+        rated.program,
+        rated.project_manager,
+        rated.status,
+        rated.phase,
+        rated.reported_rag,
+        -- the worst rating over the measures that have one; null when none has a value
+        case
+            when 'Red' in ({{ rag_columns | join(', ') }}) then 'Red'
+            when 'Amber' in ({{ rag_columns | join(', ') }}) then 'Amber'
+            when 'Green' in ({{ rag_columns | join(', ') }}) then 'Green'
+        end as computed_rag,
+        rated.is_health_assessed,
+        case
+            when not rated.is_health_assessed and not rated.is_in_latest_extract
+                then 'not assessed: not in the latest projects extract'
+            when not rated.is_health_assessed
+                then {{ dbt.concat(["'not assessed: project '", 'lower(rated.status)']) }}
+            else nullif(concat_ws(
+                '; ',
+                {%- for measure, label, decimals, unit in measures %}
+                    {{ health_reason(
+                        label,
+                        'rated.' ~ measure,
+                        'rated.' ~ measure ~ '_amber_threshold',
+                        'rated.' ~ measure ~ '_red_threshold',
+                        'rated.' ~ measure ~ '_direction',
+                        'rated.' ~ measure ~ '_rag',
+                        decimals,
+                        unit,
+                    ) }}{{ ',' if not loop.last }}
+                {%- endfor %}
+            ), '')
+        end as health_reasons,
+        case
+            when rated.is_health_assessed
+                then nullif(concat_ws(
+                    ', ',
+                    {%- for measure, _label, _decimals, _unit in measures %}
+                        case
+                            when rated.{{ measure }} is null then '{{ measure }}'
+                        end{{ ',' if not loop.last }}
+                    {%- endfor %}
+                ), '')
+        end as unrated_measures,
+        cast(
+            case when rated.cpi_rag is null then 0 else 1 end
+            + case when rated.spi_rag is null then 0 else 1 end
+            + case when rated.finish_slip_days_rag is null then 0 else 1 end
+            + case when rated.forecast_variance_pct_rag is null then 0 else 1 end
+            + case when rated.days_since_status_update_rag is null then 0 else 1 end
+            as {{ dbt.type_int() }}
+        ) as rated_measure_count,
+        {%- for measure, _label, _decimals, _unit in measures %}
+            rated.{{ measure }},
+            rated.{{ measure }}_rag,
+        {%- endfor %}
+        rated.last_status_update_date,
+        rated.has_status_update_in_history,
+        rated.as_of_date
+    from rated
+
+),
+
+final as (
+
+    select
+        combined.project_id,
+        combined.project_name,
+        combined.portfolio,
+        combined.program,
+        combined.project_manager,
+        combined.status,
+        combined.phase,
+        combined.reported_rag,
+        combined.computed_rag,
+        coalesce(
+            combined.reported_rag = 'Green' and combined.computed_rag = 'Red', false
+        ) as is_reported_green_computed_red,
+        coalesce(
+            case combined.reported_rag when 'Green' then 0 when 'Amber' then 1 when 'Red' then 2 end
+            < case combined.computed_rag
+                when 'Green' then 0 when 'Amber' then 1 when 'Red' then 2
+            end,
+            false
+        ) as is_reported_better_than_computed,
+        combined.health_reasons,
+        combined.is_health_assessed,
+        combined.unrated_measures,
+        combined.rated_measure_count,
+        {%- for measure, _label, _decimals, _unit in measures %}
+            combined.{{ measure }},
+            combined.{{ measure }}_rag,
+        {%- endfor %}
+        combined.last_status_update_date,
+        combined.has_status_update_in_history,
+        combined.as_of_date
+    from combined
+
+)
+
+select * from final
