@@ -1,4 +1,4 @@
-"""Small helpers for DuckDB queries that return one row.
+"""Small helpers for DuckDB SQL: quoting names, and queries that return one row.
 
 DuckDB 2.0 keeps a result open until a fetch returns nothing, and then refuses other work on the
 connection; fetching all rows of a one-row query closes it.
@@ -10,6 +10,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import duckdb
+
+
+def quote_identifier(name: str) -> str:
+    """Quote a column or table name (names come from export headers, suites and catalogs)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def fetch_row(

@@ -17,6 +17,7 @@ from pipelines.ingest.file_outcome import FileLoadResult, FileRejected
 from pipelines.ingest.sources import SourceSpec, month_end
 from pipelines.ingest.warehouse_tables import REJECTS_TABLE
 from pipelines.sql_helpers import fetch_scalar
+from pipelines.sql_helpers import quote_identifier as ident
 
 _STAGED = "_staged_csv_rows"
 _CSV_REJECTS = "_csv_structure_rejects"
@@ -25,10 +26,6 @@ _CSV_SCANS = "_csv_structure_scans"
 
 def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def read_header(path: Path) -> list[str]:
@@ -78,7 +75,7 @@ def _stage_rows(con: duckdb.DuckDBPyConnection, path: Path, headers: list[str]) 
 def _line_number_sql(headers: list[str]) -> str:
     """Line of each record: header = line 1; a quoted newline in a field pushes later lines down."""
     newlines = " + ".join(
-        f"coalesce(length({_ident(h)}) - length(replace({_ident(h)}, chr(10), '')), 0)"
+        f"coalesce(length({ident(h)}) - length(replace({ident(h)}, chr(10), '')), 0)"
         for h in headers
     )
     return (
@@ -132,19 +129,19 @@ def load_csv_file(
     if rows_read == 0:
         raise FileRejected("the file has a header but no data rows")
 
-    raw = {c.name: _ident("raw__" + c.name) for c in spec.columns}
+    raw = {c.name: ident("raw__" + c.name) for c in spec.columns}
     record_json = (
-        "json_object(" + ", ".join(f"{_sql_string(h)}, {_ident(h)}" for h in headers) + ")::varchar"
+        "json_object(" + ", ".join(f"{_sql_string(h)}, {ident(h)}" for h in headers) + ")::varchar"
     )
     con.execute(
         f"""
         create or replace temp table _typed_rows as
         select {_line_number_sql(headers)} as source_row,
                {record_json} as raw_record,
-               {", ".join(f"{_ident(c.header)} as {raw[c.name]}" for c in spec.columns)},
+               {", ".join(f"{ident(c.header)} as {raw[c.name]}" for c in spec.columns)},
                {
             ", ".join(
-                f"try_cast({_ident(c.header)} as {c.sql_type}) as {_ident(c.name)}"
+                f"try_cast({ident(c.header)} as {c.sql_type}) as {ident(c.name)}"
                 for c in spec.columns
             )
         }
@@ -153,7 +150,7 @@ def load_csv_file(
     )
     # A value that was there but did not survive its cast is a type error; blanks are plain nulls.
     failures = {
-        c.name: f"({raw[c.name]} is not null and {_ident(c.name)} is null)" for c in spec.columns
+        c.name: f"({raw[c.name]} is not null and {ident(c.name)} is null)" for c in spec.columns
     }
     any_failure = " or ".join(failures.values())
     if extract_date is None:
@@ -174,9 +171,9 @@ def load_csv_file(
     names = [c.name for c in spec.columns]
     con.execute(
         f"""
-        insert into {spec.table} ({", ".join(_ident(n) for n in names)},
+        insert into {spec.table} ({", ".join(ident(n) for n in names)},
             source_file, source_file_hash, source_row, extract_date, loaded_at)
-        select {", ".join(_ident(n) for n in names)}, ?, ?, source_row, ?, ?
+        select {", ".join(ident(n) for n in names)}, ?, ?, source_row, ?, ?
         from _typed_rows where not ({any_failure})
         order by source_row
         """,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines.sql_helpers import fetch_scalar, quote_identifier
+
 RAW_SCHEMA = "raw"
 
 
-def quote(identifier: str) -> str:
-    """Quote a column or table name for DuckDB SQL (names come from suite files and catalogs)."""
-    return '"' + identifier.replace('"', '""') + '"'
+# One quoting rule for every SQL the pipeline writes; the gate's modules import it from here.
+quote = quote_identifier
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str] | None:
@@ -23,6 +24,4 @@ def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> li
 
 
 def row_count(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
-    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open and refuses the next con.sql.
-    rows = con.execute(f"SELECT count(*) FROM {quote(schema)}.{quote(table)}").fetchall()
-    return int(rows[0][0])
+    return int(fetch_scalar(con, f"SELECT count(*) FROM {quote(schema)}.{quote(table)}"))
