@@ -3,9 +3,10 @@
 
 with
 
-projects as (
+-- one row per project and extract date, a re-sent extract's latest load already chosen
+snapshots as (
 
-    select * from {{ ref('stg_ppm__projects') }}
+    select * from {{ ref('int_project_snapshots_deduplicated') }}
 
 ),
 
@@ -15,25 +16,12 @@ fx_rates as (
 
 ),
 
-ranked as (
-
-    select
-        projects.*,
-        -- one extract date loaded from two files (a corrected file re-sent): the latest load wins
-        row_number() over (
-            partition by projects.project_id, projects.extract_date
-            order by projects.loaded_at desc, projects.source_file desc, projects.source_row desc
-        ) as load_recency_rank
-    from projects
-
-),
-
 extracts as (
 
     select
         project_id,
         extract_date,
-        cast({{ dbt.date_trunc('month', 'extract_date') }} as date) as extract_month,
+        extract_month,
         status,
         phase,
         percent_complete as reported_percent_complete,
@@ -46,8 +34,7 @@ extracts as (
             when status = 'Completed' or phase = 'Closed' then 'completed'
             else 'open'
         end as lifecycle_state
-    from ranked
-    where load_recency_rank = 1
+    from snapshots
 
 ),
 
