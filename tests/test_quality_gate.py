@@ -19,6 +19,8 @@ import pandas as pd
 import pytest
 
 from pipelines import settings
+from pipelines.ingest.sources import LINEAGE_COLUMNS, PROJECTS, TIMESHEETS
+from pipelines.ingest.warehouse_tables import raw_columns
 from pipelines.quality import (
     SOURCES,
     RuleFailure,
@@ -49,14 +51,7 @@ def _create(
     extract_date: date,
 ) -> None:
     """Create raw.<table> with the contract's columns plus lineage; row i is line i + 2."""
-    lineage = [
-        ("source_file", "VARCHAR"),
-        ("source_file_hash", "VARCHAR"),
-        ("source_row", "BIGINT"),
-        ("extract_date", "DATE"),
-        ("loaded_at", "TIMESTAMP"),
-    ]
-    all_columns = [*columns, *lineage]
+    all_columns = [*columns, *((c.name, c.sql_type) for c in LINEAGE_COLUMNS)]
     ddl = ", ".join(f"{name} {sql_type}" for name, sql_type in all_columns)
     con.execute(f"CREATE OR REPLACE TABLE raw.{table} ({ddl})")
     marks = ", ".join("?" for _ in all_columns)
@@ -69,43 +64,8 @@ def _create(
     )
 
 
-PROJECT_COLUMNS = [
-    ("project_id", "VARCHAR"),
-    ("project_name", "VARCHAR"),
-    ("portfolio", "VARCHAR"),
-    ("program", "VARCHAR"),
-    ("sponsor", "VARCHAR"),
-    ("project_manager", "VARCHAR"),
-    ("business_unit", "VARCHAR"),
-    ("category", "VARCHAR"),
-    ("strategic_theme", "VARCHAR"),
-    ("phase", "VARCHAR"),
-    ("status", "VARCHAR"),
-    ("reported_rag", "VARCHAR"),
-    ("percent_complete", "DOUBLE"),
-    ("baseline_start", "DATE"),
-    ("baseline_finish", "DATE"),
-    ("forecast_start", "DATE"),
-    ("forecast_finish", "DATE"),
-    ("budget_at_completion", "DOUBLE"),
-    ("capex_budget", "DOUBLE"),
-    ("opex_budget", "DOUBLE"),
-    ("forecast_at_completion", "DOUBLE"),
-    ("currency", "VARCHAR"),
-    ("strategic_alignment", "INTEGER"),
-    ("business_value", "INTEGER"),
-    ("risk_score", "INTEGER"),
-    ("urgency_score", "INTEGER"),
-]
-TIMESHEET_COLUMNS = [
-    ("entry_id", "VARCHAR"),
-    ("employee_id", "VARCHAR"),
-    ("work_date", "DATE"),
-    ("project_id", "VARCHAR"),
-    ("time_category", "VARCHAR"),
-    ("hours", "DOUBLE"),
-    ("comment", "VARCHAR"),
-]
+PROJECT_COLUMNS = raw_columns(PROJECTS, lineage=False)
+TIMESHEET_COLUMNS = raw_columns(TIMESHEETS, lineage=False)
 
 
 def _project(n: int, category: str, phase: str, status: str, rag: str) -> tuple[object, ...]:

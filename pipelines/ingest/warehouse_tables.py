@@ -13,13 +13,19 @@ MANIFEST_TABLE = "raw.load_manifest"
 REJECTS_TABLE = "audit.ingest_rejects"
 
 
-def ensure_raw_table(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
-    columns = [*spec.columns, *LINEAGE_COLUMNS]
-    # Column names are unique per table even where two headers describe one column (finance plan).
+def raw_columns(spec: SourceSpec, *, lineage: bool = True) -> list[tuple[str, str]]:
+    """(name, type) of `raw.<source>` in table order: the data columns, then the lineage columns.
+
+    Names are unique even where two headers describe one column (the finance plan's sheet name).
+    """
     seen: dict[str, str] = {}
-    for column in columns:
+    for column in [*spec.columns, *(LINEAGE_COLUMNS if lineage else ())]:
         seen.setdefault(column.name, column.sql_type)
-    body = ",\n  ".join(f'"{name}" {sql_type}' for name, sql_type in seen.items())
+    return list(seen.items())
+
+
+def ensure_raw_table(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
+    body = ",\n  ".join(f'"{name}" {sql_type}' for name, sql_type in raw_columns(spec))
     con.execute("create schema if not exists raw")
     con.execute(f"create table if not exists {spec.table} (\n  {body}\n)")
 
