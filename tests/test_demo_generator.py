@@ -122,7 +122,12 @@ def test_file_layout_follows_the_window(root: Path) -> None:
     assert all(day.weekday() == 0 for day in timesheet_days)
     assert [p.name for p in (root / "resources").iterdir()] == [f"resources_{AS_OF}.csv"]
     gl_months = [p.stem.removeprefix("gl_actuals_") for p in _files(root, "finance", "gl_actuals")]
-    assert gl_months == ["2026-09", "2026-10"]  # closed months overlapping 8 weeks to 2026-11-16
+    # the closed months overlapping 8 weeks to 2026-11-16, after the ledger's history months
+    assert gl_months[-2:] == ["2026-09", "2026-10"]
+    assert gl_months == sorted(gl_months) and len(gl_months) > 2
+    for path in _files(root, "finance", "gl_actuals")[:-2]:
+        rows = _read(path)
+        assert rows and {row["Account"] for row in rows} == {"699000"}, path.name
     assert [p.name for p in (root / "fx").iterdir()] == ["fx_rates_all.csv"]
     assert (root / "finance" / "finance_plan_FY2026.xlsx").is_file()
     assert not list(root.rglob("*.part"))
@@ -258,7 +263,7 @@ def test_the_default_demo_shows_a_portfolio_that_moves(tmp_path: Path) -> None:
     assert 0 < len(over) < len(demand), "some teams are over-allocated in some months"
     gl = _all(tmp_path, "finance", "gl_actuals")
     assert any(float(row["Amount"]) < 0 for _path, row in gl), "some credits"
-    assert any(row["Account"] == "699000" for _path, row in gl), "costs brought forward"
+    assert any(row["Account"] == "699000" for _path, row in gl), "cost before the timesheets"
 
 
 def test_milestones_agree_with_their_projects(root: Path) -> None:

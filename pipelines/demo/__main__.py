@@ -42,9 +42,9 @@ def _parser() -> argparse.ArgumentParser:
         help="first fiscal month, 1-12 (default: $PORTFOLIO_FISCAL_YEAR_START_MONTH, else 4)",
     )
     parser.add_argument(
-        "--no-opening-balances",
+        "--no-gl-history",
         action="store_true",
-        help="do not post pre-window project costs as 'brought forward' GL lines",
+        help="do not publish GL months before the timesheet window (projects' earlier cost)",
     )
     parser.add_argument(
         "--force", action="store_true", help="write even if the folder already holds files"
@@ -66,8 +66,8 @@ def _config(args: argparse.Namespace) -> DemoConfig:
         "fiscal_year_start_month": args.fiscal_year_start_month,
     }
     config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
-    if args.no_opening_balances:
-        config = replace(config, opening_balances=False)
+    if args.no_gl_history:
+        config = replace(config, gl_history=False)
     return config
 
 

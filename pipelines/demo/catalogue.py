@@ -588,9 +588,9 @@ COST_ITEMS: dict[str, CostItem] = {
     ),
 }
 
-BROUGHT_FORWARD_ACCOUNT: tuple[str, str] = (
+HISTORY_ACCOUNT: tuple[str, str] = (
     "699000",
-    "Costs brought forward (pre-cut-over actuals)",
+    "Project cost before timesheet cut-over (labour recharge and invoices)",
 )
 
 MILESTONE_TEMPLATES: dict[int, tuple[str, ...]] = {

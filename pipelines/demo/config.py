@@ -30,10 +30,10 @@ class DemoConfig:
     as_of: date = DEFAULT_AS_OF
     seed: int = DEFAULT_SEED
     fiscal_year_start_month: int = field(default_factory=_fiscal_start_from_settings)
-    # The exports only cover `weeks` of history, but many projects started earlier. One
-    # "brought forward" journal per such project in the first GL month carries its cost before the
-    # window, so cost-to-date KPIs are of the order of the budget instead of a fraction of it.
-    opening_balances: bool = True
+    # The timesheets only cover `weeks` of history, but many projects started earlier. The GL
+    # then also holds the months before the window, with each project's cost of those months
+    # (labour recharged), so cost to date and the fiscal-year split are both right.
+    gl_history: bool = True
 
     def validate(self) -> None:
         problems: list[str] = []

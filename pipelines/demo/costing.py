@@ -69,12 +69,11 @@ def _book_non_labour(
     """Keep what the exports need of the non-labour plan; returns (planned, really spent).
 
     Closed months are published (ledger lines from the first GL month, a capex/opex total per
-    month for the finance workbook); months before the ledger window only feed the brought-forward
-    journal; spend after a cancellation never happens.
+    month for the finance workbook); months before the timesheet window become GL history lines;
+    spend after a cancellation never happens.
     """
     last_month = month_of(project.last_cost_date)
     planned = spent = 0.0
-    before: dict[bool, float] = {True: 0.0, False: 0.0}
     for month in sorted(plan):
         lines = plan[month]
         month_total = sum(line.amount for line in lines)
@@ -87,11 +86,9 @@ def _book_non_labour(
         capex = sum(line.amount for line in lines if line.capex)
         project.non_labour_monthly[month] = (capex, month_total - capex)
         if month < first_gl_month:
-            before[True] += capex
-            before[False] += month_total - capex
+            project.non_labour_before[month] = (capex, month_total - capex)
         else:
             project.non_labour[month] = lines
-    project.non_labour_before = before
     return planned, spent
 
 

@@ -18,7 +18,7 @@ from pipelines.demo.extracts import MILESTONES_HEADER, PROJECTS_HEADER, mileston
 from pipelines.demo.finance_plan import write_finance_plan
 from pipelines.demo.fx import FxRates
 from pipelines.demo.labour import simulate_labour
-from pipelines.demo.ledger import GL_HEADER, gl_rows
+from pipelines.demo.ledger import GL_HEADER, gl_rows, history_months
 from pipelines.demo.people import RESOURCES_HEADER, generate_employees, resource_rows
 from pipelines.demo.projects import Project, generate_projects
 from pipelines.demo.resource_plan import RESOURCE_PLAN_HEADER, ResourcePlan
@@ -132,8 +132,9 @@ def _write_finance(
     fx: FxRates,
     record: _Record,
 ) -> None:
-    for index, month in enumerate(window.gl_months):
-        rows = gl_rows(projects, month, config.seed, config.opening_balances and index == 0)
+    history = history_months(projects) if config.gl_history else []
+    for month in sorted({*history, *window.gl_months}):
+        rows = gl_rows(projects, month, config.seed, config.gl_history)
         record(
             write_csv(
                 landing_dir,
@@ -146,7 +147,7 @@ def _write_finance(
     record(write_finance_plan(landing_dir, projects, window))
     # Every month any file uses, including the rest of the fiscal year: the finance workbook's
     # future months need (planning) rates to be converted at all.
-    first_month = min(month_of(window.first_timesheet_day), window.fiscal_months[0])
+    first_month = min(month_of(window.first_timesheet_day), window.fiscal_months[0], *history)
     last_month = max(month_of(config.as_of), window.fiscal_months[-1])
     fx_rows = (
         (period_label(month), currency, "USD", f"{rate:.6f}")

@@ -2,7 +2,7 @@
 
 This runs before any budget exists: budgets are then set from what the assigned team will cost (so
 labour plus non-labour lands near the budget), and the weeks before the history window give the
-"brought forward" cost that the exports themselves cannot show. Timesheets later draw noisy days
+GL history lines for the cost that no timesheet export shows. Timesheets later draw noisy days
 around the same expectation.
 """
 
@@ -70,4 +70,5 @@ def simulate_labour(
                 )
                 project.labour_by_month[month] = project.labour_by_month.get(month, 0.0) + cost
                 if week < first_timesheet_week:
-                    project.labour_before_window += cost
+                    before = project.labour_before_window
+                    before[month] = before.get(month, 0.0) + cost

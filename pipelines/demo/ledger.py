@@ -1,9 +1,10 @@
 """The general ledger's monthly non-labour journal lines on project WBS codes.
 
 One document per supplier invoice; now and then a credit note line reduces it (the net stays the
-month's true spend). In the first published month, a project that started before the history
-window gets one "brought forward" document carrying its earlier cost, labour included, because the
-pipeline never sees those earlier timesheets (see DemoConfig.opening_balances).
+month's true spend). Months before the timesheet window are published too, as the ledger's history:
+each project's cost of that month, labour recharged included, because the pipeline never sees those
+earlier timesheets (see DemoConfig.gl_history). A history month's file exists only because a
+project had cost in it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from pipelines.demo.catalogue import BROUGHT_FORWARD_ACCOUNT, COST_CENTRES, COST_ITEMS
-from pipelines.demo.dates import month_start, period_label
+from pipelines.demo.catalogue import COST_CENTRES, COST_ITEMS, HISTORY_ACCOUNT
+from pipelines.demo.dates import month_end, month_start, period_label
 from pipelines.demo.projects import Project
 from pipelines.demo.seeds import rng_for
 
@@ -50,6 +51,13 @@ def _first_weekday(month: int) -> date:
     return day
 
 
+def _last_weekday(month: int) -> date:
+    day = month_end(month)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
 def _amount(value: float) -> str:
     text = f"{value:.2f}"
     return "0.00" if text == "-0.00" else text
@@ -68,19 +76,21 @@ class LedgerMonth:
         self._document += 1
         return f"JE-{self.period}-{self._document:06d}"
 
-    def brought_forward(self, project: Project) -> list[tuple[str, ...]]:
-        """Cost before the history window: earlier labour plus earlier non-labour, split by the
-        project's capex share for labour and by the items' own treatment for the rest."""
-        labour = project.labour_before_window
-        capex = project.non_labour_before.get(True, 0.0) + labour * project.capex_share
-        opex = project.non_labour_before.get(False, 0.0) + labour * (1 - project.capex_share)
+    def history_lines(self, project: Project) -> list[tuple[str, ...]]:
+        """The month's project cost from before the timesheet window, as finance booked it then:
+        the labour recharged to the project (split by its capex share) plus that month's invoices
+        (by the items' own treatment), one document posted on the month's last working day."""
+        labour = project.labour_before_window.get(self.month, 0.0)
+        capex_items, opex_items = project.non_labour_before.get(self.month, (0.0, 0.0))
+        capex = capex_items + labour * project.capex_share
+        opex = opex_items + labour * (1 - project.capex_share)
         lines = [(True, capex), (False, opex)]
         lines = [(is_capex, amount) for is_capex, amount in lines if round(amount, 2) > 0]
         if not lines:
             return []
         document = self._next_document()
-        posted = _first_weekday(self.month).isoformat()
-        account, account_name = BROUGHT_FORWARD_ACCOUNT
+        posted = _last_weekday(self.month).isoformat()
+        account, account_name = HISTORY_ACCOUNT
         return [
             (
                 document,
@@ -129,12 +139,18 @@ class LedgerMonth:
                 )
 
 
+def history_months(projects: list[Project]) -> list[int]:
+    """Months before the timesheet window in which some project had cost."""
+    months = {m for p in projects for m in (*p.labour_before_window, *p.non_labour_before)}
+    return sorted(months)
+
+
 def gl_rows(
-    projects: list[Project], month: int, seed: int, with_brought_forward: bool
+    projects: list[Project], month: int, seed: int, with_history: bool
 ) -> Iterator[tuple[str, ...]]:
     ledger = LedgerMonth(month, seed)
-    if with_brought_forward:
+    if with_history:
         for project in projects:
-            yield from ledger.brought_forward(project)
+            yield from ledger.history_lines(project)
     for project in projects:
         yield from ledger.project_lines(project)

@@ -91,9 +91,10 @@ class Project:
     # Filled in by staffing, the labour model and costing.
     manager: str = ""
     labour_by_month: dict[int, float] = field(default_factory=dict)
-    labour_before_window: float = 0.0
+    # Cost before the timesheet window by month: the GL's history lines (see ledger.py).
+    labour_before_window: dict[int, float] = field(default_factory=dict)
     non_labour: dict[int, list[CostLine]] = field(default_factory=dict)
-    non_labour_before: dict[bool, float] = field(default_factory=dict)
+    non_labour_before: dict[int, tuple[float, float]] = field(default_factory=dict)  # capex, opex
     non_labour_monthly: dict[int, tuple[float, float]] = field(default_factory=dict)  # capex, opex
     bac: int = 0
     capex_budget: int = 0

@@ -6,15 +6,9 @@ projects as (
 
 ),
 
-timesheet_entries as (
+monthly_costs_to_date as (
 
-    select * from {{ ref('fct_timesheet_entries') }}
-
-),
-
-gl_lines as (
-
-    select * from {{ ref('int_gl_lines_converted') }}
+    select * from {{ ref('int_project_actuals_aggregated') }}
 
 ),
 
@@ -33,39 +27,23 @@ as_of as (
 
 ),
 
-labour_to_date as (
+costs_to_date as (
 
     select
-        timesheet_entries.project_id,
-        {{ strict_sum('timesheet_entries.labour_cost') }} as labour_cost_to_date,
+        monthly_costs_to_date.project_id,
+        {{ strict_sum('monthly_costs_to_date.labour_cost') }} as labour_cost_to_date,
+        {{ strict_sum('monthly_costs_to_date.non_labour_cost') }} as non_labour_cost_to_date,
         {{ strict_sum(
-            'case when timesheet_entries.fiscal_year = as_of.current_fiscal_year'
-            ~ ' then timesheet_entries.labour_cost else 0 end'
-        ) }} as labour_cost_current_fy
-    from timesheet_entries
-    cross join as_of
-    where
-        timesheet_entries.project_id is not null
-        and timesheet_entries.work_date <= as_of.as_of_date
-    group by timesheet_entries.project_id
-
-),
-
-non_labour_to_date as (
-
-    select
-        gl_lines.project_id,
-        {{ strict_sum('gl_lines.amount') }} as non_labour_cost_to_date,
+            'case when monthly_costs_to_date.fiscal_year = as_of.current_fiscal_year'
+            ~ ' then monthly_costs_to_date.labour_cost else 0 end'
+        ) }} as labour_cost_current_fy,
         {{ strict_sum(
-            'case when ' ~ fiscal_year('gl_lines.period_month') ~ ' = as_of.current_fiscal_year'
-            ~ ' then gl_lines.amount else 0 end'
+            'case when monthly_costs_to_date.fiscal_year = as_of.current_fiscal_year'
+            ~ ' then monthly_costs_to_date.non_labour_cost else 0 end'
         ) }} as non_labour_cost_current_fy
-    from gl_lines
+    from monthly_costs_to_date
     cross join as_of
-    where
-        gl_lines.project_id is not null
-        and gl_lines.posting_date <= as_of.as_of_date
-    group by gl_lines.project_id
+    group by monthly_costs_to_date.project_id
 
 ),
 
@@ -104,20 +82,20 @@ joined as (
         as_of.current_fiscal_year,
         -- a project without cost lines has spent 0; a null total (missing FX rate) stays null
         case
-            when labour_to_date.project_id is null then 0
-            else labour_to_date.labour_cost_to_date
+            when costs_to_date.project_id is null then 0
+            else costs_to_date.labour_cost_to_date
         end as labour_cost_to_date,
         case
-            when non_labour_to_date.project_id is null then 0
-            else non_labour_to_date.non_labour_cost_to_date
+            when costs_to_date.project_id is null then 0
+            else costs_to_date.non_labour_cost_to_date
         end as non_labour_cost_to_date,
         case
-            when labour_to_date.project_id is null then 0
-            else labour_to_date.labour_cost_current_fy
+            when costs_to_date.project_id is null then 0
+            else costs_to_date.labour_cost_current_fy
         end as labour_cost_current_fy,
         case
-            when non_labour_to_date.project_id is null then 0
-            else non_labour_to_date.non_labour_cost_current_fy
+            when costs_to_date.project_id is null then 0
+            else costs_to_date.non_labour_cost_current_fy
         end as non_labour_cost_current_fy,
         case
             when current_fy_plan.project_id is null then 0
@@ -129,10 +107,8 @@ joined as (
         end as current_fy_latest_forecast
     from projects
     cross join as_of
-    left join labour_to_date
-        on projects.project_id = labour_to_date.project_id
-    left join non_labour_to_date
-        on projects.project_id = non_labour_to_date.project_id
+    left join costs_to_date
+        on projects.project_id = costs_to_date.project_id
     left join current_fy_plan
         on projects.project_id = current_fy_plan.project_id
 

@@ -1,42 +1,8 @@
 with
 
-timesheet_entries as (
-
-    select * from {{ ref('fct_timesheet_entries') }}
-
-),
-
-gl_lines as (
-
-    select * from {{ ref('int_gl_lines_converted') }}
-
-),
-
 cost_lines as (
 
-    select
-        project_id,
-        month_start_date,
-        labour_cost,
-        {{ to_money('0') }} as non_labour_capex_cost,
-        {{ to_money('0') }} as non_labour_opex_cost
-    from timesheet_entries
-    where project_id is not null
-
-    union all
-
-    select
-        project_id,
-        period_month as month_start_date,
-        {{ to_money('0') }} as labour_cost,
-        case
-            when capex_opex = 'CAPEX' then amount else {{ to_money('0') }}
-        end as non_labour_capex_cost,
-        case
-            when capex_opex = 'OPEX' then amount else {{ to_money('0') }}
-        end as non_labour_opex_cost
-    from gl_lines
-    where project_id is not null
+    select * from {{ ref('int_project_cost_lines_unioned') }}
 
 ),
 

@@ -37,7 +37,8 @@ thresholds as (
 
 ),
 
--- the seed as one row: <measure>_amber_threshold, <measure>_red_threshold, <measure>_direction
+-- the seed as one row: <measure>_amber_threshold, _red_threshold, _direction and
+-- _rated_from_percent_complete
 threshold_row as (
 
     select
@@ -51,6 +52,12 @@ threshold_row as (
             max(
                 case when thresholds.measure = '{{ measure }}' then thresholds.direction end
             ) as {{ measure }}_direction,
+            max(
+                case
+                    when thresholds.measure = '{{ measure }}'
+                        then thresholds.rated_from_percent_complete
+                end
+            ) as {{ measure }}_rated_from_percent_complete,
         {%- endfor %}
         count(*) as threshold_count
     from thresholds
@@ -89,6 +96,7 @@ measures as (
         projects.status,
         projects.phase,
         projects.reported_rag,
+        projects.percent_complete,
         projects.is_in_latest_extract,
         projects.as_of_date,
         -- health is an early warning for live projects: a completed or cancelled project, or one
@@ -126,51 +134,25 @@ rated as (
     select
         measures.*,
         threshold_row.*,
+    {%- for measure, _label, _decimals, _unit in measures %}
         case
-            when measures.is_health_assessed
+            when
+                measures.is_health_assessed
+                -- earned-value ratios swing wildly at the start (a week late on a 2 %
+                -- project reads SPI 0.3): such a measure waits for enough progress
+                and (
+                    threshold_row.{{ measure }}_rated_from_percent_complete is null
+                    or measures.percent_complete
+                    >= threshold_row.{{ measure }}_rated_from_percent_complete
+                )
                 then {{ health_rating(
-                    'measures.cpi',
-                    'threshold_row.cpi_amber_threshold',
-                    'threshold_row.cpi_red_threshold',
-                    'threshold_row.cpi_direction',
-                ) }}
-        end as cpi_rag,
-        case
-            when measures.is_health_assessed
-                then {{ health_rating(
-                    'measures.spi',
-                    'threshold_row.spi_amber_threshold',
-                    'threshold_row.spi_red_threshold',
-                    'threshold_row.spi_direction',
-                ) }}
-        end as spi_rag,
-        case
-            when measures.is_health_assessed
-                then {{ health_rating(
-                    'measures.finish_slip_days',
-                    'threshold_row.finish_slip_days_amber_threshold',
-                    'threshold_row.finish_slip_days_red_threshold',
-                    'threshold_row.finish_slip_days_direction',
-                ) }}
-        end as finish_slip_days_rag,
-        case
-            when measures.is_health_assessed
-                then {{ health_rating(
-                    'measures.forecast_variance_pct',
-                    'threshold_row.forecast_variance_pct_amber_threshold',
-                    'threshold_row.forecast_variance_pct_red_threshold',
-                    'threshold_row.forecast_variance_pct_direction',
-                ) }}
-        end as forecast_variance_pct_rag,
-        case
-            when measures.is_health_assessed
-                then {{ health_rating(
-                    'measures.days_since_status_update',
-                    'threshold_row.days_since_status_update_amber_threshold',
-                    'threshold_row.days_since_status_update_red_threshold',
-                    'threshold_row.days_since_status_update_direction',
-                ) }}
-        end as days_since_status_update_rag
+                        'measures.' ~ measure,
+                        'threshold_row.' ~ measure ~ '_amber_threshold',
+                        'threshold_row.' ~ measure ~ '_red_threshold',
+                        'threshold_row.' ~ measure ~ '_direction',
+                    ) }}
+        end as {{ measure }}_rag{{ ',' if not loop.last }}  -- noqa: LT02
+    {%- endfor %}
     from measures
     cross join threshold_row
 
@@ -221,7 +203,7 @@ combined as (
                     ', ',
                     {%- for measure, _label, _decimals, _unit in measures %}
                         case
-                            when rated.{{ measure }} is null then '{{ measure }}'
+                            when rated.{{ measure }}_rag is null then '{{ measure }}'
                         end{{ ',' if not loop.last }}
                     {%- endfor %}
                 ), '')

@@ -1,0 +1,95 @@
+-- Every project cost line, labour and non-labour, in the reporting currency, with the date that
+-- decides whether it counts "to date": labour by the day worked, a GL line by its posting date (a
+-- line posted after the as-of date was not known on that date, whatever its GL period). This is
+-- the one place the cost-to-date cut-off is written; every actual-cost model reads it.
+
+with
+
+timesheet_entries as (
+
+    select * from {{ ref('int_timesheet_entries_costed') }}
+
+),
+
+gl_lines as (
+
+    select * from {{ ref('int_gl_lines_converted') }}
+
+),
+
+projects as (
+
+    select * from {{ ref('int_projects_deduplicated') }}
+
+),
+
+as_of as (
+
+    select max(as_of_date) as as_of_date
+    from projects
+
+),
+
+cost_lines as (
+
+    select
+        'labour' as cost_type,
+        project_id,
+        work_date as cost_date,
+        month_start_date,
+        labour_cost,
+        {{ to_money('0') }} as non_labour_capex_cost,
+        {{ to_money('0') }} as non_labour_opex_cost,
+        source_file,
+        source_row
+    from timesheet_entries
+    where project_id is not null
+
+    union all
+
+    -- the quality gate lets only CAPEX and OPEX through; a line with any other flag would count
+    -- in neither column and break the reconciliation with the source files
+    select
+        'non_labour' as cost_type,
+        project_id,
+        posting_date as cost_date,
+        period_month as month_start_date,
+        {{ to_money('0') }} as labour_cost,
+        case
+            when capex_opex = 'CAPEX' then amount else {{ to_money('0') }}
+        end as non_labour_capex_cost,
+        case
+            when capex_opex = 'OPEX' then amount else {{ to_money('0') }}
+        end as non_labour_opex_cost,
+        source_file,
+        source_row
+    from gl_lines
+    where project_id is not null
+
+),
+
+final as (
+
+    select
+        cost_lines.cost_type,
+        cost_lines.project_id,
+        cost_lines.cost_date,
+        cost_lines.month_start_date,
+        cost_lines.labour_cost,
+        cost_lines.non_labour_capex_cost,
+        cost_lines.non_labour_opex_cost,
+        as_of.as_of_date,
+        cost_lines.source_file,
+        cost_lines.source_row,
+        cost_lines.non_labour_capex_cost
+        + cost_lines.non_labour_opex_cost as non_labour_cost,
+        cost_lines.labour_cost
+        + cost_lines.non_labour_capex_cost
+        + cost_lines.non_labour_opex_cost as total_cost,
+        coalesce(cost_lines.cost_date <= as_of.as_of_date, false) as is_to_date
+    from cost_lines
+    cross join as_of
+
+)
+
+select * from final
