@@ -10,7 +10,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test lint dev demo-data dbt-parse clean
+.PHONY: run test lint dev docs demo-data dbt-parse clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
 
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
 	$(BIN)/dagster dev -w workspace.yaml
+
+# The KPI manual: every model and column's definition, with the published warehouse's catalog.
+# --static writes one self-contained page that opens from disk (no server, no network).
+docs: $(STAMP)
+	$(BIN)/dbt docs generate --static --quiet --project-dir dbt_project --profiles-dir dbt_project
+	@echo "dbt docs: $(CURDIR)/dbt_project/target/static_index.html"
 
 demo-data: $(STAMP)
 	$(BIN)/python -m pipelines.demo --help
