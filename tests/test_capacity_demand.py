@@ -1,9 +1,10 @@
 """Capacity and demand on the demo run: the new resource plan export, end to end.
 
 The shared `demo_run` fixture runs the whole pipeline once (the resource plan files included).
-Figures are recomputed here from the landing files with the csv module, independently of DuckDB and
-dbt, and compared with the capacity marts: a team's capacity in one ISO week, its planned demand
-and capacity in one month, one person's timesheet compliance, and the raw row count.
+Every row of the three capacity marts is recomputed here from the landing files with the csv
+module and exact decimals, independently of DuckDB and dbt, following the rules the marts'
+docs state (HR: the latest extract holding a person; timesheets: an entry in several files
+counts once, from the latest; plan: the latest extract), and compared with the marts.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +26,9 @@ from pipelines.ingest.sources import PROJECTS, RESOURCE_PLAN
 from pipelines.quality import validate_source
 from tests.pipeline_runs import RunPaths
 
-STANDARD_WEEKLY_HOURS = 40.0  # dbt var standard_weekly_hours, left at its default by the run
-COMPLIANCE_THRESHOLD = 0.9  # dbt var timesheet_compliance_threshold, default
+STANDARD_WEEKLY_HOURS = Decimal(40)  # dbt var standard_weekly_hours, left at its default by the run
+COMPLIANCE_THRESHOLD = Decimal("0.9")  # dbt var timesheet_compliance_threshold, default
+ZERO = Decimal(0)
 
 Row = dict[str, str]
 
@@ -32,10 +36,6 @@ Row = dict[str, str]
 def _read(path: Path) -> list[Row]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
-
-
-def _rows(folder: Path, prefix: str) -> list[Row]:
-    return [row for path in sorted(folder.glob(f"{prefix}_*.csv")) for row in _read(path)]
 
 
 def _date_in_name(path: Path) -> date:
@@ -57,64 +57,162 @@ def _query(paths: RunPaths, sql: str, params: list[object] | None = None) -> lis
         return con.execute(sql, params or []).fetchall()
 
 
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _month_end(first: date) -> date:
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def _ratio(numerator: Decimal, denominator: Decimal) -> float | None:
+    return float(numerator) / float(denominator) if denominator > 0 else None
+
+
+@dataclass(frozen=True)
+class _Period:
+    team: str
+    role: str
+    fte: Decimal
+    start: date
+    end: date
+
+
+@dataclass
+class _Day:
+    """One person's day: contracted hours from HR, booked hours from the timesheets."""
+
+    period: _Period | None
+    contracted: Decimal = ZERO
+    leave_recorded: Decimal = ZERO
+    logged: Decimal = ZERO
+    project: Decimal = ZERO
+    non_project: Decimal = ZERO
+
+    @property
+    def leave(self) -> Decimal:  # leave deducted: at most the day's contracted hours
+        return min(self.leave_recorded, self.contracted)
+
+    @property
+    def capacity(self) -> Decimal:
+        return self.contracted - self.leave
+
+
+@dataclass
+class _Sums:
+    contracted: Decimal = ZERO
+    leave: Decimal = ZERO
+    capacity: Decimal = ZERO
+    capacity_to_date: Decimal = ZERO
+    logged: Decimal = ZERO
+    project: Decimal = ZERO
+    non_project: Decimal = ZERO
+    contracted_people: set[str] = field(default_factory=set)
+    contracted_days: int = 0
+    last_employed: tuple[date, _Period] | None = None
+
+
 class _Exports:
-    """The HR rows and the timesheets of the landing folder, indexed for recomputing capacity."""
+    """The landing folder's HR, timesheet and plan files, expanded to one `_Day` per person-day."""
 
     def __init__(self, landing: Path) -> None:
-        (resources_file,) = sorted((landing / "resources").glob("resources_*.csv"))[-1:]
-        self.resources = _read(resources_file)
-        self.timesheets = _rows(landing / "timesheets", "timesheets")
-        self.leave: dict[tuple[str, date], float] = defaultdict(float)
-        for row in self.timesheets:
-            if row["Time Category"] == "Leave":
-                self.leave[(row["Employee ID"], date.fromisoformat(row["Work Date"]))] += float(
-                    row["Hours"]
+        # HR: each extract repeats a person's whole history; the latest extract holding them wins.
+        extracts: dict[str, dict[date, list[Row]]] = defaultdict(dict)
+        for path in sorted((landing / "resources").glob("resources_*.csv")):
+            extract = _date_in_name(path)
+            for row in _read(path):
+                extracts[row["Employee ID"]].setdefault(extract, []).append(row)
+        self.periods: dict[str, list[_Period]] = {
+            employee: [
+                _Period(
+                    row["Team"],
+                    row["Role"],
+                    Decimal(row["FTE"]),
+                    date.fromisoformat(row["Active From"]),
+                    date.fromisoformat(row["Active To"]) if row["Active To"] else date.max,
                 )
+                for row in by_extract[max(by_extract)]
+            ]
+            for employee, by_extract in extracts.items()
+        }
+        # Timesheets: an entry in several files counts once, from the latest extract.
+        entries: dict[str, tuple[tuple[date, str], Row]] = {}
+        for path in sorted((landing / "timesheets").glob("timesheets_*.csv")):
+            rank = (_date_in_name(path), path.name)
+            for row in _read(path):
+                held = entries.get(row["Entry ID"])
+                if held is None or rank >= held[0]:
+                    entries[row["Entry ID"]] = (rank, row)
+        self.timesheets = [row for _rank, row in entries.values()]
+        plans = _plan_files_by_date(landing)
+        self.plan_extract_date = max(plans)
+        self.plan = _read(plans[self.plan_extract_date])
 
-    def period_on(self, employee: str, day: date) -> Row | None:
-        for row in self.resources:
-            start = date.fromisoformat(row["Active From"])
-            end = date.fromisoformat(row["Active To"]) if row["Active To"] else date.max
-            if row["Employee ID"] == employee and start <= day <= end:
-                return row
-        return None
+        work_dates = [date.fromisoformat(row["Work Date"]) for row in self.timesheets]
+        months = {day.replace(day=1) for day in work_dates}
+        months |= {date.fromisoformat(f"{row['Month']}-01") for row in self.plan}
+        # Reporting months: first to last month with timesheets or plan demand, in whole weeks.
+        self.first_month = min(months)
+        self.last_month_end = _month_end(max(months))
+        self.window = (_monday(min(work_dates)), _monday(max(work_dates)) + timedelta(days=6))
+        start = _monday(self.first_month)
+        end = _monday(self.last_month_end) + timedelta(days=6)
+        self.calendar = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+        self.days = self._expand()
 
-    def contracted(self, employee: str, day: date) -> float:
-        """FTE x standard hours / 5 on a weekday a rate period covers, else 0."""
-        period = self.period_on(employee, day)
-        if period is None or day.weekday() >= 5:
-            return 0.0
-        return float(period["FTE"]) * STANDARD_WEEKLY_HOURS / 5
+    def period_on(self, employee: str, day: date) -> _Period | None:
+        """The rate period covering the day; on an overlap the later-starting one."""
+        covering = [p for p in self.periods.get(employee, []) if p.start <= day <= p.end]
+        return max(covering, key=lambda p: p.start, default=None)
 
-    def team_capacity(self, team: str, days: list[date]) -> float:
-        """Contracted hours of the team's people on these days, less leave (capped per day)."""
-        employees = sorted({row["Employee ID"] for row in self.resources})
-        total = 0.0
-        for employee in employees:
-            for day in days:
+    def in_window(self, day: date) -> bool:
+        return self.window[0] <= day <= self.window[1]
+
+    def in_reporting_months(self, day: date) -> bool:
+        return self.first_month <= day <= self.last_month_end
+
+    def _expand(self) -> dict[tuple[str, date], _Day]:
+        days: dict[tuple[str, date], _Day] = {}
+        for employee in self.periods:
+            for day in self.calendar:
                 period = self.period_on(employee, day)
-                if period is None or period["Team"] != team:
-                    continue
-                contracted = self.contracted(employee, day)
-                total += contracted - min(self.leave[(employee, day)], contracted)
-        return total
+                if period is not None and day.weekday() < 5:
+                    contracted = period.fte * STANDARD_WEEKLY_HOURS / 5
+                    days[(employee, day)] = _Day(period, contracted)
+        for row in self.timesheets:
+            employee, day = row["Employee ID"], date.fromisoformat(row["Work Date"])
+            booked = days.get((employee, day))
+            if booked is None:  # a weekend, or a day no rate period covers
+                booked = days[(employee, day)] = _Day(self.period_on(employee, day))
+            hours = Decimal(row["Hours"])
+            booked.logged += hours
+            if row["Time Category"] == "Leave":
+                booked.leave_recorded += hours
+            elif row["Time Category"] == "Project":
+                booked.project += hours
+            else:
+                booked.non_project += hours
+        return days
 
-    def team_of(self, employee: str, day: date) -> str | None:
-        period = self.period_on(employee, day)
-        return period["Team"] if period else None
+
+def _add(sums: _Sums, employee: str, day: date, booked: _Day, in_window: bool) -> None:
+    sums.contracted += booked.contracted
+    sums.leave += booked.leave
+    sums.capacity += booked.capacity
+    sums.capacity_to_date += booked.capacity if in_window else ZERO
+    sums.logged += booked.logged
+    sums.project += booked.project
+    sums.non_project += booked.non_project
+    if booked.contracted > 0:
+        sums.contracted_people.add(employee)
+        sums.contracted_days += 1
+    if booked.period is not None and (sums.last_employed is None or day > sums.last_employed[0]):
+        sums.last_employed = (day, booked.period)
 
 
-def _week(monday: date) -> list[date]:
-    return [monday + timedelta(days=offset) for offset in range(7)]
-
-
-def _month(first: date) -> list[date]:
-    days = []
-    day = first
-    while day.month == first.month:
-        days.append(day)
-        day += timedelta(days=1)
-    return days
+def _approx(value: float | None) -> object:
+    return None if value is None else pytest.approx(value, rel=1e-12)
 
 
 def test_the_demo_run_builds_the_capacity_marts(demo_run) -> None:
@@ -149,56 +247,91 @@ def test_raw_resource_plan_holds_every_distinct_date_file_once(demo_run) -> None
     assert loaded == len(files)
 
 
-def test_a_teams_weekly_capacity_recomputed_by_hand_equals_the_mart(demo_run) -> None:
+def test_every_weekly_capacity_row_recomputed_by_hand_equals_the_mart(demo_run) -> None:
     paths, _ = demo_run
     exports = _Exports(paths.landing)
-    # The team and ISO week with the most recorded leave, so the deduction is exercised.
-    leave_by_team_week: dict[tuple[str, date], float] = defaultdict(float)
-    for (employee, day), hours in exports.leave.items():
-        team = exports.team_of(employee, day)
-        if team is not None:
-            leave_by_team_week[(team, day - timedelta(days=day.weekday()))] += hours
-    team, monday = max(leave_by_team_week, key=lambda k: (leave_by_team_week[k], k))
-    assert leave_by_team_week[(team, monday)] > 0
+    weeks: dict[tuple[str | None, str | None, date], _Sums] = defaultdict(_Sums)
+    for (employee, day), booked in exports.days.items():
+        team = booked.period.team if booked.period else None
+        role = booked.period.role if booked.period else None
+        _add(weeks[(team, role, _monday(day))], employee, day, booked, exports.in_window(day))
+    expected = {
+        key: (
+            len(sums.contracted_people),
+            sums.contracted,
+            sums.leave,
+            sums.capacity,
+            exports.in_window(key[2]),
+        )
+        for key, sums in weeks.items()
+    }
+    mart = {
+        (team, role, monday): (count, contracted, leave, capacity, has_timesheets)
+        for team, role, monday, count, contracted, leave, capacity, has_timesheets in _query(
+            paths,
+            "select team, role, iso_week_start_date, active_employee_count, contracted_hours, "
+            "leave_hours, capacity_hours, has_timesheets from marts.fct_team_capacity_weekly",
+        )
+    }
+    assert mart == expected
+    # the demo exercises the leave deduction, and its cap on a part-timer's rounded leave day
+    assert sum(sums.leave for sums in weeks.values()) > 0
+    assert any(day.leave_recorded > day.leave > 0 for day in exports.days.values())
 
-    expected = exports.team_capacity(team, _week(monday))
-    (row,) = _query(
-        paths,
-        "select sum(capacity_hours), sum(leave_hours), bool_and(has_timesheets) "
-        "from marts.fct_team_capacity_weekly where team = ? and iso_week_start_date = ?",
-        [team, monday],
-    )
-    capacity, leave, has_timesheets = row
-    assert float(capacity) == pytest.approx(expected, abs=1e-6)
-    assert float(leave) > 0 and has_timesheets
 
-
-def test_a_teams_monthly_demand_and_capacity_recomputed_by_hand_equal_the_mart(demo_run) -> None:
+def test_every_monthly_capacity_and_demand_row_recomputed_by_hand_equals_the_mart(
+    demo_run,
+) -> None:
     paths, _ = demo_run
     exports = _Exports(paths.landing)
-    files = _plan_files_by_date(paths.landing)
-    latest = files[max(files)]
-    demand: dict[tuple[str, str], float] = defaultdict(float)
-    for row in _read(latest):
-        demand[(row["Team"], row["Month"])] += float(row["Planned Hours"])
-    # The team-month with the largest planned demand in the latest plan.
-    team, period = max(demand, key=lambda k: (demand[k], k))
-    first = date.fromisoformat(f"{period}-01")
-    capacity = exports.team_capacity(team, _month(first))
-
-    (mart,) = _query(
-        paths,
-        "select planned_demand_hours, capacity_hours, is_over_allocated, over_allocation_hours, "
-        "plan_extract_date from marts.fct_capacity_demand_monthly "
-        "where team = ? and month_start_date = ?",
-        [team, first],
-    )
-    planned, capacity_mart, is_over, over_hours, plan_extract_date = mart
-    assert float(planned) == pytest.approx(demand[(team, period)], abs=1e-6)
-    assert float(capacity_mart) == pytest.approx(capacity, abs=1e-6)
-    assert is_over == (demand[(team, period)] > capacity)
-    assert float(over_hours) == pytest.approx(max(0.0, demand[(team, period)] - capacity), abs=1e-6)
-    assert plan_extract_date == max(files)
+    months: dict[tuple[str | None, date], _Sums] = defaultdict(_Sums)
+    for (employee, day), booked in exports.days.items():
+        if exports.in_reporting_months(day):
+            team = booked.period.team if booked.period else None
+            _add(months[(team, day.replace(day=1))], employee, day, booked, exports.in_window(day))
+    demand: dict[tuple[str | None, date], Decimal] = defaultdict(Decimal)
+    for line in exports.plan:
+        demand[(line["Team"], date.fromisoformat(f"{line['Month']}-01"))] += Decimal(
+            line["Planned Hours"]
+        )
+    expected = {}
+    for key in months.keys() | demand.keys():
+        sums, planned = months[key], demand[key]
+        actual = sums.project + sums.non_project  # leave is deducted from capacity, not an actual
+        expected[key] = (
+            sums.contracted,
+            sums.leave,
+            sums.capacity,
+            sums.capacity_to_date,
+            planned,
+            actual,
+            sums.project,
+            sums.non_project,
+            _approx(_ratio(actual, sums.capacity_to_date)),
+            _approx(_ratio(sums.project, actual)),
+            _approx(_ratio(planned, sums.capacity)),
+            planned > sums.capacity,
+            max(ZERO, planned - sums.capacity),
+            exports.window[0] <= key[1] and exports.window[1] >= _month_end(key[1]),
+            exports.plan_extract_date,
+        )
+    mart = {
+        (row[0], row[1]): row[2:]
+        for row in _query(
+            paths,
+            "select team, month_start_date, contracted_hours, leave_hours, capacity_hours, "
+            "capacity_hours_to_date, planned_demand_hours, actual_hours, actual_project_hours, "
+            "actual_non_project_hours, utilisation, project_share, planned_allocation, "
+            "is_over_allocated, over_allocation_hours, has_complete_timesheets, "
+            "plan_extract_date from marts.fct_capacity_demand_monthly",
+        )
+    }
+    assert mart.keys() == expected.keys()
+    for key, row in mart.items():
+        assert row == expected[key], key
+    # the demo has future months (no actuals: null utilisation) and months with actuals
+    assert any(row[8] is None for row in mart.values())
+    assert any(row[8] is not None for row in mart.values())
 
 
 def test_the_demo_shows_over_allocated_and_available_team_months(demo_run) -> None:
@@ -226,35 +359,40 @@ def test_weekly_and_monthly_capacity_add_up_to_the_same_hours(demo_run) -> None:
     assert monthly > 0
 
 
-def test_a_persons_timesheet_compliance_recomputed_by_hand_equals_the_mart(demo_run) -> None:
+def test_every_timesheet_compliance_row_recomputed_by_hand_equals_the_mart(demo_run) -> None:
     paths, _ = demo_run
     exports = _Exports(paths.landing)
-    logged: dict[tuple[str, date], float] = defaultdict(float)
-    for row in exports.timesheets:
-        day = date.fromisoformat(row["Work Date"])
-        logged[(row["Employee ID"], day - timedelta(days=day.weekday()))] += float(row["Hours"])
-    # The employee-week with the most hours logged in the latest timesheet week.
-    last_monday = max(monday for _employee, monday in logged)
-    employee = max(
-        (e for e, monday in logged if monday == last_monday),
-        key=lambda e: (logged[(e, last_monday)], e),
-    )
-    expected = sum(exports.contracted(employee, day) for day in _week(last_monday))
-
-    (mart,) = _query(
-        paths,
-        "select expected_hours, logged_hours, missing_hours, is_compliant "
-        "from marts.fct_timesheet_compliance_weekly "
-        "where employee_id = ? and iso_week_start_date = ?",
-        [employee, last_monday],
-    )
-    expected_mart, logged_mart, missing, is_compliant = mart
-    assert float(expected_mart) == pytest.approx(expected, abs=1e-6)
-    assert float(logged_mart) == pytest.approx(logged[(employee, last_monday)], abs=1e-6)
-    assert float(missing) == pytest.approx(
-        max(0.0, expected - logged[(employee, last_monday)]), abs=1e-6
-    )
-    assert is_compliant == (logged[(employee, last_monday)] >= expected * COMPLIANCE_THRESHOLD)
+    weeks: dict[tuple[str, date], _Sums] = defaultdict(_Sums)
+    for (employee, day), booked in exports.days.items():
+        if exports.in_window(day):
+            _add(weeks[(employee, _monday(day))], employee, day, booked, True)
+    expected = {}
+    for key, sums in weeks.items():
+        period = sums.last_employed[1] if sums.last_employed else None
+        expected[key] = (
+            period.team if period else None,
+            period.role if period else None,
+            sums.contracted_days,
+            sums.contracted,
+            sums.logged,
+            max(ZERO, sums.contracted - sums.logged),
+            _approx(_ratio(sums.logged, sums.contracted)),
+            sums.logged >= sums.contracted * COMPLIANCE_THRESHOLD,
+        )
+    mart = {
+        (row[0], row[1]): row[2:]
+        for row in _query(
+            paths,
+            "select employee_id, iso_week_start_date, team, role, active_weekdays, "
+            "expected_hours, logged_hours, missing_hours, logged_ratio, is_compliant "
+            "from marts.fct_timesheet_compliance_weekly",
+        )
+    }
+    assert mart.keys() == expected.keys()
+    for key, row in mart.items():
+        assert row == expected[key], key
+    # part weeks of joiners and leavers are in the demo
+    assert any(0 < days < 5 for _team, _role, days, *_ in expected.values())
 
 
 def test_the_quality_gate_rejects_bad_resource_plan_lines(demo_run, tmp_path: Path) -> None:
