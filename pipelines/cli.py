@@ -13,8 +13,12 @@ import time
 from pathlib import Path
 
 import dagster as dg
+from dagster_shared.error import SerializableErrorInfo
 
 from pipelines.settings import Settings, load_settings
+
+# dbt's failure carries every error line of the dbt log; the first few name the cause.
+_CAUSE_LINES = 8
 
 
 def _export_settings(settings: Settings) -> None:
@@ -24,6 +28,7 @@ def _export_settings(settings: Settings) -> None:
     os.environ["PORTFOLIO_REPORTS_DIR"] = str(settings.reports_dir)
     os.environ["PORTFOLIO_REPORTING_CURRENCY"] = settings.reporting_currency
     os.environ["PORTFOLIO_FISCAL_YEAR_START_MONTH"] = str(settings.fiscal_year_start_month)
+    os.environ["PORTFOLIO_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
 
 
 def _landing_is_empty(landing_dir: Path) -> bool:
@@ -37,12 +42,25 @@ def _failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
             key = evaluation.asset_key.to_user_string()
             description = evaluation.description or "failed"
             lines.append(f"  check {key}:{evaluation.check_name}\n    {description}")
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data:
-            error = event.step_failure_data.error
-            message = error.message.strip() if error else "failed"
-            lines.append(f"  step {event.step_key}: {message}")
+    failures = [e for e in result.all_events if e.is_step_failure and e.step_failure_data]
+    for number, event in enumerate(failures):
+        assert event.step_failure_data is not None
+        # The first failure in full; later ones (often the same cause) in one line each.
+        cause = _root_cause(event.step_failure_data.error, _CAUSE_LINES if number == 0 else 1)
+        lines.append(f"  step {event.step_key}: {cause}")
     return lines
+
+
+def _root_cause(error: SerializableErrorInfo | None, max_lines: int) -> str:
+    """The innermost error's message: "Out of Memory Error: ...", not Dagster's wrapper."""
+    if error is None:
+        return "failed"
+    while error.cause is not None:
+        error = error.cause
+    lines = [line.rstrip() for line in error.message.strip().splitlines() if line.strip()]
+    if len(lines) > max_lines:
+        lines = [*lines[:max_lines], "    ... (the full error is in the Dagster run log above)"]
+    return "\n    ".join(lines) or error.cls_name or "failed"
 
 
 def run_pipeline(*, demo_if_empty: bool = True) -> int:
@@ -72,16 +90,37 @@ def run_pipeline(*, demo_if_empty: bool = True) -> int:
     elapsed = time.monotonic() - started
 
     print(f"\nRun {result.run_id} {'succeeded' if result.success else 'FAILED'} in {elapsed:.1f} s")
-    print(f"  warehouse: {settings.warehouse_path}")
     index = settings.reports_dir / "index.html"
     if result.success:
+        print(f"  warehouse: {settings.warehouse_path}")
         print(f"  reports:   {index}")
         return 0
     print("What stopped the run:")
     print("\n".join(_failure_lines(result)) or "  (see the Dagster run log above)")
-    if index.exists():
-        print(f"  the last good reports are unchanged: {index}")
+    _discard_failed_run(settings, result.run_id)
     return 1
+
+
+def _discard_failed_run(settings: Settings, run_id: str) -> None:
+    """Remove what the failed run built and say what analysts now see.
+
+    Runs launched by the Dagster daemon get the same cleanup from the publish sensor.
+    """
+    from pipelines.publish.cleanup import discard_failed_run
+
+    cleanup = discard_failed_run(settings.warehouse_path, settings.reports_dir, run_id=run_id)
+    index = settings.reports_dir / "index.html"
+    if cleanup.finished_publish:
+        print("The warehouse had already been published; its reports were swapped in to match:")
+    elif settings.warehouse_path.exists():
+        print("Nothing was published; the last good warehouse and reports are unchanged:")
+    else:
+        print("Nothing was published (there is no published warehouse yet).")
+    if settings.warehouse_path.exists():
+        print(f"  warehouse: {settings.warehouse_path}")
+        print(f"  reports:   {index}")
+    for line in cleanup.done:
+        print(f"  ({line})")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipelines.ingest.assets import raw_assets
 from pipelines.publish.assets import published_warehouse, warehouse_build
+from pipelines.publish.sensors import discard_unpublished_build
 from pipelines.quality.assets import gate_assets
 from pipelines.report.assets import portfolio_report
 from pipelines.resources import build_resources
@@ -28,6 +29,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         ],
         jobs=[weekly_portfolio_refresh],
         schedules=[build_weekly_schedule(settings.schedule_timezone)],
+        sensors=[discard_unpublished_build],
         resources=build_resources(settings),
         # One process: the multiprocess executor costs ~2 s a step here and DuckDB has one writer.
         executor=dg.in_process_executor,

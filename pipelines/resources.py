@@ -40,7 +40,10 @@ class PortfolioFolders(dg.ConfigurableResource):
 def build_resources(settings: Settings) -> dict[str, object]:
     return {
         # Every step writes the run's build file; only the publish step touches the published one.
-        "duckdb": DuckDBResource(database=str(build_path(settings.warehouse_path))),
+        "duckdb": DuckDBResource(
+            database=str(build_path(settings.warehouse_path)),
+            connection_config={"memory_limit": settings.duckdb_memory_limit},
+        ),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),

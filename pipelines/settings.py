@@ -24,6 +24,10 @@ class Settings:
     reporting_currency: str
     fiscal_year_start_month: int
     schedule_timezone: str
+    # DuckDB's memory_limit for every connection that writes the build (Dagster steps and dbt):
+    # past it DuckDB spills to disk or fails with "Out of Memory Error" instead of the OS killing
+    # the run. DuckDB's own default is 80% of RAM; a shared scheduler host wants less.
+    duckdb_memory_limit: str = "80%"
 
 
 def _path_from_env(name: str, default: Path) -> Path:
@@ -47,4 +51,5 @@ def load_settings() -> Settings:
         reporting_currency=os.environ.get("PORTFOLIO_REPORTING_CURRENCY", "USD"),
         fiscal_year_start_month=fiscal_start,
         schedule_timezone=os.environ.get("PORTFOLIO_SCHEDULE_TIMEZONE", "Europe/London"),
+        duckdb_memory_limit=os.environ.get("PORTFOLIO_DUCKDB_MEMORY_LIMIT", "80%"),
     )

@@ -6,7 +6,7 @@ connection; fetching all rows of a one-row query closes it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -29,3 +29,29 @@ def fetch_scalar(
 ) -> Any:
     row = fetch_row(con, sql, params)
     return row[0] if row else None
+
+
+def missing_columns(
+    con: duckdb.DuckDBPyConnection, required: Mapping[str, Sequence[str]]
+) -> dict[str, list[str] | None]:
+    """For each required `schema.table`: None if the table is absent, else its missing columns.
+
+    Tables with every column present are left out, so an empty result means "all there".
+    """
+    rows = con.execute(
+        """
+        select table_schema || '.' || table_name, column_name
+        from information_schema.columns
+        where table_catalog = current_database()
+        """
+    ).fetchall()
+    present: dict[str, set[str]] = {}
+    for table, column in rows:
+        present.setdefault(str(table), set()).add(str(column))
+    gaps: dict[str, list[str] | None] = {}
+    for table, columns in required.items():
+        if table not in present:
+            gaps[table] = None
+        elif missing := [c for c in columns if c not in present[table]]:
+            gaps[table] = missing
+    return gaps

@@ -52,11 +52,15 @@ def pointed_at(paths: RunPaths) -> Iterator[None]:
 
 def run_weekly_job(paths: RunPaths) -> dg.ExecuteInProcessResult:
     from pipelines.definitions import build_definitions
+    from pipelines.publish.cleanup import discard_failed_run
 
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     with pointed_at(paths):
         job = build_definitions(load_settings()).resolve_job_def(WEEKLY_JOB_NAME)
-        return job.execute_in_process(raise_on_error=False)
+        result = job.execute_in_process(raise_on_error=False)
+    if not result.success:  # what the CLI (or, for daemon runs, the failure sensor) does next
+        discard_failed_run(paths.warehouse, paths.reports, run_id=result.run_id)
+    return result
 
 
 def mart_snapshot(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -70,3 +74,23 @@ def mart_snapshot(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:
             ).fetchall()
         ]
         return {t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in tables}
+
+
+def run_ingest_and_gate(paths: RunPaths) -> dg.ExecuteInProcessResult:
+    """Only the first half of a run: build copy, ingest and quality gate (no dbt, no publish).
+
+    What the gate did is then in the build file (`build_path(paths.warehouse)`).
+    """
+    from pipelines.definitions import build_definitions
+
+    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with pointed_at(paths):
+        defs = build_definitions(load_settings())
+        job = defs.resolve_job_def(WEEKLY_JOB_NAME)
+        keys = [
+            key
+            for key in defs.resolve_asset_graph().get_all_asset_keys()
+            if key.to_user_string() == "warehouse_build"
+            or key.to_user_string().startswith(("raw_", "validated_"))
+        ]
+        return job.execute_in_process(raise_on_error=False, asset_selection=keys)

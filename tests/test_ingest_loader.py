@@ -9,7 +9,6 @@ import duckdb
 import pytest
 
 from pipelines.ingest.loader import load_source
-from pipelines.ingest.problems import ingest_problems
 from pipelines.ingest.sources import FX_RATES, RESOURCES, TIMESHEETS
 
 HEADER = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment\n"
@@ -64,9 +63,9 @@ def test_a_value_of_the_wrong_type_is_kept_with_file_line_and_column(tmp_path: P
         HEADER + "E1,EMP1,2026-11-09,PRJ-1,Project,4,\nE2,EMP1,2026-11-31,PRJ-1,Project,seven,\n",
     )
     summary = load_source(con, TIMESHEETS, tmp_path)
-    assert (summary.rows_loaded, summary.rows_rejected) == (1, 1)
+    assert (summary.rows_loaded, summary.rows_quarantined) == (1, 1)
     rejects = con.execute(
-        "select source_file, source_row, column_name, raw_value, rule from audit.ingest_rejects "
+        "select source_file, source_row, column_name, raw_value, rule from audit.quarantine "
         "order by column_name"
     ).fetchall()
     assert rejects == [
@@ -74,12 +73,19 @@ def test_a_value_of_the_wrong_type_is_kept_with_file_line_and_column(tmp_path: P
         ("timesheets/timesheets_2026-11-09.csv", 3, "Work Date", "2026-11-31", "type"),
     ]
     manifest = con.execute(
-        "select rows_read, rows_loaded, rows_rejected from raw.load_manifest"
+        "select rows_read, rows_loaded, rows_quarantined from raw.load_manifest"
     ).fetchall()
     assert manifest == [(2, 1, 1)]
-    problems = ingest_problems(con, "timesheets")
-    assert problems.any
-    assert "timesheets_2026-11-09.csv line 3 column Hours" in " ".join(problems.messages())
+    assert 'line 3 column Hours rule "type"' in " ".join(summary_examples(con))
+
+
+def summary_examples(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        f'line {line} column {column} rule "{rule}": {reason}'
+        for line, column, rule, reason in con.execute(
+            "select source_row, column_name, rule, reason from audit.quarantine order by 1, 2"
+        ).fetchall()
+    ]
 
 
 def test_the_same_content_under_another_name_is_a_duplicate_not_double_counted(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from pipelines import settings
-from pipelines.ingest.sources import LINEAGE_COLUMNS, PROJECTS, TIMESHEETS
+from pipelines.ingest.sources import LINEAGE_COLUMNS, PROJECTS, RESOURCE_PLAN, TIMESHEETS
 from pipelines.ingest.warehouse_tables import raw_columns
 from pipelines.quality import (
     SOURCES,
@@ -100,7 +100,11 @@ def _project(n: int, category: str, phase: str, status: str, rag: str) -> tuple[
 
 
 def timesheet_rows(count: int) -> list[tuple[object, ...]]:
-    """`count` valid entries: every fourth one BAU time without a project, hours 0..7.75."""
+    """`count` valid entries: every fourth one BAU time without a project, hours 0..7.75.
+
+    Each employee books one entry a day, going back a day every three entries, so no person-day
+    exceeds 24 hours however many rows a test asks for.
+    """
     rows: list[tuple[object, ...]] = []
     for i in range(count):
         bau = i % 4 == 3
@@ -108,7 +112,7 @@ def timesheet_rows(count: int) -> list[tuple[object, ...]]:
             (
                 f"TS-{i:06d}",
                 ["E001", "E002", "E003"][i % 3],
-                date(2026, 11, 9 + i % 5),
+                date(2026, 11, 13) - timedelta(days=i // 3),
                 None if bau else f"PRJ-{i % 3 + 1:04d}",
                 "BAU" if bau else "Project",
                 (i % 32) / 4,
@@ -307,12 +311,23 @@ def build_raw(path: Path) -> duckdb.DuckDBPyConnection:
             ("average_rate", "DOUBLE"),
         ],
         [
-            ("2026-10", "USD", "USD", 1.0),
-            ("2026-10", "EUR", "USD", 1.08),
-            ("2026-10", "GBP", "USD", 1.27),
+            (period, currency, "USD", rate)
+            for period in (f"{year}-{month:02d}" for year in (2026, 2027) for month in range(1, 13))
+            for currency, rate in (("USD", 1.0), ("EUR", 1.08), ("GBP", 1.27))
         ],
         "fx/fx_rates_all.csv",
         date(2026, 10, 31),
+    )
+    _create(
+        con,
+        "resource_plan",
+        raw_columns(RESOURCE_PLAN, lineage=False),
+        [
+            ("PRJ-0001", "Platform", "Engineer", "2026-11", 120.0),
+            ("PRJ-0002", "Data", None, "2026-11", 40.0),
+        ],
+        "resource_plan/resource_plan_2026-11-09.csv",
+        date(2026, 11, 9),
     )
     return con
 
@@ -333,6 +348,10 @@ def failure(outcome: ValidationOutcome, rule: str) -> RuleFailure:
 def write_suite(directory: Path, source: str, expectations: list[dict[str, object]]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{source}.json"
+    for expectation in expectations:  # every rule must say what a failure does; block here
+        meta = expectation.get("meta")
+        if isinstance(meta, dict):
+            meta.setdefault("action", "block")
     document = {"name": source, "expectations": expectations, "meta": {}, "notes": None}
     path.write_text(json.dumps(document), encoding="utf-8")
     return directory
@@ -371,8 +390,12 @@ def test_every_suite_rule_is_named_and_explained() -> None:
     for source in SOURCES:
         suite = load_suite(settings.EXPECTATIONS_DIR / f"{source}.json")
         assert suite.rules, source
+        assert 0 < suite.quarantine_threshold_pct <= 100
         for rule in suite.rules:
             assert rule.name and rule.description, (source, rule.expectation_type)
+            assert rule.action in {"block", "quarantine", "warn"}
+            if rule.is_schema_check or "type_list" in rule.expectation_type:
+                assert rule.action == "block", (source, rule.name)
         types = {rule.expectation_type for rule in suite.rules}
         assert "expect_table_columns_to_match_set" in types, source
 
@@ -400,14 +423,15 @@ def test_hours_over_24_fail_with_file_line_and_rule(con: duckdb.DuckDBPyConnecti
     con.execute("UPDATE raw.timesheets SET hours = 27 WHERE source_row IN (14, 15)")
     outcome = validate_source(con, "timesheets")
     assert not outcome.success
-    hours = failure(outcome, "hours within 0..24")
+    hours = failure(outcome, "hours per person per day at most 24")
     assert hours.unexpected_count == 2
     assert hours.sample[0] == {"source_file": TS_FILE, "source_row": 14, "value": 27.0}
     assert hours.message() == (
-        'raw.timesheets failed rule "hours within 0..24" (expect_column_values_to_be_between '
-        f"on hours): 2 rows, e.g. {TS_FILE} line 14 value 27.0; {TS_FILE} line 15 value 27.0"
+        'raw.timesheets failed rule "hours per person per day at most 24" '
+        "(expect_column_values_to_be_between on person_day_hours): 2 rows, "
+        f"e.g. {TS_FILE} line 14 value 27.0; {TS_FILE} line 15 value 27.0"
     )
-    assert [f.rule for f in outcome.failures] == ["hours within 0..24"]
+    assert [f.rule for f in outcome.failures] == ["hours per person per day at most 24"]
 
 
 def test_duplicate_entry_id_fails(con: duckdb.DuckDBPyConnection) -> None:
@@ -497,7 +521,7 @@ def test_missing_column_fails(con: duckdb.DuckDBPyConnection) -> None:
     assert not outcome.success
     columns = failure(outcome, "required columns present")
     assert "missing columns hours" in columns.message()
-    between = failure(outcome, "hours within 0..24")
+    between = failure(outcome, "hours not negative")
     assert between.errored
     assert "column hours does not exist in raw.timesheets" in between.message()
     # The other rules still ran and passed.
@@ -552,8 +576,53 @@ def test_missing_suite_file_fails(con: duckdb.DuckDBPyConnection, tmp_path: Path
                 ],
             }
         ),
+        json.dumps(
+            {
+                "name": "t",
+                "expectations": [
+                    {
+                        "type": "expect_column_values_to_not_be_null",
+                        "kwargs": {"column": "hours"},
+                        "meta": {"rule": "hours present"},
+                    }
+                ],
+            }
+        ),
+        json.dumps(
+            {
+                "name": "t",
+                "expectations": [
+                    {
+                        "type": "expect_table_columns_to_match_set",
+                        "kwargs": {"column_set": ["hours"], "exact_match": False},
+                        "meta": {"rule": "columns", "action": "quarantine"},
+                    }
+                ],
+            }
+        ),
+        json.dumps(
+            {
+                "name": "t",
+                "meta": {"quarantine_threshold_pct": 150},
+                "expectations": [
+                    {
+                        "type": "expect_column_values_to_not_be_null",
+                        "kwargs": {"column": "hours"},
+                        "meta": {"rule": "hours present", "action": "quarantine"},
+                    }
+                ],
+            }
+        ),
     ],
-    ids=["bad-json", "no-expectations-key", "unknown-type", "no-rule-name"],
+    ids=[
+        "bad-json",
+        "no-expectations-key",
+        "unknown-type",
+        "no-rule-name",
+        "no-action",
+        "schema-check-cannot-quarantine",
+        "threshold-out-of-range",
+    ],
 )
 def test_invalid_suite_fails(con: duckdb.DuckDBPyConnection, tmp_path: Path, content: str) -> None:
     (tmp_path / "timesheets.json").write_text(content, encoding="utf-8")
@@ -567,7 +636,7 @@ def test_expectation_that_raises_inside_gx_fails(con: duckdb.DuckDBPyConnection)
     con.execute("ALTER TABLE raw.timesheets ALTER hours TYPE VARCHAR")
     outcome = validate_source(con, "timesheets")
     assert not outcome.success
-    between = failure(outcome, "hours within 0..24")
+    between = failure(outcome, "hours not negative")
     assert between.errored
     assert "raised an error instead of running" in between.message()
     numeric = failure(outcome, "hours is numeric")
@@ -578,7 +647,7 @@ def test_gx_result_with_exception_counts_as_failure_even_if_marked_success(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     suite = load_suite(settings.EXPECTATIONS_DIR / "timesheets.json")
-    rule = next(r for r in suite.rules if r.name == "hours within 0..24")
+    rule = next(r for r in suite.rules if r.name == "hours not negative")
     frame = pd.DataFrame({"hours": [1.0]})
     shapes: list[dict[str, object]] = [
         {"raised_exception": True, "exception_message": "boom", "exception_traceback": "tb"},
@@ -669,7 +738,7 @@ def test_chunked_counts_match_single_chunk(con: duckdb.DuckDBPyConnection) -> No
     assert whole.chunks == 1 and chunked.chunks == 16
     counts = {f.rule: f.unexpected_count for f in whole.failures}
     assert counts == {f.rule: f.unexpected_count for f in chunked.failures}
-    assert counts["hours within 0..24"] == 71
+    assert counts["hours per person per day at most 24"] == 71
     assert counts["employee_id is a known employee"] == 45
     assert counts["entry_id unique within a load"] == 11
 
@@ -727,7 +796,7 @@ def test_record_outcomes_writes_one_row_per_rule(con: duckdb.DuckDBPyConnection)
     source, _, count, sample_json, message = rows[0]
     assert (source, count) == ("timesheets", 1)
     assert json.loads(sample_json) == [{"source_file": TS_FILE, "source_row": 14, "value": 27.0}]
-    assert 'failed rule "hours within 0..24"' in message
+    assert 'failed rule "hours per person per day at most 24"' in message
     record_outcomes(con, outcomes[:1], run_id="run-2")  # appends to the existing table
     runs = con.execute("SELECT count(DISTINCT run_id) FROM audit.quality_results").fetchone()
     assert runs == (2,)

@@ -1,44 +1,71 @@
-"""A bad export stops the run before dbt, says which file and rule, and publishes nothing."""
+"""End to end: a mostly-bad week blocks the run; a few bad rows are quarantined, the rest published.
+
+Both start from the published state of the shared demo run (copied, so each test has its own
+warehouse and landing folder) and deliver one new week of timesheets.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
+import dagster as dg
+import duckdb
 import pytest
 
-from pipelines.demo import generate_demo_exports
 from pipelines.demo.config import DemoConfig
-from tests.pipeline_runs import make_paths, run_weekly_job
+from tests.pipeline_runs import SMALL_DEMO, RunPaths, make_paths, run_weekly_job
+
+HEADER = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment"
 
 
-def _first_entry(landing: Path) -> list[str]:
+def _copy_published(demo_run: tuple[RunPaths, dg.ExecuteInProcessResult], root: Path) -> RunPaths:
+    source, result = demo_run
+    assert result.success
+    paths = make_paths(root)
+    shutil.copytree(source.landing, paths.landing)
+    shutil.copytree(source.reports, paths.reports)
+    paths.warehouse.parent.mkdir(parents=True)
+    shutil.copyfile(source.warehouse, paths.warehouse)
+    return paths
+
+
+def _a_project_entry(landing: Path) -> list[str]:
     first_file = sorted((landing / "timesheets").glob("timesheets_*.csv"))[0]
     lines = first_file.read_text(encoding="utf-8").splitlines()
-    project_line = next(line for line in lines[1:] if ",Project," in line)
-    return project_line.split(",")
+    return next(line for line in lines[1:] if ",Project," in line).split(",")
+
+
+def _new_week(paths: RunPaths, config: DemoConfig, rows: list[list[str]]) -> Path:
+    week = paths.landing / "timesheets" / f"timesheets_{config.as_of.isoformat()}.csv"
+    week.write_text("\n".join([HEADER, *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
+    return week
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.mark.parametrize(
     ("bad_value", "rule_words"),
     [
-        ("27", "0..24"),  # a GX rule on the loaded table
-        ("seven", "declared type"),  # a value ingestion could not read as a number
+        ("27", 'rule "hours per person per day at most 24"'),  # a GX rule on the loaded table
+        ("seven", 'rule "type"'),  # a value ingestion could not read as a number
     ],
 )
-def test_a_bad_timesheet_blocks_dbt_and_the_report(
-    tmp_path: Path, bad_value: str, rule_words: str
+def test_a_mostly_bad_week_blocks_dbt_and_the_report(
+    demo_run: tuple[RunPaths, dg.ExecuteInProcessResult],
+    tmp_path: Path,
+    bad_value: str,
+    rule_words: str,
 ) -> None:
-    paths = make_paths(tmp_path)
-    config = DemoConfig(projects=6, employees=20, weeks=6)
-    generate_demo_exports(paths.landing, config)
-    entry = _first_entry(paths.landing)
-    header = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment"
+    paths = _copy_published(demo_run, tmp_path)
+    entry = _a_project_entry(paths.landing)
     good = ["BAD-1", entry[1], entry[2], entry[3], "Project", "4", "fine"]
     bad = ["BAD-2", entry[1], entry[2], entry[3], "Project", bad_value, "typo"]
-    bad_file = paths.landing / "timesheets" / f"timesheets_{config.as_of.isoformat()}.csv"
-    bad_file.write_text("\n".join([header, ",".join(good), ",".join(bad)]) + "\n")
-    digest = hashlib.sha256(bad_file.read_bytes()).hexdigest()
+    week = _new_week(paths, SMALL_DEMO, [good, bad])
+    landing_digest, published_digest = _digest(week), _digest(paths.warehouse)
 
     result = run_weekly_job(paths)
 
@@ -46,13 +73,47 @@ def test_a_bad_timesheet_blocks_dbt_and_the_report(
     failed = [c for c in result.get_asset_check_evaluations() if not c.passed]
     assert [c.asset_key.to_user_string() for c in failed] == ["validated_timesheets"]
     message = failed[0].description or ""
-    assert f"timesheets/{bad_file.name}" in message
-    assert "line 3" in message
+    # One bad row in this run's two rows is 50 % quarantined: above the threshold, so a block.
+    assert "1 of 2 rows (50.0 %) were quarantined this run" in message
+    assert f"timesheets/{week.name} line 3" in message
     assert rule_words in message
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert "raw_timesheets" in materialized
     assert not any(key.startswith(("marts/", "staging/")) for key in materialized)
     assert "portfolio_report" not in materialized
-    assert not (paths.reports / "index.html").exists()
-    assert not paths.warehouse.exists()  # nothing was published
-    assert hashlib.sha256(bad_file.read_bytes()).hexdigest() == digest
+    assert _digest(paths.warehouse) == published_digest  # nothing was published
+    assert _digest(week) == landing_digest  # the landing file is never touched
+
+
+def test_a_few_bad_rows_are_quarantined_and_the_rest_is_published(
+    demo_run: tuple[RunPaths, dg.ExecuteInProcessResult], tmp_path: Path
+) -> None:
+    paths = _copy_published(demo_run, tmp_path)
+    entry = _a_project_entry(paths.landing)
+    good = [
+        [f"OK-{i}", entry[1], f"{SMALL_DEMO.as_of.isoformat()}", entry[3], "Project", "0.25", ""]
+        for i in range(40)
+    ]
+    bad = ["NEG-1", entry[1], SMALL_DEMO.as_of.isoformat(), entry[3], "Project", "-3", "typo"]
+    _new_week(paths, SMALL_DEMO, [*good, bad])
+
+    result = run_weekly_job(paths)
+
+    assert result.success
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        assert con.execute(
+            "select decision, rows_read, rows_accepted, rows_quarantined from audit.gate_decisions "
+            "where source = 'timesheets' and run_id = ?",
+            [result.run_id],
+        ).fetchall() == [("quarantined", 41, 40, 1)]
+        assert con.execute(
+            "select count(*) from marts.fct_timesheet_entries where entry_id like 'OK-%'"
+        ).fetchall() == [(40,)]
+        assert con.execute(
+            "select count(*) from marts.fct_timesheet_entries where entry_id = 'NEG-1'"
+        ).fetchall() == [(0,)]
+        assert con.execute(
+            "select rule from audit.quarantine where raw_record like '%NEG-1%'"
+        ).fetchall() == [("hours not negative",)]
+    quality_page = (paths.reports / "quality.html").read_text(encoding="utf-8")
+    assert "hours not negative" in quality_page

@@ -29,20 +29,36 @@ def _add_bad_week(landing: Path) -> None:
     (landing / "timesheets" / bad).write_text(f"{header}\nBAD-1,EMP-00001,2026-11-16,,BAU,30,\n")
 
 
-def test_a_blocked_run_leaves_the_published_warehouse_and_reports_byte_identical(
-    tmp_path: Path,
-) -> None:
+def _site(reports: Path) -> dict[str, str]:
+    return {
+        p.relative_to(reports).as_posix(): _digest(p) for p in reports.rglob("*") if p.is_file()
+    }
+
+
+def test_a_blocked_run_publishes_nothing_and_the_index_says_why(tmp_path: Path) -> None:
     paths = make_paths(tmp_path)
     generate_demo_exports(paths.landing, CONFIG)
     assert run_weekly_job(paths).success
-    index = paths.reports / "index.html"
-    before = (_digest(paths.warehouse), _digest(index))
+    warehouse_before, site_before = _digest(paths.warehouse), _site(paths.reports)
 
     _add_bad_week(paths.landing)
     blocked = run_weekly_job(paths)
 
     assert not blocked.success
-    assert (_digest(paths.warehouse), _digest(index)) == before
+    assert _digest(paths.warehouse) == warehouse_before
+    site_after = _site(paths.reports)
+    changed = {name for name in site_before if site_after.get(name) != site_before[name]}
+    added = set(site_after) - set(site_before)
+    assert changed == {"index.html"}  # every page of the last good run is byte-identical
+    (page,) = added
+    assert page.startswith("quality/blocked-") and page.endswith(".html")
+    index = (paths.reports / "index.html").read_text(encoding="utf-8")
+    assert "was blocked by the quality gate" in index and f'href="{page}"' in index
+    why = (paths.reports / page).read_text(encoding="utf-8")
+    assert f"timesheets_{CONFIG.as_of.isoformat()}.csv" in why  # the file that caused the block
+    assert "hours per person per day at most 24" in why
+    assert paths.warehouse.with_name(paths.warehouse.name + ".blocked").exists()
+    assert not paths.warehouse.with_name(paths.warehouse.name + ".building").exists()
 
 
 ANALYST = textwrap.dedent(

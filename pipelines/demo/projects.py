@@ -221,8 +221,9 @@ def _milestones(rng: random.Random, category: str, start: date, finish: date) ->
     milestones: list[Milestone] = []
     for number, name in enumerate(names, start=1):
         if name == "Business case approved":
-            # Approved before work starts, so never slipped by the delivery.
-            milestones.append(Milestone(number, name, 0.0, start - timedelta(days=7)))
+            # Approved by the day work starts (a milestone before the project's start is a data
+            # error to the quality gate), so never slipped by the delivery.
+            milestones.append(Milestone(number, name, 0.0, start))
         elif number == count:
             milestones.append(Milestone(number, name, 1.0, finish))
         else:

@@ -26,18 +26,23 @@ def _build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, duckdb: DuckDBResource, folders: PortfolioFolders
     ) -> dg.MaterializeResult:
         with duckdb.get_connection() as con:
-            summary = load_source(con, spec, folders.landing)
+            summary = load_source(con, spec, folders.landing, run_id=context.run_id)
             total_rows = fetch_scalar(con, f"select count(*) from {spec.table}")
         for name, reason in summary.files_rejected.items():
             context.log.error(f"{spec.name}: file {name} rejected: {reason}")
+        for name in summary.files_deferred:
+            context.log.warning(
+                f"{spec.name}: file {name} is still being written; it will be retried next run"
+            )
         return dg.MaterializeResult(
             metadata={
                 "files_loaded": len(summary.files_loaded),
                 "files_duplicate": dg.MetadataValue.json(summary.files_duplicate),
                 "files_rejected": dg.MetadataValue.json(summary.files_rejected),
+                "files_deferred": dg.MetadataValue.json(summary.files_deferred),
                 "files_already_loaded": summary.files_already_seen,
                 "rows_loaded": summary.rows_loaded,
-                "rows_rejected": summary.rows_rejected,
+                "rows_quarantined": summary.rows_quarantined,
                 "dagster/row_count": int(total_rows),
             }
         )

@@ -1,60 +1,43 @@
 """Load one CSV export into its raw table with DuckDB's reader and explicit types.
 
-Every column is read as text first and cast in SQL with `try_cast`, so a value that does not fit its
-declared type is caught per row and column (kept in `audit.ingest_rejects` with file, line,
-column and reason) instead of being guessed at or failing the whole load.
+Every column is read as text (never sniffed) and converted in SQL (pipelines/ingest/values.py), so
+a value that does not fit its declared type is caught per row and column. Nothing is lost: each
+data line of the file ends up either in `raw.<source>` or in `audit.quarantine` with its line,
+rule and reason, and the file's manifest row says rows_read = rows_loaded + rows_quarantined.
+Records DuckDB's reader rejects (wrong field count, stray quote) are copied from its
+store_rejects table; the rest of the file still loads. What cannot be loaded at all (empty,
+header only, binary, truncated, missing columns) raises FileRejected with the file-level rule.
 """
 
 from __future__ import annotations
 
-import csv
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from pipelines.ingest import csv_lines, csv_rows, values
+from pipelines.ingest.dialect import Header, read_header
+from pipelines.ingest.encoding import LineFacts, utf8_text
 from pipelines.ingest.file_outcome import FileLoadResult, FileRejected
+from pipelines.ingest.quarantine import FileContext, examples
 from pipelines.ingest.sources import SourceSpec, month_end
-from pipelines.ingest.warehouse_tables import REJECTS_TABLE
-from pipelines.sql_helpers import fetch_scalar
+from pipelines.sql_helpers import fetch_row, fetch_scalar
 from pipelines.sql_helpers import quote_identifier as ident
 
 _STAGED = "_staged_csv_rows"
 _CSV_REJECTS = "_csv_structure_rejects"
 _CSV_SCANS = "_csv_structure_scans"
+_TYPED = csv_rows.TYPED
 
 
 def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def read_header(path: Path) -> list[str]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        first = next(csv.reader(handle), None)
-    if first is None:
-        raise FileRejected("the file is empty (no header line)")
-    headers = [cell.strip() for cell in first]
-    duplicated = sorted({h for h in headers if headers.count(h) > 1})
-    if duplicated:
-        raise FileRejected(f"the header repeats column(s) {', '.join(duplicated)}")
-    return headers
-
-
-def check_header(spec: SourceSpec, found: list[str]) -> str | None:
-    """Raise if a required column is missing; return a note naming ignored extra columns."""
-    missing = [h for h in spec.headers if h not in found]
-    if missing:
-        raise FileRejected(
-            f"missing column(s) {', '.join(repr(m) for m in missing)}; "
-            f"expected {list(spec.headers)}, found {found}"
-        )
-    extra = [h for h in found if h not in spec.headers]
-    return f"ignored extra column(s) {', '.join(repr(e) for e in extra)}" if extra else None
-
-
-def _stage_rows(con: duckdb.DuckDBPyConnection, path: Path, headers: list[str]) -> int:
-    """Read every record as text, numbered in file order; returns the count of structure rejects."""
-    columns = ", ".join(f"{_sql_string(h)}: 'VARCHAR'" for h in headers)
+def _stage_rows(con: duckdb.DuckDBPyConnection, path: Path, header: Header) -> None:
+    """Read every record as text, numbered in file order; DuckDB keeps what it cannot parse."""
+    columns = ", ".join(f"{_sql_string(name)}: 'VARCHAR'" for name in header.names)
     con.execute(f"drop table if exists {_CSV_REJECTS}")
     con.execute(f"drop table if exists {_CSV_SCANS}")
     con.execute(
@@ -63,137 +46,146 @@ def _stage_rows(con: duckdb.DuckDBPyConnection, path: Path, headers: list[str]) 
         select row_number() over () as record_no, *
         from read_csv(
             {_sql_string(str(path))},
-            header = true, delim = ',', quote = '"', escape = '"',
+            header = true, delim = {_sql_string(header.delimiter)}, quote = '"', escape = '"',
             columns = {{{columns}}}, auto_detect = false, parallel = false,
+            nullstr = [{", ".join(_sql_string(t) for t in values.NULL_TOKENS)}],
             store_rejects = true, rejects_table = '{_CSV_REJECTS}', rejects_scan = '{_CSV_SCANS}'
         )
         """
     )
-    return int(fetch_scalar(con, f"select count(*) from {_CSV_REJECTS}"))
 
 
-def _line_number_sql(headers: list[str]) -> str:
-    """Line of each record: header = line 1; a quoted newline in a field pushes later lines down."""
-    newlines = " + ".join(
-        f"coalesce(length({ident(h)}) - length(replace({ident(h)}, chr(10), '')), 0)"
-        for h in headers
-    )
-    return (
-        f"1 + record_no + coalesce(sum({newlines}) over (order by record_no "
-        "rows between unbounded preceding and 1 preceding), 0)"
-    )
-
-
-def _record_structure_rejects(
-    con: duckdb.DuckDBPyConnection, spec: SourceSpec, rel_name: str, file_hash: str, at: datetime
-) -> list[str]:
-    rows = con.execute(
-        f"select line, error_type, error_message, csv_line from {_CSV_REJECTS} order by line"
-    ).fetchall()
-    for line, error_type, message, csv_line in rows:
-        con.execute(
-            f"insert into {REJECTS_TABLE} values (?, ?, ?, ?, null, null, ?, ?, ?, ?)",
-            [
-                spec.name,
-                rel_name,
-                file_hash,
-                line,
-                "csv structure",
-                f"{error_type}: {message}",
-                csv_line,
-                at,
-            ],
+def _refuse_incomplete(account: csv_lines.LineAccount, lines: LineFacts) -> None:
+    """A file that ends inside a record is still being copied or was cut: refuse all of it."""
+    if account.last_line < lines.physical_lines:
+        start = account.last_line + 1
+        raise FileRejected(
+            "truncated",
+            f"lines {start}-{lines.physical_lines} belong to no complete record: the file ends "
+            f"inside a quoted field opened on line {start} (an unterminated '\"'); the last "
+            "record is incomplete, the file may still be copying",
         )
-    return [f"line {line}: {message}" for line, _, message, _ in rows[:3]]
+    if account.last_line > lines.physical_lines:
+        raise FileRejected(
+            "truncated",
+            f"the records end on line {account.last_line} but the file has "
+            f"{lines.physical_lines} lines; its structure cannot be trusted",
+        )
+    short = account.last_reject_type and "MISSING COLUMNS" in account.last_reject_type
+    if account.last_record_rejected and short and not lines.ends_with_newline:
+        raise FileRejected(
+            "truncated",
+            f"the last record (line {account.last_record_line}) is incomplete: it has fewer "
+            "fields than the header and the file does not end with a newline; the file may "
+            "still be copying",
+        )
 
 
 def load_csv_file(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
     path: Path,
-    rel_name: str,
-    file_hash: str,
+    context: FileContext,
     extract_date: date | None,
-    loaded_at: datetime,
 ) -> FileLoadResult:
-    headers = read_header(path)
-    note = check_header(spec, headers)
-    structure_rejects = _stage_rows(con, path, headers)
-    if structure_rejects:
-        examples = _record_structure_rejects(con, spec, rel_name, file_hash, loaded_at)
-        raise FileRejected(
-            f"{structure_rejects} record(s) break the CSV structure (kept in {REJECTS_TABLE}), "
-            f"e.g. {'; '.join(examples)}"
-        )
-    rows_read = int(fetch_scalar(con, f"select count(*) from {_STAGED}"))
-    if rows_read == 0:
-        raise FileRejected("the file has a header but no data rows")
-
-    raw = {c.name: ident("raw__" + c.name) for c in spec.columns}
-    record_json = (
-        "json_object(" + ", ".join(f"{_sql_string(h)}, {ident(h)}" for h in headers) + ")::varchar"
-    )
-    con.execute(
-        f"""
-        create or replace temp table _typed_rows as
-        select {_line_number_sql(headers)} as source_row,
-               {record_json} as raw_record,
-               {", ".join(f"{ident(c.header)} as {raw[c.name]}" for c in spec.columns)},
-               {
-            ", ".join(
-                f"try_cast({ident(c.header)} as {c.sql_type}) as {ident(c.name)}"
-                for c in spec.columns
+    try:
+        with utf8_text(path) as text:
+            header = read_header(spec, text.path)
+            try:
+                _stage_rows(con, text.path, header)
+            except duckdb.InvalidInputException as error:
+                raise FileRejected("unreadable csv", f"DuckDB cannot read it: {error}") from None
+            empties = (
+                csv_lines.empty_lines(text.path, header.delimiter)
+                if text.lines.has_empty_line
+                else []
             )
-        }
-        from {_STAGED}
-        """
-    )
-    # A value that was there but did not survive its cast is a type error; blanks are plain nulls.
-    failures = {
-        c.name: f"({raw[c.name]} is not null and {ident(c.name)} is null)" for c in spec.columns
-    }
-    any_failure = " or ".join(failures.values())
-    if extract_date is None:
-        extract_date = _extract_date_from_periods(con, any_failure)
-
-    for column in spec.columns:
-        con.execute(
+            account = csv_lines.number_records(
+                con,
+                _STAGED,
+                _CSV_REJECTS,
+                header.names,
+                empties,
+                header.header_lines,
+                text.lines.physical_lines,
+            )
+        _refuse_incomplete(account, text.lines)
+        csv_rows.build_typed(con, spec, header, account.rows_sql)
+        csv_rows.mark_duplicates(con, header)
+        counts = fetch_row(
+            con,
             f"""
-            insert into {REJECTS_TABLE}
-            select ?, ?, ?, source_row, ?, {raw[column.name]}, 'type',
-                   'could not read ' || {raw[column.name]} || ' as {column.sql_type}',
-                   raw_record, ?
-            from _typed_rows
-            where {failures[column.name]}
+            select (select count(*) from {_TYPED}),
+                   (select count(*) from {_TYPED} where bad),
+                   (select count(*) from {_TYPED} where row_rule = 'blank line')
+                     + (select count(*) from {csv_lines.EMPTY_LINES})
+                     + (select count(*) from {csv_lines.REJECT_RECORDS}
+                        where {csv_lines.BLANK_LINE_SQL}),
+                   (select count(*) from {csv_lines.REJECT_RECORDS})
+                     + (select count(*) from {csv_lines.EMPTY_LINES})
             """,
-            [spec.name, rel_name, file_hash, column.header, loaded_at],
         )
+        assert counts is not None
+        accepted, bad, blank, set_aside = (int(v) for v in counts)
+        rows_read = accepted + set_aside
+        if rows_read == blank:
+            only = f" (only {blank} blank line(s))" if blank else ""
+            raise FileRejected(
+                "header only", f"the file has a header (line 1) but no data rows{only}"
+            )
+        if bad or set_aside:
+            csv_rows.quarantine(con, spec, header, context, set_aside)
+        if extract_date is None:
+            extract_date = _extract_date_from_periods(con)
+        _insert_raw(con, spec, context, extract_date, account.in_file_order)
+        rows_quarantined = bad + set_aside
+        notes = "; ".join(n for n in (text.note, header.note) if n) or None
+        return FileLoadResult(
+            rows_read=rows_read,
+            rows_loaded=rows_read - rows_quarantined,
+            rows_quarantined=rows_quarantined,
+            extract_date=extract_date,
+            note=notes,
+            examples=examples(con, context) if rows_quarantined else [],
+        )
+    finally:
+        _drop_work_tables(con)
+
+
+def _drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temp tables; after a failed statement the rollback discards them anyway."""
+    try:
+        for table in (_STAGED, _TYPED, _CSV_REJECTS, _CSV_SCANS):
+            con.execute(f"drop table if exists {table}")
+        csv_lines.drop_tables(con)
+    except duckdb.TransactionException:
+        pass
+
+
+def _insert_raw(
+    con: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    context: FileContext,
+    extract: date | None,
+    in_file_order: bool,
+) -> None:
+    """Append the good rows in file order (sorting only when a join may have reordered them)."""
     names = [c.name for c in spec.columns]
+    order = "" if in_file_order else "order by source_row"
     con.execute(
         f"""
         insert into {spec.table} ({", ".join(ident(n) for n in names)},
             source_file, source_file_hash, source_row, extract_date, loaded_at)
-        select {", ".join(ident(n) for n in names)}, ?, ?, source_row, ?, ?
-        from _typed_rows where not ({any_failure})
-        order by source_row
+        select {", ".join(ident("v__" + n) for n in names)}, ?, ?, source_row, ?, ?
+        from {_TYPED} where not bad {order}
         """,
-        [rel_name, file_hash, extract_date, loaded_at],
-    )
-    rows_rejected = int(fetch_scalar(con, f"select count(*) from _typed_rows where {any_failure}"))
-    con.execute(f"drop table {_STAGED}")
-    con.execute("drop table _typed_rows")
-    return FileLoadResult(
-        rows_read=rows_read,
-        rows_loaded=rows_read - rows_rejected,
-        rows_rejected=rows_rejected,
-        extract_date=extract_date,
-        note=note,
+        [context.source_file, context.source_file_hash, extract, context.at],
     )
 
 
-def _extract_date_from_periods(con: duckdb.DuckDBPyConnection, any_failure: str) -> date | None:
+def _extract_date_from_periods(con: duckdb.DuckDBPyConnection) -> date | None:
     """A file covering many months (the demo's fx_rates_all.csv) is as of its latest month's end."""
-    latest = fetch_scalar(con, f"select max(period) from _typed_rows where not ({any_failure})")
+    latest = fetch_scalar(con, f"select max(v__period) from {_TYPED} where not bad")
     if latest is None:
         return None
     year, month = (int(part) for part in str(latest).split("-")[:2])

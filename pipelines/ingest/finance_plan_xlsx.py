@@ -3,22 +3,38 @@
 Finance sends a formatted workbook, not a table: a title, a "Prepared" date, a header row with one
 column per fiscal month, and a Total row. We find the header by its `Project ID` cell rather than
 by a fixed row number, and unpivot the month columns so every amount keeps its sheet and row.
+
+What the workbook can get wrong, and what we do (docs/exports.md):
+- no `Budget` sheet: the file is refused (there is no baseline without it); sheets other than
+  `Budget` and `Forecast Qn` are ignored and noted;
+- merged cells in a header row: refused, because which month a merged header covers is a guess;
+- a formula saved without its calculated value (openpyxl's data_only gives None for it): that cell
+  is quarantined as "formula without a cached value", never read as an empty (zero) month;
+- the sheet's final `Total` row is the contract's layout and is skipped; any other Total,
+  Subtotal or Grand Total row is quarantined as a summary row, never loaded.
+One raw row is one month cell of a project line, so the accounting counts cells: rows_read =
+cells loaded + cells (and summary rows) quarantined. Entirely empty sheet rows hold nothing and
+are skipped.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import openpyxl
 import pyarrow as pa
+from openpyxl.utils import get_column_letter
 
+from pipelines.ingest.dialect import normalise
 from pipelines.ingest.file_outcome import FileLoadResult, FileRejected
+from pipelines.ingest.quarantine import FileContext, QuarantineRow, examples, insert_rows
 from pipelines.ingest.sources import SourceSpec
-from pipelines.ingest.warehouse_tables import REJECTS_TABLE
 
 _MONTH_HEADER = re.compile(r"^(?P<mon>[A-Z][a-z]{2})-(?P<year>\d{4})$")
 _MONTHS = {
@@ -31,13 +47,16 @@ _MONTHS = {
 _PREPARED = re.compile(r"Prepared\s+(\d{4}-\d{2}-\d{2})")
 _ID_COLUMNS = ("Project ID", "Project Name", "Capex/Opex", "Currency")
 _SEARCH_ROWS = 20
+REQUIRED_SHEET = "Budget"
+_FORECAST_SHEET = re.compile(r"^Forecast Q[1-4]$")
+_SUMMARY_WORDS = {"total", "grand total", "subtotal", "sub-total", "sub total"}
 
 
 @dataclass
 class _Parsed:
-    rows: list[dict[str, object]]
-    rejects: list[tuple[str, int, str, str, str]]  # sheet, row, column, value, reason
-    prepared: date | None
+    rows: list[dict[str, object]] = field(default_factory=list)
+    quarantined: list[QuarantineRow] = field(default_factory=list)
+    prepared: date | None = None
 
 
 def _month_of(header: object) -> date | None:
@@ -49,103 +68,199 @@ def _month_of(header: object) -> date | None:
     return date(int(match["year"]), _MONTHS[match["mon"]], 1)
 
 
-def _parse_sheet(sheet_name: str, rows: list[tuple[object, ...]], parsed: _Parsed) -> None:
-    header_index = next(
-        (
-            i
-            for i, row in enumerate(rows[:_SEARCH_ROWS])
-            if row and str(row[0]).strip() == "Project ID"
-        ),
-        None,
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _record(sheet: str, row: tuple[object, ...]) -> str:
+    return json.dumps({"sheet": sheet, "cells": [None if c is None else str(c) for c in row]})
+
+
+def _header_row(sheet_name: str, rows: list[tuple[object, ...]]) -> int:
+    for i, row in enumerate(rows[:_SEARCH_ROWS]):
+        if row and normalise(str(row[0] or "")) == normalise("Project ID"):
+            return i
+    raise FileRejected(
+        "xlsx layout",
+        f"sheet {sheet_name!r}: no header row starting with 'Project ID' in the first "
+        f"{_SEARCH_ROWS} rows",
     )
-    if header_index is None:
-        raise FileRejected(f"sheet {sheet_name!r}: no header row starting with 'Project ID'")
+
+
+def _refuse_merged_header(sheet: Any, header_row: int) -> None:
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row <= header_row <= merged.max_row:
+            value = sheet.cell(merged.min_row, merged.min_col).value
+            raise FileRejected(
+                "merged header",
+                f"sheet {sheet.title!r}: the header row {header_row} has merged cells "
+                f"{merged.coord} ({value!r}); each column needs its own header cell, so which "
+                "month a value belongs to cannot be known",
+            )
+
+
+def _parse_sheet(sheet: Any, formulas: list[tuple[object, ...]], parsed: _Parsed) -> None:
+    name = sheet.title
+    rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    header_index = _header_row(name, rows)
+    _refuse_merged_header(sheet, header_index + 1)
     for row in rows[:header_index]:
         for cell in row:
             found = _PREPARED.search(str(cell or ""))
             if found and parsed.prepared is None:
                 parsed.prepared = date.fromisoformat(found.group(1))
     header = [str(cell).strip() if cell is not None else "" for cell in rows[header_index]]
-    missing = [c for c in _ID_COLUMNS if c not in header]
+    position = {normalise(h): i for i, h in enumerate(header)}
+    missing = [c for c in _ID_COLUMNS if normalise(c) not in position]
     if missing:
-        raise FileRejected(f"sheet {sheet_name!r}: missing column(s) {missing}; found {header}")
-    position = {name: header.index(name) for name in _ID_COLUMNS}
+        raise FileRejected(
+            "xlsx layout", f"sheet {name!r}: missing column(s) {missing}; found {header}"
+        )
+    at = {c: position[normalise(c)] for c in _ID_COLUMNS}
     months = [(i, m) for i, cell in enumerate(rows[header_index]) if (m := _month_of(cell))]
     if not months:
-        raise FileRejected(f"sheet {sheet_name!r}: no month columns such as 'Apr-2026' in {header}")
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        first = str(row[0]).strip() if row and row[0] is not None else ""
-        if not first or first.lower() == "total":
-            continue  # blank spacer rows and finance's own Total row are not data
-        for col_index, month in months:
-            value = row[col_index] if col_index < len(row) else None
-            if value is None or value == "":
-                amount = 0.0  # an empty month cell in finance's layout means nothing planned
-            elif isinstance(value, int | float):
-                amount = float(value)
-            else:
-                parsed.rejects.append(
-                    (
-                        sheet_name,
-                        offset,
-                        str(rows[header_index][col_index]),
-                        str(value),
-                        f"could not read {value!r} as an amount",
-                    )
-                )
-                continue
-            parsed.rows.append(
-                {
-                    "project_id": first,
-                    "project_name": row[position["Project Name"]],
-                    "capex_opex": row[position["Capex/Opex"]],
-                    "currency": row[position["Currency"]],
-                    "plan_version": sheet_name,
-                    "period_month": month,
-                    "amount": amount,
-                    "source_sheet": sheet_name,
-                    "source_row": offset,
-                }
+        raise FileRejected(
+            "xlsx layout", f"sheet {name!r}: no month columns such as 'Apr-2026' in {header}"
+        )
+    filled = [i for i, row in enumerate(rows) if not all(_is_blank(v) for v in row)]
+    layout_total = filled[-1] if filled and normalise(str(rows[filled[-1]][0])) == "total" else None
+    for index in range(header_index + 1, len(rows)):
+        if index == layout_total:
+            continue  # finance's own final Total row is part of the contract's layout
+        formula_row = formulas[index] if index < len(formulas) else ()
+        _parse_row(name, index + 1, rows[index], formula_row, header, at, months, parsed)
+
+
+def _parse_row(
+    sheet: str,
+    sheet_row: int,
+    row: tuple[object, ...],
+    formulas: tuple[object, ...],
+    header: list[str],
+    at: dict[str, int],
+    months: list[tuple[int, date]],
+    parsed: _Parsed,
+) -> None:
+    def cell(i: int) -> object:
+        return row[i] if i < len(row) else None
+
+    if all(_is_blank(v) for v in row) and not any(_is_formula(f) for f in formulas):
+        return  # an empty sheet row holds nothing
+    key = cell(at["Project ID"])
+    first = cell(0)
+    if any(normalise(str(v or "")) in _SUMMARY_WORDS for v in (first, key)):
+        parsed.quarantined.append(
+            QuarantineRow(
+                sheet_row,
+                None,
+                None,
+                "summary row",
+                f"sheet {sheet!r} row {sheet_row}: a summary row ({first!r}): a sum of other "
+                "rows, not data",
+                _record(sheet, row),
             )
+        )
+        return
+    for col_index, month in months:
+        value = cell(col_index)
+        formula = formulas[col_index] if col_index < len(formulas) else None
+        where = f"sheet {sheet!r} cell {get_column_letter(col_index + 1)}{sheet_row}"
+        if value is None and _is_formula(formula):
+            parsed.quarantined.append(
+                QuarantineRow(
+                    sheet_row,
+                    header[col_index],
+                    str(formula),
+                    "formula without a cached value",
+                    f"{where} holds the formula {formula} but the workbook was saved without "
+                    "its calculated value: the amount is unknown (not empty, not zero); open "
+                    "and save it in Excel to store the value",
+                    _record(sheet, row),
+                )
+            )
+            continue
+        if _is_blank(value):
+            amount = 0.0  # an empty month cell in finance's layout means nothing planned
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            amount = float(value)
+        else:
+            parsed.quarantined.append(
+                QuarantineRow(
+                    sheet_row,
+                    header[col_index],
+                    str(value),
+                    "type",
+                    f"{where}: {value!r} is not an amount",
+                    _record(sheet, row),
+                )
+            )
+            continue
+        parsed.rows.append(
+            {
+                "project_id": None if _is_blank(key) else str(key),
+                "project_name": cell(at["Project Name"]),
+                "capex_opex": cell(at["Capex/Opex"]),
+                "currency": cell(at["Currency"]),
+                "plan_version": sheet,
+                "period_month": month,
+                "amount": amount,
+                "source_sheet": sheet,
+                "source_row": sheet_row,
+            }
+        )
+
+
+def _is_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def _open(path: Path, data_only: bool) -> Any:
+    try:
+        return openpyxl.load_workbook(path, read_only=not data_only, data_only=data_only)
+    except Exception as exc:  # openpyxl raises many types for a damaged file; all mean "unreadable"
+        raise FileRejected("unreadable workbook", f"not a readable XLSX workbook: {exc}") from exc
+
+
+def _plan_sheets(workbook: Any) -> tuple[list[str], list[str]]:
+    names = list(workbook.sheetnames)
+    if REQUIRED_SHEET not in names:
+        raise FileRejected(
+            "xlsx missing sheet",
+            f"the workbook has no sheet {REQUIRED_SHEET!r} (the annual budget); "
+            f"found sheets {names}",
+        )
+    plan = [n for n in names if n == REQUIRED_SHEET or _FORECAST_SHEET.match(n)]
+    return plan, [n for n in names if n not in plan]
+
+
+def _parse(path: Path) -> tuple[_Parsed, list[str]]:
+    # Cached values (data_only) in full mode, which knows merged cells; formulas read-only.
+    values = _open(path, data_only=True)
+    formulas = _open(path, data_only=False)
+    parsed = _Parsed()
+    try:
+        plan, ignored = _plan_sheets(values)
+        for name in plan:
+            formula_rows = [tuple(r) for r in formulas[name].iter_rows(values_only=True)]
+            _parse_sheet(values[name], formula_rows, parsed)
+    finally:
+        values.close()
+        formulas.close()
+    return parsed, ignored
 
 
 def load_finance_plan_file(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
     path: Path,
-    rel_name: str,
-    file_hash: str,
+    context: FileContext,
     fiscal_year: int,
-    loaded_at: datetime,
 ) -> FileLoadResult:
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file; all mean "unreadable"
-        raise FileRejected(f"not a readable XLSX workbook: {exc}") from exc
-    parsed = _Parsed(rows=[], rejects=[], prepared=None)
-    try:
-        for sheet in workbook.worksheets:
-            _parse_sheet(sheet.title, list(sheet.iter_rows(values_only=True)), parsed)
-    finally:
-        workbook.close()
-    if not parsed.rows and not parsed.rejects:
-        raise FileRejected("the workbook has no data rows")
-    extract_date = parsed.prepared or loaded_at.date()
-    for sheet_name, row_number, column, value, reason in parsed.rejects:
-        con.execute(
-            f"insert into {REJECTS_TABLE} values (?, ?, ?, ?, ?, ?, 'type', ?, ?, ?)",
-            [
-                spec.name,
-                rel_name,
-                file_hash,
-                row_number,
-                column,
-                value,
-                reason,
-                f"sheet {sheet_name}",
-                loaded_at,
-            ],
-        )
+    parsed, ignored = _parse(path)
+    if not parsed.rows and not parsed.quarantined:
+        raise FileRejected("header only", "the workbook's plan sheets have no data rows")
+    extract_date = parsed.prepared or context.at.date()
+    insert_rows(con, context, parsed.quarantined)
     if parsed.rows:
         con.register("_finance_plan_rows", pa.Table.from_pylist(parsed.rows))
         con.execute(
@@ -159,13 +274,15 @@ def load_finance_plan_file(
             from _finance_plan_rows
             order by source_sheet, source_row, period_month
             """,
-            [fiscal_year, rel_name, file_hash, extract_date, loaded_at],
+            [fiscal_year, context.source_file, context.source_file_hash, extract_date, context.at],
         )
         con.unregister("_finance_plan_rows")
-    rows_read = len(parsed.rows) + len(parsed.rejects)
+    quarantined = len(parsed.quarantined)
     return FileLoadResult(
-        rows_read=rows_read,
+        rows_read=len(parsed.rows) + quarantined,
         rows_loaded=len(parsed.rows),
-        rows_rejected=len(parsed.rejects),
+        rows_quarantined=quarantined,
         extract_date=extract_date,
+        note=f"ignored sheet(s) {', '.join(map(repr, ignored))}" if ignored else None,
+        examples=examples(con, context) if quarantined else [],
     )

@@ -3,12 +3,19 @@
 A file is identified by its content hash: the same bytes delivered again, under any name, are
 recorded as a duplicate and add no rows, so re-running on the same landing folder changes nothing.
 Each file is loaded in its own transaction, so a crash never leaves half a file in the warehouse.
+
+A file that is still being written is *deferred*: nothing is recorded, so the next run retries it.
+That is a file under a temporary name (`.part`, `.tmp`...), one modified within the settle window
+(`PORTFOLIO_LANDING_SETTLE_SECONDS`, default 0), or one whose size or modification time changed
+while we read it (its load is rolled back, even when the half-written bytes looked truncated).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -16,8 +23,9 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest.csv_file import load_csv_file
-from pipelines.ingest.file_outcome import FileLoadResult, FileRejected
+from pipelines.ingest.file_outcome import FileDeferred, FileLoadResult, FileRejected
 from pipelines.ingest.finance_plan_xlsx import load_finance_plan_file
+from pipelines.ingest.quarantine import FileContext
 from pipelines.ingest.sources import SourceSpec, month_end
 from pipelines.ingest.warehouse_tables import (
     MANIFEST_TABLE,
@@ -28,6 +36,12 @@ from pipelines.sql_helpers import fetch_row
 
 log = logging.getLogger(__name__)
 _HASH_CHUNK = 1 << 20
+SETTLE_ENV = "PORTFOLIO_LANDING_SETTLE_SECONDS"
+_PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".filepart", "~")
+_MANIFEST_COLUMNS = (
+    "source, source_file, source_file_hash, file_size_bytes, extract_date, status, duplicate_of, "
+    "rows_read, rows_loaded, rows_quarantined, reason, loaded_at, rule, action, run_id"
+)
 
 
 @dataclass
@@ -36,9 +50,10 @@ class SourceLoadSummary:
     files_loaded: list[str] = field(default_factory=list)
     files_duplicate: list[str] = field(default_factory=list)
     files_rejected: dict[str, str] = field(default_factory=dict)
+    files_deferred: list[str] = field(default_factory=list)
     files_already_seen: int = 0
     rows_loaded: int = 0
-    rows_rejected: int = 0
+    rows_quarantined: int = 0
 
 
 def file_sha256(path: Path) -> str:
@@ -47,6 +62,17 @@ def file_sha256(path: Path) -> str:
         while chunk := handle.read(_HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def settle_seconds() -> float:
+    value = os.environ.get(SETTLE_ENV, "0")
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError(f"{SETTLE_ENV} must be a number of seconds, got {value!r}") from None
+    if seconds < 0:
+        raise ValueError(f"{SETTLE_ENV} must not be negative, got {value!r}")
+    return seconds
 
 
 def landing_files(spec: SourceSpec, landing_dir: Path) -> list[Path]:
@@ -66,7 +92,8 @@ def _extract_date_from_name(spec: SourceSpec, name: str) -> tuple[date | None, i
     match = spec.file_pattern.match(name)
     if match is None:
         raise FileRejected(
-            f"file name does not match the {spec.name} pattern {spec.file_pattern.pattern}"
+            "file name",
+            f"the file name does not match the {spec.name} pattern {spec.file_pattern.pattern}",
         )
     groups = match.groupdict()
     if groups.get("date"):
@@ -80,48 +107,47 @@ def _extract_date_from_name(spec: SourceSpec, name: str) -> tuple[date | None, i
 
 
 def _load_one(
-    con: duckdb.DuckDBPyConnection,
-    spec: SourceSpec,
-    path: Path,
-    rel_name: str,
-    file_hash: str,
-    loaded_at: datetime,
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, context: FileContext
 ) -> FileLoadResult:
     extract_date, fiscal_year = _extract_date_from_name(spec, path.name)
     if spec.file_format == "finance_plan_xlsx":
         assert fiscal_year is not None, "the finance plan pattern always captures a fiscal year"
-        return load_finance_plan_file(con, spec, path, rel_name, file_hash, fiscal_year, loaded_at)
-    return load_csv_file(con, spec, path, rel_name, file_hash, extract_date, loaded_at)
+        return load_finance_plan_file(con, spec, path, context, fiscal_year)
+    return load_csv_file(con, spec, path, context, extract_date)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: str
+    result: FileLoadResult | None = None
+    duplicate_of: str | None = None
+    reason: str | None = None
+    rule: str | None = None
+    action: str | None = None
 
 
 def _record(
-    con: duckdb.DuckDBPyConnection,
-    spec: SourceSpec,
-    rel_name: str,
-    file_hash: str,
-    size: int,
-    status: str,
-    loaded_at: datetime,
-    *,
-    result: FileLoadResult | None = None,
-    duplicate_of: str | None = None,
-    reason: str | None = None,
+    con: duckdb.DuckDBPyConnection, context: FileContext, size: int, outcome: _Outcome
 ) -> None:
+    result = outcome.result
     con.execute(
-        f"insert into {MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert into {MANIFEST_TABLE} ({_MANIFEST_COLUMNS}) values ({', '.join('?' * 15)})",
         [
-            spec.name,
-            rel_name,
-            file_hash,
+            context.source,
+            context.source_file,
+            context.source_file_hash,
             size,
             result.extract_date if result else None,
-            status,
-            duplicate_of,
+            outcome.status,
+            outcome.duplicate_of,
             result.rows_read if result else 0,
             result.rows_loaded if result else 0,
-            result.rows_rejected if result else 0,
-            reason or (result.note if result else None),
-            loaded_at,
+            result.rows_quarantined if result else 0,
+            outcome.reason or (result.note if result else None),
+            context.at,
+            outcome.rule,
+            outcome.action,
+            context.run_id,
         ],
     )
 
@@ -145,61 +171,136 @@ def _earlier_copy(
     return fetch_row(con, sql + " order by loaded_at, source_file limit 1", params)
 
 
+def _signature(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _refuse_if_unsettled(path: Path, settle: float) -> None:
+    if path.name.endswith(_PARTIAL_SUFFIXES):
+        raise FileDeferred("it has a temporary name (still being copied or written)")
+    age = time.time() - path.stat().st_mtime
+    if age < settle:
+        raise FileDeferred(
+            f"it was modified {age:.0f}s ago, within the {settle:g}s settle window ({SETTLE_ENV})"
+        )
+
+
+def _ensure_unchanged(path: Path, before: tuple[int, int]) -> None:
+    after = _signature(path)
+    if after != before:
+        raise FileDeferred(
+            f"its size or modification time changed while it was read "
+            f"({before[0]} -> {after[0]} bytes)"
+        )
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    path: Path,
+    context: FileContext,
+    before: tuple[int, int],
+) -> _Outcome:
+    """Load and record one new file in its own transaction; FileDeferred leaves no trace."""
+    first = _earlier_copy(con, spec, path.name, context.source_file_hash)
+    con.execute("begin transaction")
+    try:
+        if first:
+            outcome = _Outcome("duplicate", duplicate_of=first[0])
+        else:
+            outcome = _Outcome("loaded", result=_load_one(con, spec, path, context))
+        _ensure_unchanged(path, before)
+        _record(con, context, before[0], outcome)
+        con.execute("commit")
+        return outcome
+    except FileRejected as rejected:
+        con.execute("rollback")  # a refused file adds nothing but its manifest row
+        _ensure_unchanged(path, before)  # half-written bytes look broken: retry, not reject
+        outcome = _Outcome(
+            "rejected",
+            reason=f"{context.source_file}: {rejected}",
+            rule=rejected.rule,
+            action=rejected.action,
+        )
+        con.execute("begin transaction")
+        _record(con, context, before[0], outcome)
+        con.execute("commit")
+        return outcome
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
 def load_source(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
     landing_dir: Path,
     loaded_at: datetime | None = None,
+    run_id: str | None = None,
 ) -> SourceLoadSummary:
     loaded_at = loaded_at or datetime.now()
+    settle = settle_seconds()
     ensure_audit_tables(con)
     ensure_raw_table(con, spec)
     summary = SourceLoadSummary(source=spec.name)
     for path in landing_files(spec, landing_dir):
         rel_name = path.relative_to(landing_dir).as_posix()
-        file_hash = file_sha256(path)
-        seen = fetch_row(
-            con,
-            f"select 1 from {MANIFEST_TABLE} where source_file = ? and source_file_hash = ?",
-            [rel_name, file_hash],
-        )
-        if seen:
-            summary.files_already_seen += 1
-            continue
-        size = path.stat().st_size
-        first = _earlier_copy(con, spec, path.name, file_hash)
-        con.execute("begin transaction")
         try:
-            if first:
-                _record(
-                    con,
-                    spec,
-                    rel_name,
-                    file_hash,
-                    size,
-                    "duplicate",
-                    loaded_at,
-                    duplicate_of=first[0],
-                )
-                summary.files_duplicate.append(rel_name)
-            else:
-                result = _load_one(con, spec, path, rel_name, file_hash, loaded_at)
-                _record(con, spec, rel_name, file_hash, size, "loaded", loaded_at, result=result)
-                summary.files_loaded.append(rel_name)
-                summary.rows_loaded += result.rows_loaded
-                summary.rows_rejected += result.rows_rejected
-            con.execute("commit")
-        except FileRejected as rejected:
-            # Keep whatever the reader recorded about the bad rows, and say why the file failed.
-            con.execute("commit")
-            con.execute("begin transaction")
-            _record(
-                con, spec, rel_name, file_hash, size, "rejected", loaded_at, reason=str(rejected)
+            _refuse_if_unsettled(path, settle)
+            before = _signature(path)
+            context = FileContext(spec.name, rel_name, file_sha256(path), run_id, loaded_at)
+            seen = fetch_row(
+                con,
+                f"select 1 from {MANIFEST_TABLE} where source_file = ? and source_file_hash = ?",
+                [rel_name, context.source_file_hash],
             )
-            con.execute("commit")
-            summary.files_rejected[rel_name] = str(rejected)
-            log.warning("%s: rejected %s: %s", spec.name, rel_name, rejected)
-        except BaseException:
-            con.execute("rollback")
-            raise
+            if seen:
+                summary.files_already_seen += 1
+                continue
+            outcome = _load_file(con, spec, path, context, before)
+        except FileNotFoundError:
+            deferred = FileDeferred("it disappeared while it was read (moved or replaced)")
+            summary.files_deferred.append(rel_name)
+            log.warning("%s: %s: %s; it will be retried next run", spec.name, rel_name, deferred)
+            continue
+        except FileDeferred as deferred:
+            summary.files_deferred.append(rel_name)
+            log.warning(
+                "%s: %s is still being written: %s; not loaded, it will be retried next run",
+                spec.name,
+                rel_name,
+                deferred,
+            )
+            continue
+        _summarise(summary, spec, rel_name, outcome)
     return summary
+
+
+def _summarise(summary: SourceLoadSummary, spec: SourceSpec, name: str, outcome: _Outcome) -> None:
+    if outcome.status == "duplicate":
+        summary.files_duplicate.append(name)
+    elif outcome.status == "rejected":
+        assert outcome.reason is not None
+        summary.files_rejected[name] = outcome.reason
+        log.warning(
+            "%s: file rejected by rule %r (%s): %s",
+            spec.name,
+            outcome.rule,
+            outcome.action,
+            outcome.reason,
+        )
+    else:
+        assert outcome.result is not None
+        summary.files_loaded.append(name)
+        summary.rows_loaded += outcome.result.rows_loaded
+        summary.rows_quarantined += outcome.result.rows_quarantined
+        if outcome.result.rows_quarantined:
+            log.warning(
+                "%s: %s: %d of %d row(s) quarantined, e.g. %s",
+                spec.name,
+                name,
+                outcome.result.rows_quarantined,
+                outcome.result.rows_read,
+                "; ".join(outcome.result.examples),
+            )

@@ -1,4 +1,4 @@
-"""DDL for the tables ingestion writes: the raw tables, the load manifest and the rejects.
+"""DDL for the tables ingestion writes: the raw tables, the load manifest and the quarantine.
 
 Created on demand so a new warehouse file needs no set-up step.
 """
@@ -10,7 +10,9 @@ import duckdb
 from pipelines.ingest.sources import LINEAGE_COLUMNS, SourceSpec
 
 MANIFEST_TABLE = "raw.load_manifest"
-REJECTS_TABLE = "audit.ingest_rejects"
+# Every row set aside, by ingest (unreadable values, broken records) or by the gate (failed rules).
+# Rows in = rows in raw.<source> + rows here, per loaded file (the gate checks it every run).
+QUARANTINE_TABLE = "audit.quarantine"
 
 
 def raw_columns(spec: SourceSpec, *, lineage: bool = True) -> list[tuple[str, str]]:
@@ -45,25 +47,31 @@ def ensure_audit_tables(con: duckdb.DuckDBPyConnection) -> None:
             duplicate_of varchar,
             rows_read bigint not null,
             rows_loaded bigint not null,
-            rows_rejected bigint not null,
+            rows_quarantined bigint not null,
             reason varchar,
-            loaded_at timestamp not null
+            loaded_at timestamp not null,
+            rule varchar,    -- the file-level rule a rejected file broke
+            action varchar,  -- what that rule does: block | quarantine | warn
+            run_id varchar
         )
         """
     )
     con.execute(
         f"""
-        create table if not exists {REJECTS_TABLE} (
+        create table if not exists {QUARANTINE_TABLE} (
             source varchar not null,
             source_file varchar not null,
             source_file_hash varchar not null,
             source_row bigint,
             column_name varchar,
             raw_value varchar,
+            stage varchar not null,   -- ingest | gate
             rule varchar not null,
+            action varchar not null,  -- block | quarantine | warn
             reason varchar not null,
             raw_record varchar,
-            rejected_at timestamp not null
+            run_id varchar,
+            quarantined_at timestamp not null
         )
         """
     )

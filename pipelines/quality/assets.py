@@ -1,26 +1,40 @@
-"""The quality gate in Dagster: one asset per source whose blocking check stops the run.
+"""The quality gate in Dagster: one asset per source whose blocking checks stop the run.
 
-Each `validated_<source>` asset runs the source's Great Expectations suite on its raw table and adds
-what ingestion could not load (rejected files, rows whose values failed their types). If anything
-fails, its blocking check fails and nothing downstream (dbt, reports) runs.
+Each `validated_<source>` asset runs the source's Great Expectations suite on its raw table, moves
+the rows that failed a quarantine rule to `audit.quarantine`, adds what ingestion set aside this
+run, and decides: passed, warned, quarantined (within the suite's threshold) or blocked. Two
+blocking checks follow: the decision, and the row accounting (rows in = accepted + quarantined).
+If either fails, nothing downstream (dbt, reports, publishing) runs.
 """
+
+from datetime import datetime
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines import settings
 from pipelines.ingest.assets import raw_asset_key
-from pipelines.ingest.problems import ingest_problems
 from pipelines.ingest.sources import ALL_SOURCES, SourceSpec
 from pipelines.quality import record_outcomes, validate_source
+from pipelines.quality.accounting import account_for_rows
+from pipelines.quality.audit import record_decision
+from pipelines.quality.decision import decide
+from pipelines.quality.ingest_findings import ingest_findings
+from pipelines.quality.quarantine import quarantine_failed_rows
+from pipelines.quality.suites import DEFAULT_QUARANTINE_THRESHOLD_PCT, SuiteError, load_suite
+from pipelines.quality.suites import suite_path as suite_file
 
 CHECK_NAME = "passes_quality_gate"
+ACCOUNTING_CHECK_NAME = "every_row_accounted_for"
 
-# Referential rules read the project master and the people list, so those load first.
+# Cross-source rules read these sources' raw tables, so those load first (and, for the
+# reference data, pass their own gate first: a quarantined project is not a known project).
 _REFERENCED_SOURCES: dict[str, tuple[str, ...]] = {
+    "projects": ("fx_rates",),
     "milestones": ("projects",),
-    "timesheets": ("projects", "resources"),
-    "gl_actuals": ("projects",),
-    "finance_plan": ("projects",),
+    "timesheets": ("projects", "resources", "fx_rates"),
+    "gl_actuals": ("projects", "fx_rates"),
+    "finance_plan": ("projects", "fx_rates"),
     "resource_plan": ("projects",),
 }
 
@@ -29,10 +43,17 @@ def validated_asset_key(source: str) -> dg.AssetKey:
     return dg.AssetKey(f"validated_{source}")
 
 
+def _threshold(source: str) -> float:
+    try:
+        return load_suite(suite_file(settings.EXPECTATIONS_DIR, source)).quarantine_threshold_pct
+    except SuiteError:
+        return DEFAULT_QUARANTINE_THRESHOLD_PCT  # validate_source reports the broken suite
+
+
 def _build_gate(spec: SourceSpec) -> dg.AssetsDefinition:
     key = validated_asset_key(spec.name)
     upstream = [raw_asset_key(spec.name)]
-    upstream += [raw_asset_key(ref) for ref in _REFERENCED_SOURCES.get(spec.name, ())]
+    upstream += [validated_asset_key(ref) for ref in _REFERENCED_SOURCES.get(spec.name, ())]
 
     @dg.asset(
         key=key,
@@ -40,41 +61,74 @@ def _build_gate(spec: SourceSpec) -> dg.AssetsDefinition:
         group_name="quality",
         kinds={"great_expectations"},
         description=f"`{spec.table}` after its Great Expectations suite "
-        f"(expectations/{spec.name}.json) and the ingest rejects are checked.",
+        f"(expectations/{spec.name}.json): failing rows quarantined, the rest checked.",
         check_specs=[
             dg.AssetCheckSpec(
                 CHECK_NAME,
                 asset=key,
                 blocking=True,
-                description="Every rule of the suite passes and no file or row was rejected.",
-            )
+                description="No block rule failed and quarantined rows stay within the "
+                "suite's threshold.",
+            ),
+            dg.AssetCheckSpec(
+                ACCOUNTING_CHECK_NAME,
+                asset=key,
+                blocking=True,
+                description="For every loaded file: rows read = rows in the raw table + rows "
+                "quarantined.",
+            ),
         ],
     )
     def _gate(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+        run_id = context.run_id
         with duckdb.get_connection() as con:
             outcome = validate_source(con, spec.name)
-            problems = ingest_problems(con, spec.name)
-            record_outcomes(con, [outcome], context.run_id)
-        messages = [*problems.messages()]
-        if not outcome.success:
-            messages.append(outcome.message())
-        passed = not messages
-        for message in messages:
-            context.log.error(message)
+            moved = quarantine_failed_rows(con, outcome, run_id, datetime.now())
+            findings = ingest_findings(con, spec.name, run_id)
+            decision = decide(con, outcome, findings, moved, _threshold(spec.name), run_id)
+            accounting = account_for_rows(con, spec.name)
+            record_outcomes(con, [outcome], run_id)
+            record_decision(con, decision, run_id)
+        log = context.log.error if decision.blocked else context.log.info
+        log(decision.summary())
+        for message in decision.messages:
+            (context.log.error if decision.blocked else context.log.warning)(message)
+        counts = {
+            "rows_read": decision.rows_read,
+            "rows_accepted": decision.rows_accepted,
+            "rows_quarantined": decision.rows_quarantined,
+        }
         return dg.MaterializeResult(
-            metadata={"expectations_evaluated": outcome.evaluated_expectations},
+            metadata={
+                "decision": decision.decision,
+                "expectations_evaluated": outcome.evaluated_expectations,
+                **counts,
+            },
             check_results=[
                 dg.AssetCheckResult(
                     check_name=CHECK_NAME,
-                    passed=passed,
+                    passed=not decision.blocked,
                     severity=dg.AssetCheckSeverity.ERROR,
-                    description="\n".join(messages) if messages else "all rules passed",
+                    description="\n".join([decision.summary(), *decision.messages]),
                     metadata={
+                        "decision": decision.decision,
                         "expectations_evaluated": outcome.evaluated_expectations,
-                        "rejected_files": len(problems.rejected_files),
-                        "rejected_rows": problems.rejected_row_count,
+                        "rejected_files": decision.files_rejected,
+                        **counts,
                     },
-                )
+                ),
+                dg.AssetCheckResult(
+                    check_name=ACCOUNTING_CHECK_NAME,
+                    passed=accounting.balanced,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    description=(
+                        f"{accounting.files_checked} loaded file(s): {accounting.rows_read} rows "
+                        f"read = {accounting.rows_loaded} in {spec.table} + "
+                        f"{accounting.rows_quarantined} quarantined"
+                        if accounting.balanced
+                        else "rows unaccounted for: " + "; ".join(accounting.problems)
+                    ),
+                ),
             ],
         )
 

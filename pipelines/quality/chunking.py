@@ -17,9 +17,12 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines.quality.suites import Rule
-from pipelines.quality.warehouse import RAW_SCHEMA, quote
+from pipelines.quality.warehouse import quote
 
-LINEAGE_COLUMNS = ("source_file", "source_row")
+# `_gate_rowid` (the raw row's DuckDB rowid, see staging.py) is each frame's index, so GX's
+# unexpected indexes name exactly the raw rows a quarantine rule sets aside.
+ROWID_COLUMN = "_gate_rowid"
+LINEAGE_COLUMNS = ("source_file", "source_row", ROWID_COLUMN)
 
 # DuckDB INTEGER/BIGINT become pandas nullable integers, so a score column with a null stays an
 # integer column (numpy would turn it into float64 and the "is an integer" check could not tell).
@@ -118,13 +121,13 @@ def pass_columns(pass_: Pass, table_columns: list[str]) -> list[tuple[str, bool]
 
 
 def chunk_sql(
-    table: str, columns: list[tuple[str, bool]], partition: str, n_chunks: int, index: int
+    relation: str, columns: list[tuple[str, bool]], partition: str, n_chunks: int, index: int
 ) -> str:
     select = ", ".join(
         quote(name) if fetch else f"CAST(NULL AS VARCHAR) AS {quote(name)}"
         for name, fetch in columns
     )
-    sql = f"SELECT {select} FROM {quote(RAW_SCHEMA)}.{quote(table)}"
+    sql = f"SELECT {select} FROM {relation}"
     if n_chunks > 1:
         sql += f" WHERE ({partition}) % {n_chunks} = {index}"
     return sql
@@ -133,11 +136,17 @@ def chunk_sql(
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     """Run a chunk query and convert through Arrow; dates become datetime64, ints stay ints."""
     table: pa.Table = con.sql(sql).to_arrow_table()
-    return table.to_pandas(date_as_object=False, types_mapper=_INTEGER_DTYPES.get)
+    frame = table.to_pandas(date_as_object=False, types_mapper=_INTEGER_DTYPES.get)
+    if ROWID_COLUMN in frame.columns:
+        # Moved out of the columns: GX reports rows by a column it finds there, not by index.
+        frame = frame.set_index(ROWID_COLUMN)
+        frame.index = frame.index.astype("int64")
+        frame.index.name = None
+    return frame
 
 
-def chunk_queries(table: str, pass_: Pass, table_columns: list[str], n_chunks: int) -> list[str]:
+def chunk_queries(relation: str, pass_: Pass, table_columns: list[str], n_chunks: int) -> list[str]:
     """One SQL query per chunk of a pass; the caller fetches each so it can time and catch."""
     columns = pass_columns(pass_, table_columns)
     partition = partition_expression(pass_, table_columns)
-    return [chunk_sql(table, columns, partition, n_chunks, index) for index in range(n_chunks)]
+    return [chunk_sql(relation, columns, partition, n_chunks, index) for index in range(n_chunks)]

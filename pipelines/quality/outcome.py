@@ -21,6 +21,7 @@ GATE_TABLE_EXISTS = "table exists"
 GATE_TABLE_NOT_EMPTY = "table not empty"
 GATE_EVALUATED = "expectations evaluated"
 GATE_RAN = "quality gate ran"
+GATE_DERIVED_COLUMNS = "derived columns computed"
 
 MESSAGE_SAMPLE_ROWS = 3
 MESSAGE_MAX_TEXT = 40
@@ -52,6 +53,13 @@ class RuleFailure:
     detail: str | None = None
     errored: bool = False
     description: str = ""
+    action: str = "block"
+    unexpected_rowids: tuple[int, ...] = ()
+
+    @property
+    def effective_action(self) -> str:
+        """A check that could not run blocks, whatever its rule would do with bad rows."""
+        return "block" if self.errored else self.action
 
     def message(self) -> str:
         """One sentence naming table, rule, expectation, count and where to look."""
@@ -79,6 +87,7 @@ class RuleResult:
     success: bool
     unexpected_count: int
     failure: RuleFailure | None = None
+    action: str = "block"
 
     def __post_init__(self) -> None:
         if self.success == (self.failure is not None):
@@ -131,6 +140,9 @@ class ValidationOutcome:
             row_count=row_count,
             chunks=chunks,
         )
+
+    def failures_by_action(self, action: str) -> list[RuleFailure]:
+        return [f for f in self.failures if f.effective_action == action]
 
     def message(self) -> str:
         """All failure messages, one per line, or a one-line pass summary."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,12 @@ ROW_TYPES = frozenset(
 # Uniqueness needs every row of a key in the same chunk: the gate partitions rows by key hash.
 KEY_TYPES = frozenset({"expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"})
 
+# What a failed rule does (meta.action in the suite file; there is no default, a rule without one
+# is a suite error): block stops the run; quarantine moves the failing rows to audit.quarantine
+# and lets the rest through (a share above the suite's threshold blocks); warn only reports.
+ACTIONS = ("block", "quarantine", "warn")
+DEFAULT_QUARANTINE_THRESHOLD_PCT = 5.0
+
 _SET_TYPES = frozenset(
     {"expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set"}
 )
@@ -78,6 +84,11 @@ class Rule:
     columns: tuple[str, ...]
     parameters: frozenset[str]
     row_condition: str | None
+    action: str = "block"
+
+    @property
+    def quarantines(self) -> bool:
+        return self.action == "quarantine"
 
     @property
     def label_column(self) -> str | None:
@@ -147,6 +158,12 @@ class Suite:
     path: Path
     name: str
     rules: list[Rule]
+    # Share of this run's new rows a source may quarantine before the gate blocks it instead.
+    quarantine_threshold_pct: float = DEFAULT_QUARANTINE_THRESHOLD_PCT
+    # Extra columns the gate computes in SQL before GX sees the rows (name -> SQL expression over
+    # the raw row `r`), so cross-row and cross-source rules stay row-level GX checks: a person's
+    # hours that day, the project's start date, whether an fx rate exists for the row's month.
+    derived_columns: dict[str, str] = field(default_factory=dict)
 
 
 def suite_path(expectations_dir: Path, source: str) -> Path:
@@ -182,7 +199,31 @@ def load_suite(path: Path) -> Suite:
             )
         seen.add(rule.name)
         rules.append(rule)
-    return Suite(path=path, name=str(document.get("name") or path.stem), rules=rules)
+    meta = document.get("meta") or {}
+    return Suite(
+        path=path,
+        name=str(document.get("name") or path.stem),
+        rules=rules,
+        quarantine_threshold_pct=_threshold(path, meta),
+        derived_columns=_derived_columns(path, meta),
+    )
+
+
+def _threshold(path: Path, meta: dict[str, Any]) -> float:
+    value = meta.get("quarantine_threshold_pct", DEFAULT_QUARANTINE_THRESHOLD_PCT)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise SuiteError(f"{path}: meta.quarantine_threshold_pct must be a number 0..100")
+    return float(value)
+
+
+def _derived_columns(path: Path, meta: dict[str, Any]) -> dict[str, str]:
+    derived = meta.get("derived_columns") or {}
+    if not isinstance(derived, dict) or not all(
+        isinstance(k, str) and re.match(r"^[a-z_][a-z0-9_]*$", k) and isinstance(v, str)
+        for k, v in derived.items()
+    ):
+        raise SuiteError(f"{path}: meta.derived_columns must map column names to SQL text")
+    return dict(derived)
 
 
 def _rule_from_config(path: Path, position: int, config: object) -> Rule:
@@ -206,7 +247,19 @@ def _rule_from_config(path: Path, position: int, config: object) -> Rule:
     for key in _COLUMN_LIST_KWARGS:
         if isinstance(kwargs.get(key), list):
             columns.extend(str(c) for c in kwargs[key])
+    action = meta.get("action")
+    if action not in ACTIONS:
+        raise SuiteError(
+            f"{path}: rule {name.strip()!r} needs meta.action, one of {', '.join(ACTIONS)} "
+            f"(found {action!r}): what a failure does must be decided, not defaulted"
+        )
+    if action == "quarantine" and expectation_type not in ROW_TYPES | KEY_TYPES:
+        raise SuiteError(
+            f"{path}: rule {name.strip()!r} ({expectation_type}) cannot quarantine: only checks "
+            "that judge rows one by one name the rows to set aside; use block or warn"
+        )
     return Rule(
+        action=str(action),
         name=name.strip(),
         description=str(meta.get("description", "")),
         expectation_type=expectation_type,

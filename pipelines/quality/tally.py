@@ -36,6 +36,8 @@ class RuleTally:
     unexpected_count: int = 0
     sample: list[SampleRow] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
+    # The raw rows (DuckDB rowids, the frames' index) a quarantine rule sets aside.
+    unexpected_rowids: list[int] = field(default_factory=list)
 
     def add_error(self, detail: str) -> None:
         """The rule could not be evaluated (missing column, parameter, GX or SQL error)."""
@@ -60,6 +62,8 @@ class RuleTally:
         if isinstance(count, int | np.integer) and count > 0:
             self.unexpected_count += int(count)
             self._add_samples(payload.get("partial_unexpected_index_list"), frame)
+            if self.rule.quarantines:
+                self._add_rowids(payload.get("unexpected_index_list"), int(count))
         elif not errors:
             self._add_detail(self._describe_observed(payload))
 
@@ -80,6 +84,8 @@ class RuleTally:
                 detail="; ".join(details) or None,
                 errored=self.errored,
                 description=self.rule.description,
+                action=self.rule.action,
+                unexpected_rowids=tuple(self.unexpected_rowids),
             )
         return RuleResult(
             rule=self.rule.name,
@@ -88,7 +94,20 @@ class RuleTally:
             success=not failed,
             unexpected_count=self.unexpected_count,
             failure=failure,
+            action=self.rule.action,
         )
+
+    def _add_rowids(self, index_list: object, expected: int) -> None:
+        """Every failing row's id; if GX did not list them all, the rule cannot quarantine."""
+        labels = [] if not isinstance(index_list, Sequence) else list(index_list)
+        rowids = [int(label) for label in labels if isinstance(label, int | np.integer)]
+        if len(rowids) != expected:
+            self.add_error(
+                f"Great Expectations named {len(rowids)} of the {expected} failing rows, so they "
+                "cannot be quarantined exactly"
+            )
+            return
+        self.unexpected_rowids.extend(rowids)
 
     def _add_detail(self, detail: str) -> None:
         if detail and detail not in self.details:

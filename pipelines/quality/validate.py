@@ -22,6 +22,7 @@ from pipelines import settings
 from pipelines.quality.chunking import Pass, chunk_count, chunk_queries, fetch_frame, plan_passes
 from pipelines.quality.gx_runtime import BatchDefinition, gx, new_batch_definition
 from pipelines.quality.outcome import (
+    GATE_DERIVED_COLUMNS,
     GATE_EVALUATED,
     GATE_RAN,
     GATE_SUITE_FILE,
@@ -33,6 +34,7 @@ from pipelines.quality.outcome import (
     gate_failure,
 )
 from pipelines.quality.parameters import narrow_parameters, resolve_parameters
+from pipelines.quality.staging import drop_gate_rows, gate_relation, stage_gate_rows
 from pipelines.quality.suites import Rule, Suite, SuiteError, load_suite, suite_path
 from pipelines.quality.tally import SAMPLE_ROWS, RuleTally
 from pipelines.quality.warehouse import RAW_SCHEMA, row_count, table_columns
@@ -47,6 +49,7 @@ SOURCES = (
     "gl_actuals",
     "finance_plan",
     "fx_rates",
+    "resource_plan",
 )
 
 # Measured on 1M synthetic timesheet rows (20,000 known employees, 5,000 projects; shared 2-core
@@ -119,11 +122,23 @@ def _validate(
 
     n_chunks = chunk_count(rows, chunk_rows)
     tallies = {rule.name: RuleTally(source=source, rule=rule) for rule in suite.rules}
+    try:
+        columns = stage_gate_rows(
+            con, source, suite.derived_columns, settings.load_settings().reporting_currency
+        )
+    except duckdb.Error as exc:
+        # Without the derived columns the rules that need them fail below; the rest still run.
+        detail = f"the suite's derived columns could not be computed: {exc}"
+        results.append(gate_failure(source, GATE_DERIVED_COLUMNS, detail))
+        columns = stage_gate_rows(con, source, {}, "")
     wanted = set().union(*(rule.parameters for rule in suite.rules))
     parameters, parameter_errors = resolve_parameters(con, wanted)
     runnable = _runnable_rules(suite.rules, columns, parameter_errors, tallies, n_chunks)
-    for pass_ in plan_passes(runnable, n_chunks, columns):
-        _run_pass(con, source, pass_, columns, n_chunks, parameters, batch_definition, tallies)
+    try:
+        for pass_ in plan_passes(runnable, n_chunks, columns):
+            _run_pass(con, source, pass_, columns, n_chunks, parameters, batch_definition, tallies)
+    finally:
+        drop_gate_rows(con, source)
 
     evaluated = sum(1 for t in tallies.values() if t.evaluated_chunks > 0)
     results.extend(t.to_result() for t in tallies.values())
@@ -180,7 +195,8 @@ def _run_pass(
         name=f"{source}:{'+'.join(pass_.partition) or 'all'}",
         expectations=[rule.config for rule in pass_.rules],
     )
-    for index, sql in enumerate(chunk_queries(source, pass_, columns, n_chunks)):
+    relation = gate_relation(source)
+    for index, sql in enumerate(chunk_queries(relation, pass_, columns, n_chunks)):
         where = f"chunk {index + 1} of {n_chunks}"
         _validate_chunk(
             con, source, sql, where, pass_, gx_suite, parameters, batch_definition, tallies
@@ -211,7 +227,8 @@ def _validate_chunk(
         validation = batch.validate(
             gx_suite,
             expectation_parameters=needed,
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS},
+            # COMPLETE lists every failing row's index (= raw rowid) for quarantine rules.
+            result_format={"result_format": "COMPLETE", "partial_unexpected_count": SAMPLE_ROWS},
         )
     except Exception as exc:
         # Any error here means these rules were not checked: fail them, never skip them.

@@ -1,11 +1,19 @@
-"""The report asset: renders the portfolio summary from the marts once dbt has built them."""
+"""The report asset: renders the portfolio summary from the marts once dbt has built them.
 
+It renders into the staging folder beside the reports folder, never into the published one: the
+last step of the run (pipelines/publish) swaps it in right after the warehouse it was rendered from,
+so published reports always match the published warehouse.
+"""
+
+import shutil
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
+from pipelines.publish.staged_report import staged_report
+from pipelines.report.publish import check_replaceable
 from pipelines.report.render import render_portfolio_report
 from pipelines.resources import PortfolioFolders
 from pipelines.transform.assets import portfolio_dbt_models
@@ -28,7 +36,10 @@ REPORT_MARTS = (
 def portfolio_report(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, folders: PortfolioFolders
 ) -> dg.MaterializeResult:
-    """Static HTML portfolio summary (KPI tiles, budget vs actual, project variances)."""
-    # The renderer opens the warehouse read-only itself; dbt has closed it by now.
-    index = render_portfolio_report(Path(duckdb.database), folders.reports, run_id=context.run_id)
-    return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(index))})
+    """Static HTML portfolio summary (KPI tiles, budget vs actual, project variances), staged."""
+    check_replaceable(folders.reports)  # a folder we may not replace fails now, not at publish
+    staged = staged_report(folders.reports)
+    shutil.rmtree(staged, ignore_errors=True)  # this step run again within the same run
+    # The renderer opens the build file read-only itself; dbt has closed it by now.
+    index = render_portfolio_report(Path(duckdb.database), staged, run_id=context.run_id)
+    return dg.MaterializeResult(metadata={"staged_index": dg.MetadataValue.path(str(index))})

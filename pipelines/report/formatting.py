@@ -146,3 +146,53 @@ def sign_class(value: Number | None) -> str:
     """CSS class marking an unfavourable (negative) variance; the sign is also in the text."""
     amount = _finite(value)
     return "negative" if amount is not None and amount < 0 else ""
+
+
+# The quality gate's decisions, worst first. Each reads as a symbol plus a word, so the page says
+# the same thing in grey-scale print, to a screen reader (the word) and at a glance (the symbol).
+DECISIONS: dict[str, tuple[str, str]] = {
+    "blocked": ("\u2716", "Blocked"),  # heavy multiplication x
+    "quarantined": ("\u29b8", "Quarantined"),  # circled reverse solidus
+    "warned": ("\u26a0", "Warned"),  # warning sign
+    "passed": ("\u2714", "Passed"),  # heavy check mark
+}
+
+RAW_VALUE_MAX_CHARS = 300
+
+
+def decision_severity(value: str | None) -> int:
+    """Sort key: blocked (0) before quarantined, warned, passed, then anything unknown."""
+    keys = list(DECISIONS)
+    return keys.index(value) if value in DECISIONS else len(keys)
+
+
+def decision_symbol(value: str | None) -> str:
+    return DECISIONS[value][0] if value in DECISIONS else "?"
+
+
+def decision_label(value: str | None) -> str:
+    """The decision as a word; an unknown one is shown as recorded rather than hidden."""
+    if value in DECISIONS:
+        return DECISIONS[value][1]
+    return format_text(value)
+
+
+def decision_class(value: str | None) -> str:
+    """CSS class for a gate decision; the badge always also carries the decision as text."""
+    return f"decision-{value}" if value in DECISIONS else "decision-unknown"
+
+
+def format_raw_value(value: object) -> str:
+    """A value as it stood in the export: not stripped (stray spaces are often the problem).
+
+    Missing is the no-value dash, an empty string says so, and very long values are cut so one
+    broken record cannot swamp the page (the full record is in the warehouse).
+    """
+    if value is None:
+        return NO_VALUE
+    text = str(value)
+    if text == "":
+        return "(empty)"
+    if len(text) > RAW_VALUE_MAX_CHARS:
+        return text[:RAW_VALUE_MAX_CHARS] + "\u2026"
+    return text

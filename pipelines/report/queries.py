@@ -20,6 +20,7 @@ import duckdb
 
 from pipelines.report.errors import MartsInconsistentError, MartsUnavailableError
 from pipelines.report.formatting import RAG_VALUES
+from pipelines.sql_helpers import missing_columns
 
 MARTS_SCHEMA = "marts"
 BUDGET_PLAN_VERSION = "Budget"
@@ -234,25 +235,13 @@ def connect_read_only(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
 
 def check_mart_contract(con: duckdb.DuckDBPyConnection) -> None:
     """Fail with one message listing every missing mart table or column the report relies on."""
-    rows = con.execute(
-        """
-        select table_name, column_name
-        from information_schema.columns
-        where table_schema = ? and table_catalog = current_database()
-        """,
-        [MARTS_SCHEMA],
-    ).fetchall()
-    present: dict[str, set[str]] = {}
-    for table_name, column_name in rows:
-        present.setdefault(str(table_name), set()).add(str(column_name))
-    problems: list[str] = []
-    for table, columns in REQUIRED_COLUMNS.items():
-        if table not in present:
-            problems.append(f"missing table {MARTS_SCHEMA}.{table}")
-            continue
-        missing = [c for c in columns if c not in present[table]]
-        if missing:
-            problems.append(f"{MARTS_SCHEMA}.{table} lacks column(s) {', '.join(missing)}")
+    required = {f"{MARTS_SCHEMA}.{table}": columns for table, columns in REQUIRED_COLUMNS.items()}
+    problems = [
+        f"missing table {table}"
+        if missing is None
+        else f"{table} lacks column(s) " + ", ".join(missing)
+        for table, missing in missing_columns(con, required).items()
+    ]
     if problems:
         raise MartsUnavailableError(
             "the warehouse does not hold the marts this report needs ("

@@ -1,0 +1,50 @@
+"""The rows the gate validates: `raw.<source>` plus the row id and the suite's derived columns.
+
+GX sees rows one chunk at a time, so a rule that needs other rows (a person's total hours that day)
+or another source (the project's start date, whether an fx rate exists) is turned into a column
+computed here, in DuckDB, over the whole table before chunking; the rule itself then stays a
+row-level check that is exact over any chunking. The DuckDB `rowid` is carried along so a
+quarantine rule can name precisely which raw rows to set aside.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipelines.quality.chunking import ROWID_COLUMN
+from pipelines.quality.warehouse import RAW_SCHEMA, quote
+
+
+def gate_relation(source: str) -> str:
+    return f"temp.main.{quote('_gate_rows_' + source)}"
+
+
+def stage_gate_rows(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    derived_columns: dict[str, str],
+    reporting_currency: str,
+) -> list[str]:
+    """(Re)create the temp table of rows to validate; returns its columns in table order.
+
+    Derived expressions are SQL over the raw row aliased `r`; `{reporting_currency}` is replaced
+    by the configured code as a quoted literal. A broken expression raises duckdb.Error, which
+    the caller turns into failures of the rules that need the column.
+    """
+    currency = "'" + reporting_currency.replace("'", "''") + "'"
+    extra = "".join(
+        f", ({expression.replace('{reporting_currency}', currency)}) AS {quote(name)}"
+        for name, expression in derived_columns.items()
+    )
+    relation = gate_relation(source)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {quote('_gate_rows_' + source)} AS "
+        f"SELECT r.rowid AS {quote(ROWID_COLUMN)}, r.*{extra} "
+        f"FROM {quote(RAW_SCHEMA)}.{quote(source)} AS r"
+    )
+    description = con.execute(f"SELECT * FROM {relation} LIMIT 0").description or []
+    return [str(column[0]) for column in description]
+
+
+def drop_gate_rows(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    con.execute(f"DROP TABLE IF EXISTS {gate_relation(source)}")
