@@ -94,11 +94,31 @@ def run_pipeline(*, demo_if_empty: bool = True) -> int:
     if result.success:
         print(f"  warehouse: {settings.warehouse_path}")
         print(f"  reports:   {index}")
+        for line in _set_aside_lines(settings.warehouse_path, result.run_id):
+            print(line)
         return 0
     print("What stopped the run:")
     print("\n".join(_failure_lines(result)) or "  (see the Dagster run log above)")
     _discard_failed_run(settings, result.run_id)
     return 1
+
+
+def _set_aside_lines(warehouse: Path, run_id: str) -> list[str]:
+    """What the gate quarantined or warned about in this (published) run, one line per source."""
+    import duckdb
+
+    from pipelines.quality.audit import DECISIONS_TABLE
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            f"select source, decision, rows_quarantined from {DECISIONS_TABLE} "
+            "where run_id = ? and decision <> 'passed' order by source",
+            [run_id],
+        ).fetchall()
+    lines = [f"  {name}: {decision}, {count} row(s) set aside" for name, decision, count in rows]
+    if lines:
+        lines.insert(0, "Published with rows set aside by the quality gate (see quality.html):")
+    return lines
 
 
 def _discard_failed_run(settings: Settings, run_id: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.ingest.assets import raw_assets
+from pipelines.prioritization.assets import portfolio_prioritization
 from pipelines.publish.assets import published_warehouse, warehouse_build
 from pipelines.publish.sensors import discard_unpublished_build
 from pipelines.quality.assets import gate_assets
@@ -24,6 +25,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
             *raw_assets,
             *gate_assets,
             portfolio_dbt_models,
+            portfolio_prioritization,
             portfolio_report,
             published_warehouse,
         ],

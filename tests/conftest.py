@@ -10,6 +10,9 @@ from pathlib import Path
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# Printing the board pack takes ~2 s a page: pipeline runs in tests skip it, and
+# tests/test_board_pack.py prints the demo run's site itself.
+os.environ.setdefault("PORTFOLIO_BOARD_PACK", "off")
 
 import dagster as dg
 import pytest

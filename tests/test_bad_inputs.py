@@ -520,7 +520,7 @@ def test_markup_and_formula_text_in_a_project_name_is_loaded_verbatim(tmp_path: 
     quoted = '"' + name.replace('"', '""') + '"'
     header = ",".join(PROJECTS.headers) + "\n"
     values = ["PRJ-0001", quoted, *["x"] * 10, "50", *["2026-01-01"] * 4, *["1"] * 4, "USD"]
-    values += ["1"] * 4
+    values += ["1"] * 4 + ["N", "", ""]
     _write(tmp_path, "projects/projects_2026-11-09.csv", header + ",".join(values) + "\n")
     _load(con, PROJECTS, tmp_path)
     assert con.execute("select project_name from raw.projects").fetchall() == [(name,)]

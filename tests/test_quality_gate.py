@@ -96,6 +96,9 @@ def _project(n: int, category: str, phase: str, status: str, rag: str) -> tuple[
         4,
         None,
         5,
+        "Y" if n == 1 else "N",
+        "PRJ-0001" if n == 2 else None,
+        None,
     )
 
 

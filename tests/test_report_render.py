@@ -21,7 +21,7 @@ from pipelines.report.formatting import format_date, format_money, format_pct
 from pipelines.report.publish import MANIFEST_NAME
 from pipelines.report.render import render_portfolio_report
 
-MALICIOUS_NAME = "<script>alert(1)</script> & Co"
+MALICIOUS_NAME = "<img src=x onerror=alert(1)>"
 AS_OF = "2025-10-15"  # fiscal year starts in April: FY2025 = Apr 2025 - Mar 2026
 GENERATED_AT = datetime(2025, 10, 16, 7, 30, tzinfo=UTC)
 EM_DASH = "\u2014"
@@ -149,8 +149,186 @@ def build_marts(path: Path) -> None:
             from rows
             """
         )
+        build_site_marts(con)
     finally:
         con.close()
+
+
+# (id, sponsor, theme, baseline start, baseline finish, forecast finish, capex, opex)
+ATTRIBUTES = {
+    "PRJ-0001": ("Ada Sponsor", "Cloud First", "2025-01-06", "2025-12-01", "2026-01-15",
+                 900000.0, 334567.40),
+    "PRJ-0002": ("Bo Sponsor", "Cyber Resilience", "2025-02-03", "2026-03-31", "2026-04-10",
+                 0.0, 200000.0),
+    "PRJ-0003": ("Cy Sponsor", "Cloud First", "2025-06-02", "2026-06-30", "2026-07-20",
+                 0.0, 0.0),
+    "PRJ-0004": ("Di Sponsor", "Cost Optimisation", "2024-09-02", "2025-08-29", "2025-08-29",
+                 250000.0, 250000.0),
+}  # fmt: skip
+
+# Health: PRJ-0001 CPI 0.85 (red) and slip 45 days; PRJ-0002 amber but re-baselined in the newest
+# extract; PRJ-0003 reported Green, computed Red, status 40 days stale; PRJ-0004 completed.
+HEALTH = [
+    ("PRJ-0001", "Red", False, True, "CPI 0.85 < 0.90 (red); finish slip 45 days > 30 days (red)",
+     None, 0.85, "Red", 0.93, "Amber", 45, "Red", 3, "Green"),
+    ("PRJ-0002", "Amber", False, True, "CPI 0.93 < 0.95 (amber)", None, 0.93, "Amber", 1.0,
+     "Green", 10, "Green", 0, "Green"),
+    ("PRJ-0003", "Red", True, True, "days since status update 40 > 28 (red)", "cpi, spi", None,
+     None, None, None, 20, "Amber", 40, "Red"),
+    ("PRJ-0004", None, False, False, "not assessed: project completed", None, 1.02, None, 1.0,
+     None, 0, None, 0, None),
+]  # fmt: skip
+
+
+def build_site_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """The marts the summary, exceptions and one-pagers read, small enough to check by hand."""
+    con.execute(
+        """
+        create table marts.dim_projects (
+            project_id varchar, project_name varchar, portfolio varchar, program varchar,
+            sponsor varchar, project_manager varchar, business_unit varchar, category varchar,
+            strategic_theme varchar, phase varchar, status varchar, reported_rag varchar,
+            percent_complete double, baseline_start_date date, baseline_finish_date date,
+            forecast_start_date date, forecast_finish_date date, budget_at_completion double,
+            capex_budget double, opex_budget double, forecast_at_completion double,
+            as_of_date date, reporting_currency varchar
+        )
+        """
+    )
+    for pid, name, portfolio, cat, status, rag, pct, bac, _ac, fac, *_ in PROJECTS:
+        sponsor, theme, start, finish, forecast, capex, opex = ATTRIBUTES[pid]
+        con.execute(
+            """
+            insert into marts.dim_projects values
+            (?, ?, ?, 'Programme A', ?, 'Pat Manager', 'Group IT', ?, ?, 'Build', ?, ?, ?,
+             ?, ?, ?, ?, ?, ?, ?, ?, ?, 'USD')
+            """,
+            [pid, name, portfolio, sponsor, cat, theme, status, rag, pct, start, finish, start,
+             forecast, bac, capex, opex, fac, AS_OF],
+        )  # fmt: skip
+    con.execute(
+        """
+        create table marts.fct_project_health (
+            project_id varchar, reported_rag varchar, computed_rag varchar,
+            is_reported_green_computed_red boolean, is_health_assessed boolean,
+            health_reasons varchar, unrated_measures varchar, cpi double, cpi_rag varchar,
+            spi double, spi_rag varchar, finish_slip_days integer, finish_slip_days_rag varchar,
+            days_since_status_update integer, days_since_status_update_rag varchar,
+            last_status_update_date date, as_of_date date
+        )
+        """
+    )
+    rags = {p[0]: p[5] for p in PROJECTS}
+    for row in HEALTH:
+        con.execute(
+            "insert into marts.fct_project_health values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, date '2025-10-08', ?)",
+            [row[0], rags[row[0]], *row[1:], AS_OF],
+        )
+    con.execute(
+        """
+        create table marts.fct_project_rebaselines as
+        select * from (values
+            ('PRJ-0002', date '2025-10-15', date '2026-01-30', date '2026-03-31', 60, 55,
+             20000.0),
+            ('PRJ-0004', date '2025-06-01', date '2025-06-30', date '2025-08-29', 60, 60, 0.0)
+        ) as t(project_id, rebaseline_date, previous_baseline_finish_date, baseline_finish_date,
+               baseline_finish_moved_days, finish_slip_days_hidden, budget_at_completion_change)
+        """
+    )
+    con.execute(
+        """
+        create table marts.fct_portfolio_kpi_trend as
+        select * from (values
+            (date '2025-10-08', null::date, 1900000.0, null::double),
+            (date '2025-10-15', date '2025-10-08', 1934567.40, 34567.40)
+        ) as t(extract_date, previous_extract_date, budget_at_completion,
+               budget_at_completion_delta)
+        """
+    )
+    con.execute(
+        """
+        create table marts.fct_portfolio_earned_value_monthly as
+        select * from (values
+            ('portfolio_total', date '2025-09-01', 1100000.0, 2100000.0, 0.95, 0.97),
+            ('portfolio_total', date '2025-10-01', 1229783.70, 2150000.0, 0.92, 0.98),
+            ('portfolio', date '2025-10-01', 5.0, 5.0, 5.0, 5.0)
+        ) as t(rollup_level, month_start_date, ac, eac_cpi, cpi, spi)
+        """
+    )
+    con.execute(
+        """
+        create table marts.fct_project_earned_value_monthly as
+        select * from (values
+            ('PRJ-0001', date '2025-08-01', 400000.0, 340000.0, 400000.0, 0.85, 0.85),
+            ('PRJ-0001', date '2025-09-01', 500000.0, 425000.0, 500000.0, 0.85, 0.85),
+            ('PRJ-0001', date '2025-10-01', 600000.0, 524691.0, 617283.70, 0.85, 0.87),
+            ('PRJ-0002', date '2025-10-01', 150000.0, 151000.0, 150000.0, 1.01, 1.01)
+        ) as t(project_id, month_start_date, pv, ev, ac, cpi, spi)
+        """
+    )
+    con.execute(
+        """
+        create table marts.fct_milestones as
+        select * from (values
+            ('PRJ-0001', 'M1', 'Design signed off', date '2025-06-01', date '2025-06-11',
+             date '2025-06-11', -10, true, false),
+            ('PRJ-0001', 'M2', 'Go-live', date '2025-12-01', date '2026-01-15', null::date, -45,
+             false, false),
+            ('PRJ-0002', 'M1', 'Kick-off <b>now</b>', date '2025-09-01', date '2025-09-01',
+             null::date, 0, false, true)
+        ) as t(project_id, milestone_id, milestone_name, baseline_date, forecast_date,
+               actual_date, schedule_variance_days, is_achieved, is_overdue)
+        """
+    )
+    con.execute(
+        """
+        create table marts.fct_project_status_history as
+        select
+            d.project_id, e.extract_date, d.status, d.phase,
+            case when e.extract_date = date '2025-10-08' and d.project_id = 'PRJ-0001'
+                then 'Amber' else d.reported_rag end as reported_rag,
+            d.percent_complete, d.baseline_finish_date, d.forecast_finish_date,
+            d.forecast_finish_date - d.baseline_finish_date as finish_slip_days,
+            d.budget_at_completion, d.forecast_at_completion,
+            d.project_id = 'PRJ-0002' and e.extract_date = date '2025-10-15' as is_rebaselined,
+            e.extract_date = date '2025-10-15' as is_status_update
+        from marts.dim_projects as d
+        cross join (values (date '2025-10-08'), (date '2025-10-15')) as e(extract_date)
+        """
+    )
+    # Financials: every FY2025 month has a budget of 110,000 and a forecast of 120,000; the
+    # months to October have an actual of 100,000.
+    con.execute(
+        """
+        create table marts.fct_project_financials_monthly as
+        select
+            'PRJ-0001' as project_id, month_start_date, min(fiscal_period) as fiscal_period,
+            110000.0 as budget, 120000.0 as forecast,
+            case when month_start_date <= date '2025-10-01' then 100000.0 end as actual,
+            month_start_date <= date '2025-10-01' as is_ytd
+        from marts.dim_dates
+        where fiscal_year = 2025
+        group by month_start_date
+        """
+    )
+    con.execute(
+        """
+        create table marts.fct_financial_performance_by_dimension as
+        select * from (values
+            ('category', 'Transform', 1, 1234567.40, 600000.0, 400000.0),
+            ('category', 'Run', 2, 700000.0, 300000.0, 250000.0),
+            ('category', 'Grow', 1, 0.0, 0.0, 12500.0),
+            ('capex_opex', 'CAPEX', 4, 1150000.0, 500000.0, 300000.0),
+            ('capex_opex', 'OPEX', 4, 784567.40, 400000.0, 362500.0),
+            ('strategic_theme', 'Cloud First', 2, 1234567.40, 600000.0, 412500.0),
+            ('strategic_theme', 'Cyber Resilience', 1, 200000.0, 100000.0, 150000.0),
+            ('strategic_theme', 'Cost Optimisation', 1, 500000.0, 200000.0, 100000.0),
+            ('total', 'total', 4, 1934567.40, 900000.0, 662500.0)
+        ) as t(dimension, dimension_value, project_count, budget_at_completion, budget_fy,
+               actual_ytd)
+        """
+    )
 
 
 class _TableReader(HTMLParser):
@@ -210,7 +388,8 @@ def report(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def html(report: Path) -> str:
-    return report.read_text(encoding="utf-8")
+    """The cost overview (projects.html): key figures, budget vs actual, portfolios, projects."""
+    return (report.parent / "projects.html").read_text(encoding="utf-8")
 
 
 def test_writes_index_html_in_output_dir(report: Path) -> None:
@@ -221,7 +400,7 @@ def test_writes_index_html_in_output_dir(report: Path) -> None:
 
 
 def test_header_shows_as_of_date_generation_time_and_run(html: str) -> None:
-    assert "IT portfolio summary" in html
+    assert "Projects and cost performance" in html
     assert '<time datetime="2025-10-15">2025-10-15</time>' in html
     assert "2025-10-16 07:30 UTC" in html
     assert "run-123" in html
@@ -260,8 +439,8 @@ def test_zero_budget_project_shows_dash_for_percentages(html: str) -> None:
 
 
 def test_malicious_project_name_is_escaped(html: str) -> None:
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
-    assert "<script" not in html.lower()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<img src=x" not in html
     row = row_starting(table_rows(html, "projects"), "PRJ-0002")
     assert row[1] == MALICIOUS_NAME  # the reader sees the name as text, not as markup
 
@@ -339,7 +518,7 @@ def test_report_is_self_contained(report: Path, html: str) -> None:
         if ref.startswith("#"):
             continue
         assert not ref.startswith(("/", "//")) and ":" not in ref
-        assert (report.parent / ref).is_file(), ref
+        assert (report.parent / ref.split("#")[0]).is_file(), ref
 
 
 def test_failed_render_raises_clearly_and_keeps_previous_report(
@@ -396,14 +575,13 @@ def test_marts_without_projects_is_a_clear_error(warehouse: Path, tmp_path: Path
     con = duckdb.connect(str(path))
     con.execute(f"attach '{warehouse}' as src (read_only)")
     con.execute("create schema marts")
-    for table in (
-        "dim_dates",
-        "fct_budgets",
-        "fct_project_costs",
-        "fct_project_cost_performance",
-        "fct_portfolio_cost_performance",
-    ):
-        con.execute(f"create table marts.{table} as select * from src.marts.{table} limit 0")
+    tables = con.execute(
+        "select table_name from information_schema.tables "
+        "where table_catalog = 'src' and table_schema = 'marts'"
+    ).fetchall()
+    for (table,) in tables:
+        keep = "" if table == "dim_dates" else " limit 0"
+        con.execute(f"create table marts.{table} as select * from src.marts.{table}{keep}")
     con.close()
     with pytest.raises(MartsInconsistentError, match="no projects"):
         render_portfolio_report(path, tmp_path / "out")

@@ -811,3 +811,12 @@ PREFERRED_THEMES: dict[str, tuple[str, ...]] = {
     "Security & Risk": ("Cyber Resilience", "Regulatory Compliance"),
     "ERP & Finance Systems": ("Operational Efficiency", "Regulatory Compliance"),
 }
+
+
+# Prioritisation inputs (docs/exports.md): how often a project is mandatory (regulatory work
+# mostly is), depends on an earlier project of its programme, or is one of a pair of alternatives.
+MANDATORY_THEME = "Regulatory Compliance"
+MANDATORY_SHARE_OF_THEME = 0.6
+MANDATORY_SHARE_OTHERWISE = 0.03
+DEPENDENCY_SHARE = 0.10
+PROJECTS_PER_EXCLUSIVE_PAIR = 60

@@ -39,6 +39,9 @@ PROJECTS_HEADER: tuple[str, ...] = (
     "Business Value",
     "Risk Score",
     "Urgency Score",
+    "Is Mandatory",
+    "Depends On",
+    "Exclusive Group",
 )
 MILESTONES_HEADER: tuple[str, ...] = (
     "Project ID",
@@ -91,6 +94,9 @@ def project_rows(projects: list[Project], week: int) -> Iterator[tuple[str, ...]
             str(project.value),
             str(project.risk),
             str(project.urgency),
+            "Y" if project.is_mandatory else "N",
+            ";".join(project.depends_on),
+            project.exclusive_group,
         )
 
 

@@ -19,11 +19,16 @@ from pipelines.demo.catalogue import (
     CATEGORY_CAPEX_SHARE,
     CATEGORY_DURATION_WEEKS,
     CATEGORY_WEIGHTS,
+    DEPENDENCY_SHARE,
+    MANDATORY_SHARE_OF_THEME,
+    MANDATORY_SHARE_OTHERWISE,
+    MANDATORY_THEME,
     MILESTONE_TEMPLATES,
     PHASE_QUALIFIERS,
     PORTFOLIOS,
     PREFERRED_THEMES,
     PROJECT_CURRENCY_WEIGHTS,
+    PROJECTS_PER_EXCLUSIVE_PAIR,
     REGION_QUALIFIERS,
     STRATEGIC_THEMES,
     Portfolio,
@@ -106,6 +111,10 @@ class Project:
     rebaseline_finish: date | None = None
     rebaseline_milestones: dict[int, date] = field(default_factory=dict)
     noise_seed: int = 0
+    # Prioritisation inputs, drawn after all projects exist (link_projects).
+    is_mandatory: bool = False
+    depends_on: tuple[str, ...] = ()
+    exclusive_group: str = ""
     # Week indices of the fixed dates, asked for millions of times by the labour model.
     created_week: int = field(init=False)
     start_week: int = field(init=False)
@@ -401,4 +410,48 @@ def generate_projects(count: int, window: Window, seed: int) -> list[Project]:
                 ),
             )
         )
+    link_projects(projects, seed)
     return projects
+
+
+def link_projects(projects: list[Project], seed: int) -> None:
+    """Mandatory flags, dependencies and exclusive alternatives, from their own random stream so
+    the rest of the book of work is the same as without them.
+
+    A project depends only on earlier projects of its programme (no cycles). Alternatives are
+    pairs in the same portfolio, neither mandatory nor a prerequisite of another project, so the
+    demo's baseline stays feasible.
+    """
+    rng = rng_for(seed, "prioritisation")
+    by_program: dict[str, list[Project]] = {}
+    for project in projects:
+        share = (
+            MANDATORY_SHARE_OF_THEME
+            if project.theme == MANDATORY_THEME
+            else MANDATORY_SHARE_OTHERWISE
+        )
+        project.is_mandatory = rng.random() < share
+        program = by_program.setdefault(project.program, [])
+        # Only projects already in the PPM tool when this one is created: every extract that
+        # lists a project also lists its prerequisites.
+        earlier = [p for p in program if p.created <= project.created]
+        if earlier and rng.random() < DEPENDENCY_SHARE:
+            count = min(len(earlier), 1 if rng.random() < 0.8 else 2)
+            project.depends_on = tuple(sorted(p.project_id for p in rng.sample(earlier, count)))
+        program.append(project)
+    prerequisites = {p_id for project in projects for p_id in project.depends_on}
+    free: dict[str, list[Project]] = {}
+    for project in projects:
+        if not project.is_mandatory and project.project_id not in prerequisites:
+            free.setdefault(project.portfolio.name, []).append(project)
+    pairs = max(1, len(projects) // PROJECTS_PER_EXCLUSIVE_PAIR) if len(projects) >= 10 else 0
+    pools = [pool for _name, pool in sorted(free.items()) if len(pool) >= 2]
+    for number in range(1, pairs + 1):
+        pools = [pool for pool in pools if len(pool) >= 2]
+        if not pools:
+            break
+        pool = rng.choice(pools)
+        first, second = rng.sample(pool, 2)
+        for member in (first, second):
+            member.exclusive_group = f"ALT-{number:02d}"
+            pool.remove(member)

@@ -87,6 +87,10 @@ PROJECTS = SourceSpec(
         ("Business Value", "INTEGER"),
         ("Risk Score", "INTEGER"),
         ("Urgency Score", "INTEGER"),
+        # Prioritisation inputs (docs/exports.md): Y/N, `;`-separated project ids, a group name.
+        ("Is Mandatory", "VARCHAR"),
+        ("Depends On", "VARCHAR"),
+        ("Exclusive Group", "VARCHAR"),
     ),
 )
 

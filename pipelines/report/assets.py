@@ -12,25 +12,46 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
+from pipelines.prioritization.assets import portfolio_prioritization
 from pipelines.publish.staged_report import staged_report
+from pipelines.report.board_pack import board_pack_enabled, write_staged_board_pack
 from pipelines.report.publish import check_replaceable
 from pipelines.report.render import render_portfolio_report
 from pipelines.resources import PortfolioFolders
 from pipelines.transform.assets import portfolio_dbt_models
 
-# The marts the summary reads (docs/marts.md).
+# The marts the site reads (docs/marts.md), so the asset graph shows the report's lineage.
 REPORT_MARTS = (
     "dim_dates",
+    "dim_projects",
     "fct_budgets",
     "fct_project_costs",
     "fct_project_cost_performance",
     "fct_portfolio_cost_performance",
+    "fct_project_health",
+    "fct_project_rebaselines",
+    "fct_project_earned_value",
+    "fct_project_earned_value_monthly",
+    "fct_portfolio_earned_value_monthly",
+    "fct_portfolio_kpi_trend",
+    "fct_milestones",
+    "fct_project_status_history",
+    "fct_financial_performance",
+    "fct_financial_performance_by_dimension",
+    "fct_project_financials_monthly",
+    "fct_finance_findings",
+    "fct_capacity_demand_monthly",
+    "fct_team_capacity_weekly",
+    "fct_timesheet_compliance_weekly",
 )
 
 
 @dg.asset(
     group_name="report",
-    deps=[get_asset_key_for_model([portfolio_dbt_models], name) for name in REPORT_MARTS],
+    deps=[
+        *(get_asset_key_for_model([portfolio_dbt_models], name) for name in REPORT_MARTS),
+        portfolio_prioritization,  # its marts feed prioritization.html
+    ],
     kinds={"html"},
 )
 def portfolio_report(
@@ -41,5 +62,11 @@ def portfolio_report(
     staged = staged_report(folders.reports)
     shutil.rmtree(staged, ignore_errors=True)  # this step run again within the same run
     # The renderer opens the build file read-only itself; dbt has closed it by now.
-    index = render_portfolio_report(Path(duckdb.database), staged, run_id=context.run_id)
-    return dg.MaterializeResult(metadata={"staged_index": dg.MetadataValue.path(str(index))})
+    index = render_portfolio_report(
+        Path(duckdb.database), staged, run_id=context.run_id, previous_dir=folders.reports
+    )
+    pack = write_staged_board_pack(staged) if board_pack_enabled() else None
+    metadata = {"staged_index": dg.MetadataValue.path(str(index))}
+    if pack is not None:
+        metadata["board_pack"] = dg.MetadataValue.path(str(pack))
+    return dg.MaterializeResult(metadata=metadata)

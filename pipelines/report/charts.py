@@ -59,7 +59,7 @@ def _format_locale(currency: str) -> dict[str, Any]:
     return {"decimal": ".", "thousands": ",", "grouping": [3], "currency": [prefix, suffix]}
 
 
-def _base_config(chart: alt.Chart) -> alt.Chart:
+def base_config(chart: alt.Chart) -> alt.Chart:
     return (
         chart.configure_view(stroke=None)
         .configure_axis(labelFontSize=11, titleFontSize=12, grid=True, gridColor="#e5e5e5")
@@ -97,7 +97,7 @@ def budget_vs_actual_chart(bva: BudgetVsActual, currency: str) -> alt.Chart:
         )
         .properties(width=CHART_WIDTH, height=280)
     )
-    return _base_config(chart)
+    return base_config(chart)
 
 
 def portfolio_variance_chart(portfolios: tuple[PortfolioRow, ...], currency: str) -> alt.Chart:
@@ -138,7 +138,7 @@ def portfolio_variance_chart(portfolios: tuple[PortfolioRow, ...], currency: str
         )
         .properties(width=CHART_WIDTH - 160, height=max(60, 28 * len(records)))
     )
-    return _base_config(chart)
+    return base_config(chart)
 
 
 def budget_vs_actual_alt(bva: BudgetVsActual, fiscal_year_label: str, currency: str) -> str:
@@ -196,9 +196,10 @@ def chart_to_svg(chart: alt.Chart, currency: str) -> str:
     return svg
 
 
-def _write(
+def write_chart(
     chart: alt.Chart, currency: str, output_dir: Path, name: str, alt_text: str
 ) -> ChartImage:
+    """Render chart to output_dir/charts/<name>.svg; the returned image carries alt_text."""
     started = time.perf_counter()
     svg = chart_to_svg(chart, currency)
     charts_dir = output_dir / CHARTS_DIRNAME
@@ -213,7 +214,7 @@ def write_charts(data: PortfolioReportData, output_dir: Path) -> dict[str, Chart
     """Write every chart of the portfolio summary under output_dir/charts/."""
     currency = data.context.reporting_currency
     charts = {
-        "budget_vs_actual": _write(
+        "budget_vs_actual": write_chart(
             budget_vs_actual_chart(data.budget_vs_actual, currency),
             currency,
             output_dir,
@@ -222,7 +223,7 @@ def write_charts(data: PortfolioReportData, output_dir: Path) -> dict[str, Chart
         )
     }
     if any(p.variance_at_completion is not None for p in data.portfolios):
-        charts["portfolio_variance"] = _write(
+        charts["portfolio_variance"] = write_chart(
             portfolio_variance_chart(data.portfolios, currency),
             currency,
             output_dir,

@@ -196,3 +196,57 @@ def format_raw_value(value: object) -> str:
     if len(text) > RAW_VALUE_MAX_CHARS:
         return text[:RAW_VALUE_MAX_CHARS] + "\u2026"
     return text
+
+
+def format_ratio(value: Number | None) -> str:
+    """An index such as CPI or SPI with two decimals: 0.94 (1.00 is on plan)."""
+    amount = _finite(value)
+    if amount is None:
+        return NO_VALUE
+    return f"{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}"
+
+
+def _signed(text: str, amount: Decimal) -> str:
+    """Put an explicit + in front of a positive change; "-" is already there for a negative."""
+    return f"+{text}" if amount > 0 else text
+
+
+def format_delta_money(value: Number | None, currency: str) -> str:
+    """A change in money with its sign: +$1,234 / -$5,000 / $0."""
+    amount = _finite(value)
+    if amount is None:
+        return NO_VALUE
+    rounded = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return _signed(format_money(value, currency), rounded)
+
+
+def format_delta_ratio(value: Number | None) -> str:
+    """A change in an index with its sign: +0.03 / -0.10 / 0.00."""
+    amount = _finite(value)
+    if amount is None:
+        return NO_VALUE
+    rounded = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return _signed(format_ratio(value), rounded) if rounded != 0 else "0.00"
+
+
+def format_delta_count(value: int | None) -> str:
+    """A change in a count with its sign: +3 / -1 / 0."""
+    if value is None:
+        return NO_VALUE
+    return f"+{value:,d}" if value > 0 else f"{value:,d}"
+
+
+def format_days(value: int | None) -> str:
+    """A number of days: '45 days', '1 day', '-3 days'."""
+    if value is None:
+        return NO_VALUE
+    return f"{value:,d} day" if abs(value) == 1 else f"{value:,d} days"
+
+
+# RAG as a symbol and a word, so it survives grey-scale print and colour-vision deficiency.
+RAG_SYMBOLS: dict[str, str] = {"Red": "\u25b2", "Amber": "\u25c6", "Green": "\u25cf"}
+
+
+def rag_symbol(value: str | None) -> str:
+    """Red ▲, Amber ◆, Green ● (shape differs, not only colour); anything else ○."""
+    return RAG_SYMBOLS.get(value or "", "\u25cb")

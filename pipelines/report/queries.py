@@ -35,7 +35,13 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "fiscal_year_label",
     ),
     "fct_budgets": ("plan_version", "month_start_date", "amount"),
-    "fct_project_costs": ("month_start_date", "total_cost"),
+    "fct_project_costs": (
+        "project_id",
+        "month_start_date",
+        "labour_cost",
+        "non_labour_cost",
+        "total_cost",
+    ),
     "fct_project_cost_performance": (
         "project_id",
         "project_name",
@@ -64,6 +70,59 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "budget_burn_pct",
     ),
 }
+
+
+# The marts the site's other pages read (summary, exceptions, one-pagers): summary_queries.py,
+# project_queries.py. Checked together with the above so one message lists everything missing.
+REQUIRED_COLUMNS.update(
+    {
+        "dim_projects": (
+            "project_id", "project_name", "portfolio", "program", "sponsor", "project_manager",
+            "business_unit", "category", "strategic_theme", "phase", "status", "reported_rag",
+            "percent_complete", "baseline_start_date", "baseline_finish_date",
+            "forecast_start_date", "forecast_finish_date", "budget_at_completion",
+            "capex_budget", "opex_budget", "forecast_at_completion",
+        ),
+        "fct_project_health": (
+            "project_id", "computed_rag", "is_reported_green_computed_red", "is_health_assessed",
+            "health_reasons", "unrated_measures", "cpi", "cpi_rag", "spi", "spi_rag",
+            "finish_slip_days", "finish_slip_days_rag", "days_since_status_update",
+            "days_since_status_update_rag", "last_status_update_date",
+        ),
+        "fct_project_rebaselines": (
+            "project_id", "rebaseline_date", "previous_baseline_finish_date",
+            "baseline_finish_date", "baseline_finish_moved_days", "finish_slip_days_hidden",
+            "budget_at_completion_change",
+        ),
+        "fct_portfolio_kpi_trend": (
+            "extract_date", "previous_extract_date", "budget_at_completion",
+            "budget_at_completion_delta",
+        ),
+        "fct_portfolio_earned_value_monthly": (
+            "rollup_level", "month_start_date", "ac", "eac_cpi", "cpi", "spi",
+        ),
+        "fct_project_earned_value_monthly": (
+            "project_id", "month_start_date", "pv", "ev", "ac", "cpi", "spi",
+        ),
+        "fct_milestones": (
+            "project_id", "milestone_id", "milestone_name", "baseline_date", "forecast_date",
+            "actual_date", "schedule_variance_days", "is_achieved", "is_overdue",
+        ),
+        "fct_project_status_history": (
+            "project_id", "extract_date", "status", "phase", "reported_rag", "percent_complete",
+            "baseline_finish_date", "forecast_finish_date", "finish_slip_days",
+            "budget_at_completion", "forecast_at_completion", "is_rebaselined",
+            "is_status_update",
+        ),
+        "fct_project_financials_monthly": (
+            "month_start_date", "fiscal_period", "budget", "forecast", "actual", "is_ytd",
+        ),
+        "fct_financial_performance_by_dimension": (
+            "dimension", "dimension_value", "project_count", "budget_at_completion", "budget_fy",
+            "actual_ytd",
+        ),
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -466,19 +525,24 @@ def load_projects(con: duckdb.DuckDBPyConnection) -> tuple[ProjectRow, ...]:
     )
 
 
+def load_portfolio_data(con: duckdb.DuckDBPyConnection) -> PortfolioReportData:
+    """The cost overview (projects.html) and the context every page shares; checks the contract."""
+    check_mart_contract(con)
+    context = load_context(con)
+    return PortfolioReportData(
+        context=context,
+        totals=load_totals(con),
+        budget_vs_actual=load_budget_vs_actual(con, context),
+        portfolios=load_portfolios(con),
+        projects=load_projects(con),
+    )
+
+
 def load_portfolio_report_data(warehouse_path: Path) -> PortfolioReportData:
-    """Everything the portfolio summary shows, read in one read-only session."""
+    """load_portfolio_data in its own read-only session."""
     con = connect_read_only(warehouse_path)
     try:
-        check_mart_contract(con)
-        context = load_context(con)
-        return PortfolioReportData(
-            context=context,
-            totals=load_totals(con),
-            budget_vs_actual=load_budget_vs_actual(con, context),
-            portfolios=load_portfolios(con),
-            projects=load_projects(con),
-        )
+        return load_portfolio_data(con)
     except duckdb.Error as exc:
         raise MartsUnavailableError(f"reading the marts failed: {exc}") from exc
     finally:

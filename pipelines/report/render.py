@@ -1,36 +1,90 @@
-"""Render the portfolio summary: marts in, one self-contained static HTML folder out.
+"""Render the report site: marts in, one self-contained static HTML folder out.
 
-The output folder (index.html, quality.html, static/report.css, charts/*.svg, report-manifest.json)
-opens from disk or any static web server with no network access and no JavaScript, so it can be
-e-mailed, archived with the run, or published on an intranet as is. All reading happens before
-anything is written, and the folder is swapped in only once complete (see publish.py), so a failed
-run leaves the previous report in place. quality.html is the gate's verdict on the same run
-(quality_page.py); the index links it.
+The folder (layout below) opens from disk or any static web server with no network access; pages
+work without JavaScript (static/report.js only sorts tables and draws the one-pagers' charts).
+Everything is read first in one read-only session (site_data.py), rendered into a hidden
+staging folder, and swapped in whole only when complete (publish.py), so a failed run leaves the
+previous report in place.
+
+    index.html               entry page: run, data as of per source, gate, what needs
+                             attention, links to every page and every project, archive
+    summary.html             executive summary          exceptions.html   every exception
+    projects.html            cost overview, every project
+    projects/<id>.html       one-pager per project      quality.html      the gate's verdict
+    finance.html ...         optional pages (optional_pages.py) when their module exists
+    charts/ static/          SVG charts; CSS, JS, the Vega bundle
+    quality/blocked-*.html   blocked runs' quality pages (carried over)
+    archive/<date>_<run8>/   every good run's pages, this one included (archive.py)
+    report-manifest.json
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+from jinja2 import Template
+
+from pipelines.publish.staged_report import staged_report
+from pipelines.report import archive
 from pipelines.report.charts import write_charts
+from pipelines.report.optional_pages import available_pages
+from pipelines.report.project_pages import write_project_pages
+from pipelines.report.project_queries import ProjectInfo
 from pipelines.report.publish import (
     check_replaceable,
     publish_folder,
     staging_folder,
     write_manifest,
 )
-from pipelines.report.quality_page import QUALITY_PAGE_NAME, render_quality_page_for
-from pipelines.report.queries import load_portfolio_report_data
-from pipelines.report.templating import STATIC_DIR, build_environment
+from pipelines.report.quality_page import render_quality_html
+from pipelines.report.queries import connect_read_only
+from pipelines.report.site import (
+    INDEX_PAGE,
+    PROJECTS_PAGE,
+    QUALITY_PAGE,
+    SUMMARY_PAGE,
+    SiteCommon,
+    build_site_environment,
+    project_path,
+)
+from pipelines.report.site_data import SiteData, load_site_data
+from pipelines.report.static_assets import write_static
+from pipelines.report.summary_charts import write_summary_charts
+from pipelines.report.summary_queries import MIX_DIMENSIONS
 
 logger = logging.getLogger(__name__)
 
-PORTFOLIO_SUMMARY_TEMPLATE = "portfolio_summary.html.j2"
-INDEX_NAME = "index.html"
+INDEX_NAME = INDEX_PAGE
+EXCEPTIONS_PAGE = "exceptions.html"
+EXCEPTIONS_ON_SUMMARY = 10
+QUALITY_TEXT = "the quality gate's decision per source, failed rules, set-aside rows"
+CORE_PAGES = (
+    ("Executive summary", SUMMARY_PAGE, "headline figures, what needs attention, trends"),
+    ("Needs attention", EXCEPTIONS_PAGE, "every project that needs attention, with its reasons"),
+    ("Projects", PROJECTS_PAGE, "cost performance of every project and portfolio"),
+)
+
+
+# One-pagers in the board pack: the board reads the worst few, not all exceptions.
+BOARD_PACK_PROJECTS = 10
+
+
+def previous_published(output_dir: Path) -> Path | None:
+    """The folder readers see now, whose archive this render carries over.
+
+    The pipeline renders into `<reports>.staging` (pipelines.publish.staged_report), so the
+    published folder is its sibling; rendering straight into a published folder (CLI, tests)
+    replaces that folder itself.
+    """
+    if output_dir.name.endswith(".staging"):
+        sibling = output_dir.with_name(output_dir.name.removesuffix(".staging"))
+        if staged_report(sibling) == output_dir and sibling.is_dir():
+            return sibling
+    return output_dir if output_dir.is_dir() else None
 
 
 def render_portfolio_report(
@@ -39,58 +93,191 @@ def render_portfolio_report(
     *,
     run_id: str | None = None,
     generated_at: datetime | None = None,
+    previous_dir: Path | None = None,
 ) -> Path:
-    """Render the portfolio summary from the marts into output_dir and return its index.html.
+    """Render the whole site from the marts into output_dir and return its index.html.
 
-    Raises a ReportError subclass (MartsUnavailableError, MartsInconsistentError, OutputDirError)
-    when the report cannot be produced; the previously published report is then left as it was.
+    previous_dir is the currently published folder whose archive is carried over (default:
+    previous_published(output_dir)). Raises a ReportError subclass (MartsUnavailableError,
+    MartsInconsistentError, OutputDirError) when the report cannot be produced; the previously
+    published report is then left as it was.
     """
     started = time.perf_counter()
     generated_at = generated_at or datetime.now(UTC)
     check_replaceable(output_dir)  # fail before doing any work, not after
-    data = load_portfolio_report_data(warehouse_path)
-    env = build_environment(data.context.reporting_currency)
-    template = env.get_template(PORTFOLIO_SUMMARY_TEMPLATE)
-    # The gate's verdict for this run, read (like the marts) before anything is written.
-    quality_html = render_quality_page_for(warehouse_path, run_id, generated_at=generated_at)
-
-    with staging_folder(output_dir) as staging:
-        charts = write_charts(data, staging)
-        shutil.copytree(STATIC_DIR, staging / "static")
-        html = template.render(
-            data=data,
-            context=data.context,
-            totals=data.totals,
-            bva=data.budget_vs_actual,
-            portfolios=data.portfolios,
-            projects=data.projects,
-            charts=charts,
-            currency=data.context.reporting_currency,
-            run_id=run_id,
-            generated_at=generated_at,
-            quality_href=QUALITY_PAGE_NAME,
-        )
-        (staging / INDEX_NAME).write_text(html, encoding="utf-8")
-        (staging / QUALITY_PAGE_NAME).write_text(quality_html, encoding="utf-8")
-        write_manifest(
-            staging,
-            {
-                "report": "portfolio_summary",
-                "run_id": run_id,
-                "generated_at": generated_at.isoformat(),
-                "as_of_date": data.context.as_of_date.isoformat(),
-                "reporting_currency": data.context.reporting_currency,
-                "fiscal_year": data.context.fiscal_year_label,
-                "project_count": data.totals.project_count,
-                "charts": sorted(chart.src for chart in charts.values()),
-            },
-        )
-        publish_folder(staging, output_dir)
-
+    previous = previous_dir if previous_dir is not None else previous_published(output_dir)
+    con = connect_read_only(warehouse_path)
+    try:
+        data = load_site_data(con, run_id)
+        loaded = time.perf_counter()
+        with staging_folder(output_dir) as staging:
+            _render_site(con, data, staging, previous, run_id=run_id, generated_at=generated_at)
+            con.close()
+            publish_folder(staging, output_dir)
+    finally:
+        con.close()
     logger.info(
-        "rendered portfolio summary (%d projects) to %s in %.2fs",
-        data.totals.project_count,
+        "rendered the report site (%d projects) to %s in %.2fs (reading %.2fs)",
+        len(data.infos),
         output_dir,
         time.perf_counter() - started,
+        loaded - started,
     )
     return output_dir / INDEX_NAME
+
+
+class _Phases:
+    """Seconds per rendering phase, logged at the end (benchmarks/report_render.py prints them)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def done(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase] = now - self.last
+        self.last = now
+
+    def log(self) -> None:
+        logger.info(
+            "render phases: %s", ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items())
+        )
+
+
+def _render_site(
+    con: duckdb.DuckDBPyConnection,
+    data: SiteData,
+    staging: Path,
+    previous: Path | None,
+    *,
+    run_id: str | None,
+    generated_at: datetime,
+) -> None:
+    ctx = data.portfolio.context
+    currency = ctx.reporting_currency
+    phases = _Phases()
+    env = build_site_environment(currency)
+    vega_bundle = write_static(staging, previous)
+    phases.done("static files")
+    extra, missing = available_pages()
+    nav = [("Overview", INDEX_PAGE)] + [(label, href) for label, href, _ in CORE_PAGES]
+    nav += [(page.label, page.file_name) for page, _ in extra]
+    nav += [("Data quality", QUALITY_PAGE), ("Archive", f"{INDEX_PAGE}#archive")]
+    site = SiteCommon(
+        run_id=run_id,
+        generated_at=generated_at,
+        as_of_date=ctx.as_of_date,
+        currency=currency,
+        fiscal_year=ctx.fiscal_year,
+        fiscal_year_label=ctx.fiscal_year_label,
+        project_ids=frozenset(info.project_id for info in data.infos),
+        nav=tuple(nav),
+    )
+
+    def write(name: str, html: str) -> None:
+        (staging / name).write_text(html, encoding="utf-8")
+
+    for page, render in extra:
+        write(page.file_name, render(con, env, staging, site.for_page(page.file_name)))
+    phases.done("optional pages")
+
+    overview_charts = write_charts(data.portfolio, staging)
+    summary_charts = write_summary_charts(
+        data.months, data.mix, data.trend,
+        fiscal_year_label=ctx.fiscal_year_label, currency=currency, out_dir=staging,
+    )  # fmt: skip
+    phases.done("charts")
+    write(SUMMARY_PAGE, env.get_template("summary.html.j2").render(
+        **site.for_page(SUMMARY_PAGE), tiles=data.tiles, health=data.health,
+        exceptions=data.exceptions, shown_exceptions=EXCEPTIONS_ON_SUMMARY, months=data.months,
+        mix=data.mix, mix_dimensions=MIX_DIMENSIONS, trend=data.trend, charts=summary_charts,
+    ))  # fmt: skip
+    write(EXCEPTIONS_PAGE, env.get_template("exceptions.html.j2").render(
+        **site.for_page(EXCEPTIONS_PAGE), exceptions=data.exceptions,
+    ))  # fmt: skip
+    portfolio = data.portfolio
+    write(PROJECTS_PAGE, env.get_template("projects.html.j2").render(
+        **site.for_page(PROJECTS_PAGE), data=portfolio, context=ctx, totals=portfolio.totals,
+        bva=portfolio.budget_vs_actual, portfolios=portfolio.portfolios,
+        projects=portfolio.projects, charts=overview_charts,
+    ))  # fmt: skip
+    write(QUALITY_PAGE, render_quality_html(data.quality, generated_at=generated_at))
+    phases.done("summary, exceptions, projects, quality pages")
+    reasons = {e.info.project_id: e.reasons for e in data.exceptions}
+    write_project_pages(env, data.pages, reasons, staging, site.for_page("", "../"), vega_bundle)
+    phases.done("one-pagers")
+
+    entry = archive.entry_name(generated_at, run_id)
+    write_manifest(
+        staging,
+        {
+            "report": "portfolio_summary",
+            "run_id": run_id,
+            "generated_at": generated_at.isoformat(),
+            "as_of_date": ctx.as_of_date.isoformat(),
+            "reporting_currency": currency,
+            "fiscal_year": ctx.fiscal_year_label,
+            "project_count": len(data.infos),
+            "exception_count": len(data.exceptions),
+            "pages": [INDEX_PAGE, *(href for _, href, _ in CORE_PAGES), QUALITY_PAGE,
+                      *(page.file_name for page, _ in extra)],
+            "archive_entry": f"{archive.ARCHIVE_DIRNAME}/{entry}",
+            # What the board pack prints, in order: the summary, all exceptions, finance, and
+            # the one-pagers of the projects that need attention most (pipelines/report/assets.py).
+            "board_pack_pages": [
+                SUMMARY_PAGE,
+                EXCEPTIONS_PAGE,
+                *(page.file_name for page, _ in extra if page.file_name == "finance.html"),
+                *(project_path(e.info.project_id) for e in data.exceptions[:BOARD_PACK_PROJECTS]),
+            ],
+            "charts": sorted(c.src for c in [*overview_charts.values(),
+                                             *summary_charts.values()]),
+        },
+    )  # fmt: skip
+    archive.carry_previous(previous, staging, replace_entry=entry)
+    this_run = archive.ArchiveEntry(
+        entry, run_id, generated_at, ctx.as_of_date.isoformat(), len(data.infos)
+    )
+    entries = [this_run, *archive.list_entries(staging)]
+    pages = [
+        {"label": label, "href": href, "description": text} for label, href, text in CORE_PAGES
+    ]
+    pages += [
+        {"label": page.label, "href": page.file_name, "description": page.description}
+        for page, _ in extra
+    ]
+    pages.append({"label": "Data quality", "href": QUALITY_PAGE, "description": QUALITY_TEXT})
+    index_args = {
+        **site.for_page(INDEX_PAGE),
+        "data": data, "health": data.health, "sources": data.sources,
+        "gate_verdict": data.quality.verdict, "project_count": len(data.infos),
+        "exception_count": len(data.exceptions), "pages": pages, "missing_pages": missing,
+        "archive": entries, "directory": _directory(data),
+    }  # fmt: skip
+    template = env.get_template("index.html.j2")
+    blocked = archive.blocked_pages(staging)
+    write(INDEX_PAGE, _index(template, index_args, archived=False, blocked=blocked))
+    archive.add_entry(staging, entry, _index(template, index_args, archived=True, blocked=[]))
+    phases.done("index and archive")
+    phases.log()
+
+
+def _directory(data: SiteData) -> list[tuple[str | None, list[ProjectInfo]]]:
+    """Every project by portfolio, names in alphabetical order: the index links them all."""
+    groups: dict[str | None, list[ProjectInfo]] = {}
+    for info in sorted(data.infos, key=lambda i: ((i.project_name or "").lower(), i.project_id)):
+        groups.setdefault(info.portfolio, []).append(info)
+    return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))
+
+
+def _index(
+    template: Template, args: dict[str, object], *, archived: bool, blocked: list[str]
+) -> str:
+    """The root index (archive under archive/) or this run's archived copy (siblings at ../)."""
+    return template.render(
+        **args,
+        archive_index=archived,
+        archive_prefix="../" if archived else f"{archive.ARCHIVE_DIRNAME}/",
+        blocked=blocked,
+        blocked_prefix=f"{archive.BLOCKED_DIRNAME}/",
+    )

@@ -56,6 +56,9 @@ final as (
         ranked.business_value_score,
         ranked.risk_score,
         ranked.urgency_score,
+        ranked.is_mandatory,
+        ranked.depends_on_project_ids,
+        ranked.exclusive_group,
         ranked.extract_date as last_extract_date,
         cast(
             {{ dbt.date_trunc('month', 'ranked.extract_date') }} as date

@@ -26,6 +26,8 @@ renamed as (
         cast(status as {{ dbt.type_string() }}) as status,
         cast(reported_rag as {{ dbt.type_string() }}) as reported_rag,
         cast(currency as {{ dbt.type_string() }}) as project_currency,
+        cast(depends_on as {{ dbt.type_string() }}) as depends_on_project_ids,
+        cast(nullif(trim(exclusive_group), '') as {{ dbt.type_string() }}) as exclusive_group,
 
         ---------- numerics
         cast(percent_complete as {{ type_double() }}) as percent_complete,
@@ -37,6 +39,9 @@ renamed as (
         cast(business_value as {{ dbt.type_int() }}) as business_value_score,
         cast(risk_score as {{ dbt.type_int() }}) as risk_score,
         cast(urgency_score as {{ dbt.type_int() }}) as urgency_score,
+
+        ---------- booleans
+        coalesce(is_mandatory = 'Y', false) as is_mandatory,
 
         ---------- dates
         cast(baseline_start as date) as baseline_start_date,

@@ -1,0 +1,66 @@
+"""The prioritisation asset: scores, waterline and optimal selections per scenario, the efficient
+frontier and the weight sensitivity, written as marts beside dbt's (docs/marts.md).
+
+Python rather than dbt because the optimisation is a mixed-integer programme (scipy's HiGHS);
+it reads only marts (and the current resource plan) that dbt has built and tested. An infeasible
+scenario is a row with its reason, never a failed step.
+"""
+
+import dagster as dg
+from dagster_dbt import get_asset_key_for_model
+from dagster_duckdb import DuckDBResource
+
+from pipelines.prioritization.config import (
+    CONFIG_DIR,
+    load_run_settings,
+    load_scenarios,
+    load_scoring_models,
+)
+from pipelines.prioritization.inputs import read_inputs
+from pipelines.prioritization.run import prioritise
+from pipelines.prioritization.tables import write_tables
+from pipelines.transform.assets import portfolio_dbt_models
+
+# The dbt models read (pipelines/prioritization/inputs.py).
+PRIORITIZATION_INPUTS = (
+    "dim_dates",
+    "dim_projects",
+    "fct_budgets",
+    "fct_project_cost_performance",
+    "fct_capacity_demand_monthly",
+    "int_resource_plan_lines_filtered",
+)
+
+
+@dg.asset(
+    group_name="prioritize",
+    deps=[get_asset_key_for_model([portfolio_dbt_models], name) for name in PRIORITIZATION_INPUTS],
+    kinds={"python", "duckdb"},
+)
+def portfolio_prioritization(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource
+) -> dg.MaterializeResult:
+    """Prioritisation marts: scores, selections by scenario, frontier, sensitivity, scenarios."""
+    models = load_scoring_models(CONFIG_DIR)
+    scenarios = load_scenarios(CONFIG_DIR)
+    sensitivity, frontier = load_run_settings(CONFIG_DIR)
+    with duckdb.get_connection() as con:
+        inputs = read_inputs(con)
+        result = prioritise(inputs.portfolio, models, scenarios, sensitivity, frontier)
+        written = write_tables(
+            con, result, inputs.candidates, inputs.as_of_date, inputs.reporting_currency
+        )
+    infeasible = {name: s.message for name, s in result.scenarios.items() if not s.feasible}
+    for name, message in infeasible.items():
+        context.log.warning(f"scenario {name} is infeasible: {message}")
+    base = result.scenarios["baseline"]
+    metadata: dict[str, dg.RawMetadataValue] = {
+        "candidates": inputs.portfolio.size,
+        "fiscal_years": ", ".join(f"FY{y}" for y in inputs.portfolio.fiscal_years),
+        "scenarios": len(result.scenarios),
+        "infeasible_scenarios": ", ".join(infeasible) or "none",
+        "baseline_value_waterline": base.waterline.value,
+        "baseline_value_optimal": base.optimal.value,
+        **{f"rows_{table}": rows for table, rows in written.items()},
+    }
+    return dg.MaterializeResult(metadata=metadata)

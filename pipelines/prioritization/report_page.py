@@ -1,0 +1,176 @@
+"""The prioritisation page of the report site: the ranked list with the waterline, what the
+optimizer funds instead, the efficient frontier, the scenarios side by side and the fragile
+decisions. Everything is read from the prioritisation marts; nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import duckdb
+
+from pipelines.prioritization.report_queries import (
+    FrontierRow,
+    PrioritizationData,
+    load_prioritization,
+)
+from pipelines.report.charts import CHART_WIDTH, ChartImage, base_config, write_chart
+from pipelines.report.formatting import format_money
+from pipelines.report.templating import build_environment
+
+PAGE_NAME = "prioritization.html"
+TEMPLATE = "prioritization.html.j2"
+OPTIMAL_COLOUR = "#08519c"
+WATERLINE_COLOUR = "#fd8d3c"
+SERIES = ["Optimal selection", "Waterline (rank order)"]
+
+
+def frontier_chart(frontier: Sequence[FrontierRow], currency: str) -> alt.Chart:
+    """Value bought at each budget envelope: solid dark line = optimal, dashed orange = waterline
+    (told apart by dash and lightness, not hue alone; the legend names both)."""
+    records: list[dict[str, Any]] = []
+    for row in frontier:
+        for series, value in (
+            ("Optimal selection", row.optimal_value),
+            ("Waterline (rank order)", row.waterline_value),
+        ):
+            if value is not None:
+                records.append(
+                    {
+                        "budget": row.budget,
+                        "series": series,
+                        "value": value,
+                        "factor": f"{row.budget_factor:.0%}",
+                    }
+                )
+    chart = (
+        alt.Chart(alt.Data(values=records))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(
+                "budget:Q",
+                title=f"Budget over the horizon ({currency})",
+                axis=alt.Axis(format="$,.3~s"),
+            ),
+            y=alt.Y("value:Q", title="Total value funded (score points)"),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                sort=SERIES,
+                scale=alt.Scale(domain=SERIES, range=[OPTIMAL_COLOUR, WATERLINE_COLOUR]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                sort=SERIES,
+                scale=alt.Scale(domain=SERIES, range=[[1, 0], [6, 3]]),
+            ),
+        )
+        .properties(width=CHART_WIDTH, height=300)
+    )
+    return base_config(chart)
+
+
+def frontier_alt(frontier: Sequence[FrontierRow], currency: str) -> str:
+    feasible = [r for r in frontier if r.optimal_value is not None]
+    if not feasible:
+        return "Line chart of the efficient frontier: no budget envelope is feasible."
+    low, high = feasible[0], feasible[-1]
+    gaps = [
+        (r.optimal_value or 0) - (r.waterline_value or 0)
+        for r in feasible
+        if r.waterline_value is not None
+    ]
+    return (
+        f"Line chart of the most value each budget can fund, {len(frontier)} budget envelopes "
+        f"from {format_money(frontier[0].budget, currency)} to "
+        f"{format_money(frontier[-1].budget, currency)}. The optimal selection rises from "
+        f"{low.optimal_value:,.1f} to {high.optimal_value:,.1f} points; the waterline funds up "
+        f"to {max(gaps, default=0):,.1f} points less for the same money. "
+        "The table below lists every point."
+    )
+
+
+def render_prioritization_html(
+    data: PrioritizationData,
+    *,
+    charts: dict[str, ChartImage],
+    root: str = "",
+    generated_at: datetime | None = None,
+    run_id: str | None = None,
+    nav: Sequence[tuple[str, str]] = (),
+) -> str:
+    # Without the marts there is no currency, and no amount on the page either.
+    env = build_environment(data.currency or "USD")
+    return env.get_template(TEMPLATE).render(
+        p=data,
+        charts=charts,
+        root=root,
+        generated_at=generated_at or datetime.now(UTC),
+        run_id=run_id,
+        nav=list(nav),
+        current=PAGE_NAME,
+    )
+
+
+def render_prioritization_page(
+    con: duckdb.DuckDBPyConnection,
+    output_dir: Path,
+    *,
+    root: str = "",
+    generated_at: datetime | None = None,
+    run_id: str | None = None,
+    nav: Sequence[tuple[str, str]] = (),
+) -> Path:
+    """Write output_dir/prioritization.html (and charts/prioritization_frontier.svg).
+
+    `con` is any connection to the warehouse (read-only is enough). A warehouse without the
+    prioritisation marts gets a page that says so, not an error. `nav` is the site's
+    [(label, href from the site root)]; `root` the page's path to the site root.
+    """
+    data = load_prioritization(con)
+    charts: dict[str, ChartImage] = {}
+    if data.frontier and any(r.optimal_value is not None for r in data.frontier):
+        charts["frontier"] = write_chart(
+            frontier_chart(data.frontier, data.currency),
+            data.currency,
+            output_dir,
+            "prioritization_frontier",
+            frontier_alt(data.frontier, data.currency),
+        )
+    html = render_prioritization_html(
+        data, charts=charts, root=root, generated_at=generated_at, run_id=run_id, nav=nav
+    )
+    output_dir.mkdir(parents=True, exist_ok=True)
+    path = output_dir / PAGE_NAME
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def render(
+    con: duckdb.DuckDBPyConnection,
+    env: object,
+    out_dir: Path,
+    common: dict[str, object],
+) -> str:
+    """The site's page contract (pipelines/report/site.py): this page's HTML, charts written.
+
+    The page builds its own environment (it needs no site filters), so `env` is not used.
+    """
+    nav = common.get("nav", ())
+    generated_at = common.get("generated_at")
+    run_id = common.get("run_id")
+    path = render_prioritization_page(
+        con,
+        out_dir,
+        root=str(common.get("root", "")),
+        generated_at=generated_at if isinstance(generated_at, datetime) else None,
+        run_id=run_id if isinstance(run_id, str) else None,
+        nav=[(str(label), str(href)) for label, href in nav]
+        if isinstance(nav, list | tuple)
+        else (),
+    )
+    return path.read_text(encoding="utf-8")

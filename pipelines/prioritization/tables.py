@@ -1,0 +1,240 @@
+"""The prioritisation marts as DataFrames (docs/marts.md, "Prioritisation"), and their writing.
+
+Money is in the reporting currency; per-fiscal-year amounts are DuckDB MAPs keyed by fiscal year
+(`cost_by_fiscal_year[2027]`), so the tables keep one shape whatever the horizon.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from pipelines.prioritization.config import BASELINE
+from pipelines.prioritization.inputs import Candidate
+from pipelines.prioritization.portfolio import FloatArray, Portfolio
+from pipelines.prioritization.run import Prioritisation
+
+SCHEMA = "marts"
+CRITERIA = ("strategic_alignment", "business_value", "time_criticality", "risk")
+
+
+def _by_year(portfolio: Portfolio, amounts: FloatArray) -> dict[int, float]:
+    return {
+        year: round(float(a), 2) for year, a in zip(portfolio.fiscal_years, amounts, strict=True)
+    }
+
+
+def scores_frame(result: Prioritisation, candidates: tuple[Candidate, ...]) -> pd.DataFrame:
+    p = result.portfolio
+    rows = []
+    for model, scores in result.scores.items():
+        for i, candidate in enumerate(candidates):
+            row: dict[str, object] = {
+                "scoring_model": model,
+                "project_id": candidate.project_id,
+                "project_name": candidate.project_name,
+                "portfolio": candidate.portfolio,
+                "status": candidate.status,
+            }
+            for name in CRITERIA:
+                raw = p.criteria[name][i]
+                row[f"{name}_score"] = None if np.isnan(raw) else int(raw)
+                normalised = scores.normalised.get(name)
+                row[f"{name}_normalised"] = None if normalised is None else float(normalised[i])
+            row.update(
+                score=float(scores.score[i]),
+                value=float(scores.value[i]),
+                score_rank=int(scores.rank[i]),
+                total_cost=float(p.total_costs[i]),
+                cost_by_fiscal_year=_by_year(p, p.costs[i]),
+                is_mandatory=bool(p.is_mandatory[i]),
+                depends_on_project_ids=[p.project_ids[b] for a, b in p.depends_on if a == i],
+                exclusive_group=next(
+                    (g for g, members in p.exclusive_groups.items() if i in members), None
+                ),
+            )
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def selections_frame(result: Prioritisation) -> pd.DataFrame:
+    rows = []
+    for name, scenario in result.scenarios.items():
+        p = scenario.portfolio
+        for method in ("waterline", "optimal"):
+            selection = scenario.selection(method)
+            for i, project_id in enumerate(p.project_ids):
+                rows.append(
+                    {
+                        "scenario": name,
+                        "method": method,
+                        "project_id": project_id,
+                        "scoring_model": scenario.scores.model,
+                        "score_rank": int(scenario.scores.rank[i]),
+                        "score": float(scenario.scores.score[i]),
+                        "is_feasible": selection.feasible,
+                        "is_funded": bool(selection.funded[i]),
+                        "is_mandatory": bool(p.is_mandatory[i]),
+                        "decision_reason": selection.reasons[i] if selection.reasons else None,
+                        "cost": float(p.total_costs[i]),
+                        "cost_by_fiscal_year": _by_year(p, p.costs[i]),
+                        "value": float(scenario.scores.value[i]),
+                        # waterline only; no cut line = everything fitted the budget
+                        "is_above_cut_line": (
+                            selection.feasible
+                            and (
+                                selection.cut_rank is None
+                                or int(scenario.scores.rank[i]) < selection.cut_rank
+                            )
+                        )
+                        if method == "waterline"
+                        else None,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def frontier_frame(result: Prioritisation) -> pd.DataFrame:
+    p = result.portfolio
+    ids = np.asarray(p.project_ids)
+    rows = []
+    for number, point in enumerate(result.frontier, start=1):
+        for method, selection in (("optimal", point.optimal), ("waterline", point.waterline)):
+            rows.append(
+                {
+                    "point_number": number,
+                    "budget_factor": point.budget_factor,
+                    "method": method,
+                    "budget": float(point.budgets.sum()),
+                    "budget_by_fiscal_year": _by_year(p, point.budgets),
+                    "is_feasible": selection.feasible,
+                    "message": selection.message or None,
+                    "value": selection.value if selection.feasible else None,
+                    "cost": selection.total_cost if selection.feasible else None,
+                    "cost_by_fiscal_year": _by_year(p, selection.cost_by_year),
+                    "funded_count": int(selection.funded.sum()),
+                    "funded_project_ids": [str(x) for x in ids[selection.funded]],
+                    "proven_gap": selection.mip_gap if method == "optimal" else None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def sensitivity_frame(result: Prioritisation) -> pd.DataFrame:
+    spread = result.sensitivity
+    rows: list[dict[str, object]] = []
+    if spread is None:  # the baseline is infeasible: nothing to perturb, but the same columns
+        return pd.DataFrame(
+            {
+                "project_id": pd.Series(dtype="str"),
+                "method": pd.Series(dtype="str"),
+                "scoring_model": pd.Series(dtype="str"),
+                "perturbation_runs": pd.Series(dtype="int64"),
+                "is_funded_baseline": pd.Series(dtype="bool"),
+                "funded_share": pd.Series(dtype="float64"),
+                "is_fragile": pd.Series(dtype="bool"),
+                "flipped_by": pd.Series(dtype="object"),
+            }
+        )
+    for method in ("optimal", "waterline"):
+        fragile = spread.is_fragile(method)
+        for i, project_id in enumerate(result.portfolio.project_ids):
+            rows.append(
+                {
+                    "project_id": project_id,
+                    "method": method,
+                    "scoring_model": result.baseline_model,
+                    "perturbation_runs": spread.runs,
+                    "is_funded_baseline": bool(spread.baseline[method][i]),
+                    "funded_share": float(spread.funded_share[method][i]),
+                    "is_fragile": bool(fragile[i]),
+                    "flipped_by": list(spread.flipped_by[method][i]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def scenarios_frame(result: Prioritisation) -> pd.DataFrame:
+    rows = []
+    for name, scenario in result.scenarios.items():
+        diff = result.diffs[name]
+        p = scenario.portfolio
+        for method in ("waterline", "optimal"):
+            selection = scenario.selection(method)
+            other = scenario.selection("waterline" if method == "optimal" else "optimal")
+            rows.append(
+                {
+                    "scenario": name,
+                    "scenario_label": scenario.scenario.label,
+                    "description": scenario.scenario.description,
+                    "is_baseline": name == BASELINE,
+                    "scoring_model": scenario.scores.model,
+                    "method": method,
+                    "is_feasible": selection.feasible,
+                    "message": selection.message or None,
+                    "budget": float(p.budgets.sum()),
+                    "budget_by_fiscal_year": _by_year(p, p.budgets),
+                    "funded_count": int(selection.funded.sum()),
+                    "value": selection.value if selection.feasible else None,
+                    "cost": selection.total_cost if selection.feasible else None,
+                    "cost_by_fiscal_year": _by_year(p, selection.cost_by_year),
+                    "value_delta_vs_baseline": diff.value_delta[method],
+                    "cost_delta_vs_baseline": diff.cost_delta[method],
+                    "funded_in_vs_baseline": list(diff.funded_in[method]),
+                    "funded_out_vs_baseline": list(diff.funded_out[method]),
+                    "value_gain_over_waterline": (
+                        selection.value - other.value
+                        if method == "optimal" and selection.feasible and other.feasible
+                        else None
+                    ),
+                    "proven_gap": selection.mip_gap if method == "optimal" else None,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def write_tables(
+    con: duckdb.DuckDBPyConnection,
+    result: Prioritisation,
+    candidates: tuple[Candidate, ...],
+    as_of_date: date,
+    reporting_currency: str,
+) -> dict[str, int]:
+    """Replace the five marts; returns rows written per table."""
+    frames = {
+        "fct_prioritization_scores": scores_frame(result, candidates),
+        "fct_prioritization_selections": selections_frame(result),
+        "fct_prioritization_frontier": frontier_frame(result),
+        "fct_prioritization_sensitivity": sensitivity_frame(result),
+        "fct_prioritization_scenarios": scenarios_frame(result),
+    }
+    con.execute(f"create schema if not exists {SCHEMA}")
+    written: dict[str, int] = {}
+    for table, frame in frames.items():
+        frame = frame.assign(as_of_date=as_of_date, reporting_currency=reporting_currency)
+        columns = []
+        for column in frame.columns:
+            if column.endswith("_by_fiscal_year"):
+                # A MAP keyed by fiscal year: built from key and value lists, since pandas
+                # dicts would reach DuckDB as structs with text keys.
+                frame[f"{column}__keys"] = [list(d) for d in frame[column]]
+                frame[f"{column}__values"] = [list(d.values()) for d in frame[column]]
+                columns.append(
+                    f"map(cast({column}__keys as integer[]), cast({column}__values as double[]))"
+                    f" as {column}"
+                )
+            else:
+                columns.append(column)
+        con.register("_prioritization_frame", frame)
+        try:
+            con.execute(
+                f"create or replace table {SCHEMA}.{table} as "
+                f"select {', '.join(columns)} from _prioritization_frame"
+            )
+        finally:
+            con.unregister("_prioritization_frame")
+        written[table] = len(frame)
+    return written

@@ -1,0 +1,108 @@
+"""Read everything the site shows in one read-only session, before anything is written.
+
+A fixed, small number of set-based queries (one or two per mart) regardless of the number of
+projects: the one-pagers' data is grouped in Python (project_queries.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from pipelines.report.errors import MartsUnavailableError
+from pipelines.report.exceptions import ProjectException, find_exceptions
+from pipelines.report.project_queries import (
+    ProjectInfo,
+    ProjectPage,
+    load_project_infos,
+    load_project_pages,
+    load_rebaselines,
+)
+from pipelines.report.quality_page import load_quality_data
+from pipelines.report.quality_queries import QualityRunData
+from pipelines.report.queries import PortfolioReportData, _fetch, load_portfolio_data
+from pipelines.report.summary_queries import (
+    HealthCounts,
+    MixRow,
+    MonthPlan,
+    Tile,
+    TrendPoint,
+    load_health_counts,
+    load_mix,
+    load_month_plan,
+    load_tiles,
+    load_trend,
+)
+
+
+@dataclass(frozen=True)
+class SourceAsOf:
+    """One export source: its newest loaded extract and the gate's decision this run."""
+
+    source: str
+    as_of: date | None
+    decision: str | None
+
+
+@dataclass(frozen=True)
+class SiteData:
+    portfolio: PortfolioReportData
+    quality: QualityRunData
+    sources: tuple[SourceAsOf, ...]
+    tiles: tuple[Tile, ...]
+    health: HealthCounts
+    months: tuple[MonthPlan, ...]
+    mix: tuple[MixRow, ...]
+    trend: tuple[TrendPoint, ...]
+    infos: tuple[ProjectInfo, ...]
+    pages: list[ProjectPage]
+    exceptions: tuple[ProjectException, ...]
+
+
+def load_sources(con: duckdb.DuckDBPyConnection, quality: QualityRunData) -> tuple[SourceAsOf, ...]:
+    """Newest loaded extract per source (raw.load_manifest), beside the gate's decision."""
+    present = _fetch(
+        con,
+        """
+        select count(*) from information_schema.tables
+        where table_schema = 'raw' and table_name = 'load_manifest'
+        """,
+    )[0][0]
+    as_of: dict[str, date | None] = {}
+    if present:
+        for source, newest in _fetch(
+            con,
+            """
+            select source, max(extract_date) from raw.load_manifest
+            where status = 'loaded' group by source
+            """,
+        ):
+            as_of[str(source)] = newest if isinstance(newest, date) else None
+    decisions = {d.source: d.decision for d in quality.decisions}
+    names = sorted(set(as_of) | set(decisions))
+    return tuple(SourceAsOf(n, as_of.get(n), decisions.get(n)) for n in names)
+
+
+def load_site_data(con: duckdb.DuckDBPyConnection, run_id: str | None) -> SiteData:
+    try:
+        portfolio = load_portfolio_data(con)  # checks the whole mart contract first
+        quality = load_quality_data(con, run_id)
+        infos = load_project_infos(con)
+        rebaselines = load_rebaselines(con)
+        return SiteData(
+            portfolio=portfolio,
+            quality=quality,
+            sources=load_sources(con, quality),
+            tiles=load_tiles(con),
+            health=load_health_counts(con),
+            months=load_month_plan(con),
+            mix=load_mix(con),
+            trend=load_trend(con),
+            infos=infos,
+            pages=load_project_pages(con, infos, rebaselines),
+            exceptions=find_exceptions(infos, rebaselines, portfolio.context.as_of_date),
+        )
+    except duckdb.Error as exc:
+        raise MartsUnavailableError(f"reading the marts failed: {exc}") from exc

@@ -1,0 +1,134 @@
+/*
+  Progressive enhancements for the static report; every page is complete without this file.
+  - Sortable tables: a click (or Enter/Space) on a column header of a table.sortable sorts its
+    body by that column (numbers by the raw data-v value when the cell has one), toggling order.
+  - Charts on the project one-pagers: figure.vl-chart[data-chart][data-table] is drawn with the
+    local Vega bundle (static/vega-bundle-*.js, loaded before this file) from the table named by
+    data-table, so the chart and its table always show the same numbers. The figure gets
+    role="img" and its data-alt as the accessible name. No network, no eval (Vega's expression
+    interpreter, ast: true), no inline style or script: works under the page's CSP.
+*/
+(function () {
+  "use strict";
+
+  function cellValue(cell) {
+    var raw = cell.getAttribute("data-v");
+    if (raw !== null && raw !== "") {
+      var n = Number(raw);
+      if (!isNaN(n)) { return n; }
+    }
+    return cell.textContent.trim().toLowerCase();
+  }
+
+  function sortBy(table, index, header) {
+    var body = table.tBodies[0];
+    if (!body) { return; }
+    var ascending = header.getAttribute("aria-sort") !== "ascending";
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[index] ? cellValue(a.cells[index]) : "";
+      var y = b.cells[index] ? cellValue(b.cells[index]) : "";
+      if (typeof x === "number" && typeof y === "number") { return ascending ? x - y : y - x; }
+      return ascending ? String(x).localeCompare(String(y)) : String(y).localeCompare(String(x));
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+      th.removeAttribute("aria-sort");
+    });
+    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  }
+
+  function makeSortable(table) {
+    if (!table.tHead || !table.tHead.rows.length) { return; }
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+      th.tabIndex = 0;
+      th.classList.add("sortable-header");
+      th.title = "Sort by this column";
+      th.addEventListener("click", function () { sortBy(table, index, th); });
+      th.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          sortBy(table, index, th);
+        }
+      });
+    });
+  }
+
+  function tableRecords(table) {
+    var headers = table.tHead.rows[0].cells;
+    var series = [];
+    Array.prototype.forEach.call(headers, function (th, index) {
+      var name = th.getAttribute("data-series");
+      if (name) { series.push({ name: name, index: index }); }
+    });
+    var records = [];
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var x = row.cells[0] && row.cells[0].getAttribute("data-x");
+      if (!x) { return; }
+      x = row.cells[0].textContent.trim();  // the month as the page shows it: no time zones
+      series.forEach(function (s) {
+        var raw = row.cells[s.index] && row.cells[s.index].getAttribute("data-v");
+        if (raw !== null && raw !== "") {
+          records.push({ month: x, series: s.name, amount: Number(raw) });
+        }
+      });
+    });
+    return { records: records, series: series.map(function (s) { return s.name; }) };
+  }
+
+  function chartSpec(kind, data) {
+    var colours = ["#9ecae1", "#e6550d", "#08519c"];
+    var base = {
+      data: { values: data.records },
+      width: 640,
+      height: 220,
+      config: { view: { stroke: null }, legend: { orient: "top" } }
+    };
+    var x = { field: "month", type: "ordinal", sort: null, title: null, axis: { labelAngle: -40 } };
+    var y = { field: "amount", type: "quantitative", title: "Amount", axis: { format: "~s" } };
+    var colour = {
+      field: "series", type: "nominal", title: null,
+      scale: { domain: data.series, range: colours.slice(3 - data.series.length) }
+    };
+    if (kind === "stacked") {
+      base.mark = { type: "bar" };
+      base.encoding = { x: x, y: y, color: colour };
+    } else {
+      base.mark = { type: "line", point: true };
+      base.encoding = {
+        x: x, y: y, color: colour,
+        strokeDash: { field: "series", type: "nominal", legend: null }
+      };
+    }
+    return base;
+  }
+
+  function drawCharts() {
+    if (typeof window.vegaEmbed !== "function") { return; }
+    document.querySelectorAll("figure.vl-chart[data-chart][data-table]").forEach(function (fig) {
+      var table = document.getElementById(fig.getAttribute("data-table"));
+      if (!table || !table.tHead || !table.tBodies.length) { return; }
+      var data = tableRecords(table);
+      if (!data.records.length) { return; }
+      var target = document.createElement("div");
+      target.className = "vl-target";
+      target.setAttribute("role", "img");
+      target.setAttribute("aria-label", fig.getAttribute("data-alt") || "Chart");
+      fig.insertBefore(target, fig.firstChild);
+      window.vegaEmbed(target, chartSpec(fig.getAttribute("data-chart"), data), {
+        renderer: "svg", actions: false, ast: true, defaultStyle: false, tooltip: false
+      }).catch(function () { target.remove(); });
+    });
+  }
+
+  function start() {
+    document.querySelectorAll("table.sortable").forEach(makeSortable);
+    drawCharts();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
