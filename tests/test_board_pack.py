@@ -84,6 +84,19 @@ def test_board_pack_of_the_published_report(
     assert _is_a4(reader), [p.mediabox for p in reader.pages]
 
 
+def test_the_executive_summary_prints_on_one_a4_page(
+    demo_run: tuple[RunPaths, dg.ExecuteInProcessResult], chromium: str, tmp_path: Path
+) -> None:
+    paths, _ = demo_run
+    out = tmp_path / "summary.pdf"
+    assert write_board_pack(paths.reports, [Path("summary.html")], out, chromium=chromium) == out
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1 and _is_a4(reader)
+    text = _pdf_text(reader)
+    for section in ("Headline", "Needs attention", "Budget vs actual", "trend", "Investment mix"):
+        assert section in text
+
+
 def test_the_staged_site_prints_the_pages_its_manifest_names_for_the_board(
     demo_run: tuple[RunPaths, dg.ExecuteInProcessResult], chromium: str, tmp_path: Path
 ) -> None:
