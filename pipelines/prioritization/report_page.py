@@ -5,7 +5,7 @@ decisions. Everything is read from the prioritisation marts; nothing is recomput
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -102,11 +102,13 @@ def render_prioritization_html(
     generated_at: datetime | None = None,
     run_id: str | None = None,
     nav: Sequence[tuple[str, str]] = (),
+    project_href: Callable[[str], str] = lambda _project_id: "",
 ) -> str:
     # Without the marts there is no currency, and no amount on the page either.
     env = build_environment(data.currency or "USD")
     return env.get_template(TEMPLATE).render(
         p=data,
+        project_href=project_href,
         charts=charts,
         root=root,
         generated_at=generated_at or datetime.now(UTC),
@@ -124,6 +126,7 @@ def render_prioritization_page(
     generated_at: datetime | None = None,
     run_id: str | None = None,
     nav: Sequence[tuple[str, str]] = (),
+    project_href: Callable[[str], str] = lambda _project_id: "",
 ) -> Path:
     """Write output_dir/prioritization.html (and charts/prioritization_frontier.svg).
 
@@ -142,7 +145,13 @@ def render_prioritization_page(
             frontier_alt(data.frontier, data.currency),
         )
     html = render_prioritization_html(
-        data, charts=charts, root=root, generated_at=generated_at, run_id=run_id, nav=nav
+        data,
+        charts=charts,
+        root=root,
+        generated_at=generated_at,
+        run_id=run_id,
+        nav=nav,
+        project_href=project_href,
     )
     output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / PAGE_NAME
@@ -161,6 +170,7 @@ def render(
     The page builds its own environment (it needs no site filters), so `env` is not used.
     """
     nav = common.get("nav", ())
+    href = common.get("project_href")
     generated_at = common.get("generated_at")
     run_id = common.get("run_id")
     path = render_prioritization_page(
@@ -172,5 +182,6 @@ def render(
         nav=[(str(label), str(href)) for label, href in nav]
         if isinstance(nav, list | tuple)
         else (),
+        project_href=href if callable(href) else (lambda _project_id: ""),
     )
     return path.read_text(encoding="utf-8")
