@@ -14,7 +14,8 @@ def test_assets_are_grouped_in_the_order_of_the_flow() -> None:
     groups: dict[str, set[str]] = {}
     for key in graph.get_all_asset_keys():
         groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
-    assert set(groups) == {"ingest", "quality", "transform", "report"}
+    assert set(groups) == {"ingest", "quality", "transform", "prioritize", "report"}
+    assert groups["prioritize"] == {"portfolio_prioritization"}
     assert "raw_timesheets" in groups["ingest"]
     assert "validated_timesheets" in groups["quality"]
     assert "marts/fct_project_cost_performance" in groups["transform"]
@@ -27,7 +28,12 @@ def test_dbt_reads_only_validated_sources_and_the_report_only_marts() -> None:
     staging = graph.get(dg.AssetKey(["staging", "stg_timetracker__timesheets"]))
     assert staging.parent_keys == {dg.AssetKey("validated_timesheets")}
     report = graph.get(dg.AssetKey("portfolio_report"))
-    assert report.parent_keys and all(k.path[0] == "marts" for k in report.parent_keys)
+    prioritization = dg.AssetKey("portfolio_prioritization")
+    assert prioritization in report.parent_keys
+    assert all(k.path[0] == "marts" for k in report.parent_keys - {prioritization})
+    # The optimizer reads built models only (marts, and the filtered resource plan lines).
+    inputs = graph.get(prioritization).parent_keys
+    assert inputs and all(k.path[0] in {"marts", "intermediate"} for k in inputs)
 
 
 def test_quality_checks_block_and_dbt_tests_are_checks() -> None:
