@@ -29,18 +29,10 @@ from typing import Any
 
 from websockets.sync.client import ClientConnection, connect
 
-from pipelines.report.board_pack import find_chromium
+from pipelines.report.board_pack import CHROMIUM_HEADLESS_FLAGS, find_chromium
 
 CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-extensions",
+    *CHROMIUM_HEADLESS_FLAGS,
     "--disable-default-apps",
     "--hide-scrollbars",
     "--mute-audio",

@@ -36,7 +36,9 @@ logger = logging.getLogger(__name__)
 
 BOARD_PACK_NAME = "board-pack.pdf"
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_PRINT_FLAGS = (
+# Headless and offline: without the background-networking flags Chromium tries Google's hosts,
+# and this machine's closed network refuses them. The browser tests start it the same way.
+CHROMIUM_HEADLESS_FLAGS = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -46,6 +48,9 @@ CHROMIUM_PRINT_FLAGS = (
     "--no-first-run",
     "--disable-quic",
     "--disable-extensions",
+)
+CHROMIUM_PRINT_FLAGS = (
+    *CHROMIUM_HEADLESS_FLAGS,
     "--no-pdf-header-footer",  # the pages carry their own title, as-of date and footer
     # One-pager charts are drawn by static/report.js from the page's table: let it run first.
     "--virtual-time-budget=5000",
