@@ -111,6 +111,8 @@ class ValidationOutcome:
     row_count: int = 0
     chunks: int = 0
     checked_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The suite's meta.quarantine_threshold_pct; None when the suite could not be read.
+    quarantine_threshold_pct: float | None = None
 
     def __post_init__(self) -> None:
         if self.success and (self.failures or self.evaluated_expectations == 0):
@@ -128,6 +130,7 @@ class ValidationOutcome:
         evaluated_expectations: int,
         row_count: int,
         chunks: int,
+        quarantine_threshold_pct: float | None = None,
     ) -> ValidationOutcome:
         """Derive success and the failure list from the rule results, so they cannot disagree."""
         failures = [r.failure for r in results if r.failure is not None]
@@ -139,6 +142,7 @@ class ValidationOutcome:
             results=results,
             row_count=row_count,
             chunks=chunks,
+            quarantine_threshold_pct=quarantine_threshold_pct,
         )
 
     def failures_by_action(self, action: str) -> list[RuleFailure]:

@@ -111,14 +111,16 @@ def _validate(
     if columns is None:
         detail = f"table {RAW_SCHEMA}.{source} does not exist in the warehouse"
         results.append(gate_failure(source, GATE_TABLE_EXISTS, detail))
-        return _finish(source, results, evaluated=0, rows=0, chunks=0, started=started)
+        return _finish(source, results, evaluated=0, rows=0, chunks=0, started=started, suite=suite)
 
     rows = row_count(con, RAW_SCHEMA, source)
     if rows == 0:
         detail = f"{RAW_SCHEMA}.{source} has 0 rows: an empty extract is not valid data"
         results.append(gate_failure(source, GATE_TABLE_NOT_EMPTY, detail))
     if suite is None or not suite.rules:
-        return _finish(source, results, evaluated=0, rows=rows, chunks=0, started=started)
+        return _finish(
+            source, results, evaluated=0, rows=rows, chunks=0, started=started, suite=suite
+        )
 
     n_chunks = chunk_count(rows, chunk_rows)
     tallies = {rule.name: RuleTally(source=source, rule=rule) for rule in suite.rules}
@@ -149,7 +151,13 @@ def _validate(
         )
         results.append(gate_failure(source, GATE_EVALUATED, detail))
     return _finish(
-        source, results, evaluated=evaluated, rows=rows, chunks=n_chunks, started=started
+        source,
+        results,
+        evaluated=evaluated,
+        rows=rows,
+        chunks=n_chunks,
+        started=started,
+        suite=suite,
     )
 
 
@@ -278,9 +286,15 @@ def _finish(
     rows: int,
     chunks: int,
     started: float,
+    suite: Suite | None = None,
 ) -> ValidationOutcome:
     outcome = ValidationOutcome.from_results(
-        source, results, evaluated_expectations=evaluated, row_count=rows, chunks=chunks
+        source,
+        results,
+        evaluated_expectations=evaluated,
+        row_count=rows,
+        chunks=chunks,
+        quarantine_threshold_pct=suite.quarantine_threshold_pct if suite else None,
     )
     elapsed = time.perf_counter() - started
     if outcome.success:
