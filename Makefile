@@ -10,7 +10,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test lint dev docs demo-data dbt-parse clean
+.PHONY: run run-export test lint dev docs demo-data dbt-parse clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ dbt-parse: $(STAMP)
 
 run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
 	$(BIN)/python -m pipelines.cli run
+
+# A real export under its source profile (docs/profiles.md), e.g.
+#   make run-export PROFILE=us_itdashboard FILE=../shared/data/real/us_itdashboard_projects_2011.csv
+run-export: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
+	@test -n "$(PROFILE)" -a -n "$(FILE)" || { echo "usage: make run-export PROFILE=<source profile> FILE=<export>"; exit 2; }
+	$(BIN)/python -m pipelines.cli run-export $(PROFILE) $(FILE)
 
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
 	$(BIN)/dagster dev -w workspace.yaml

@@ -143,6 +143,43 @@ def _discard_failed_run(settings: Settings, run_id: str) -> None:
         print(f"  ({line})")
 
 
+def run_export(profile: str, export: Path) -> int:
+    """Run the job on one real export under its source profile, in a folder of its own.
+
+    The export is linked (never copied or edited) into the profile's landing folder, so a
+    later export of the same family lands beside it and history accumulates. Every path can
+    still be overridden by the usual environment variables.
+    """
+    from pipelines.ingest.profiles import PROFILE_ENV, ProfileError, profile_names
+    from pipelines.ingest.sources import PROFILE_SOURCES
+    from pipelines.settings import PROJECT_ROOT
+
+    spec = next((s for s in PROFILE_SOURCES if s.profile == profile), None)
+    if spec is None:
+        raise ProfileError(f"{profile!r} is not a source profile; choose one of {profile_names()}")
+    export = export.expanduser().resolve()
+    if not export.is_file():
+        print(f"{export}: no such file")
+        return 2
+    home = PROJECT_ROOT / "data" / "exports" / profile
+    os.environ[PROFILE_ENV] = profile
+    os.environ.setdefault("PORTFOLIO_LANDING_DIR", str(home / "landing"))
+    os.environ.setdefault("PORTFOLIO_WAREHOUSE", str(home / "portfolio.duckdb"))
+    os.environ.setdefault(
+        "PORTFOLIO_REPORTS_DIR", str(PROJECT_ROOT / "build" / f"reports-{profile}")
+    )
+    folder = load_settings().landing_dir / spec.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / export.name
+    if link.is_symlink() and link.resolve() != export:
+        print(f"{link} already links to {link.resolve()}, not {export}: rename one of them")
+        return 2
+    if not link.exists():
+        link.symlink_to(export)
+    print(f"Source profile {profile}: {export} (linked into {folder})")
+    return run_pipeline(demo_if_empty=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -150,9 +187,16 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument(
         "--no-demo", action="store_true", help="fail instead of generating demo data when empty"
     )
+    export = commands.add_parser(
+        "run-export", help="run on one real export under its source profile (docs/profiles.md)"
+    )
+    export.add_argument("profile", help="a source profile: a file name in source_profiles/")
+    export.add_argument("file", type=Path, help="the export, exactly as published")
     args = parser.parse_args(argv)
     if args.command == "run":
         return run_pipeline(demo_if_empty=not args.no_demo)
+    if args.command == "run-export":
+        return run_export(args.profile, args.file)
     parser.error(f"unknown command {args.command}")
     return 2
 

@@ -38,12 +38,13 @@ def _sql_string(value: str) -> str:
 def _stage_rows(con: duckdb.DuckDBPyConnection, path: Path, header: Header) -> None:
     """Read every record as text, numbered in file order; DuckDB keeps what it cannot parse."""
     columns = ", ".join(f"{_sql_string(name)}: 'VARCHAR'" for name in header.names)
+    absent = "".join(f", null::VARCHAR as {ident(name)}" for name in header.absent)
     con.execute(f"drop table if exists {_CSV_REJECTS}")
     con.execute(f"drop table if exists {_CSV_SCANS}")
     con.execute(
         f"""
         create or replace temp table {_STAGED} as
-        select row_number() over () as record_no, *
+        select row_number() over () as record_no, *{absent}
         from read_csv(
             {_sql_string(str(path))},
             header = true, delim = {_sql_string(header.delimiter)}, quote = '"', escape = '"',
@@ -91,6 +92,8 @@ def load_csv_file(
     try:
         with utf8_text(path) as text:
             header = read_header(spec, text.path)
+            if any(c.decode_html for c in spec.columns):
+                values.register_html_unescape(con)
             try:
                 _stage_rows(con, text.path, header)
             except duckdb.InvalidInputException as error:
@@ -135,7 +138,9 @@ def load_csv_file(
             )
         if bad or set_aside:
             csv_rows.quarantine(con, spec, header, context, set_aside)
-        if extract_date is None:
+        if spec.extract_date_column:
+            extract_date = _latest_date(con, spec.extract_date_column)
+        elif extract_date is None:
             extract_date = _extract_date_from_periods(con)
         _insert_raw(con, spec, context, extract_date, account.in_file_order)
         rows_quarantined = bad + set_aside
@@ -170,7 +175,7 @@ def _insert_raw(
     in_file_order: bool,
 ) -> None:
     """Append the good rows in file order (sorting only when a join may have reordered them)."""
-    names = [c.name for c in spec.columns]
+    names = [c.name for c in spec.stored_columns]
     order = "" if in_file_order else "order by source_row"
     con.execute(
         f"""
@@ -181,6 +186,12 @@ def _insert_raw(
         """,
         [context.source_file, context.source_file_hash, extract, context.at],
     )
+
+
+def _latest_date(con: duckdb.DuckDBPyConnection, column: str) -> date | None:
+    """A profiled export dated by a column (the IT Dashboard's Updated Date): its latest value."""
+    latest = fetch_scalar(con, f"select max({ident('v__' + column)}) from {_TYPED} where not bad")
+    return latest if isinstance(latest, date) else None
 
 
 def _extract_date_from_periods(con: duckdb.DuckDBPyConnection) -> date | None:

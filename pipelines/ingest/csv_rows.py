@@ -51,14 +51,20 @@ def build_typed(
     )
     numeric = [c for c in spec.columns if c.sql_type in values.NUMERIC_TYPES]
     numbers = "".join(
-        f", {values.number_sql(c.header, header.decimal)} as {ident('n__' + c.name)}"
+        f", {values.number_sql(c.header, header.decimal, c.parse)} as {ident('n__' + c.name)}"
         for c in numeric
     )
     typed = ", ".join(
-        f"{values.typed_sql(c.header, c.sql_type, _number(c))} as {ident('v__' + c.name)}"
-        for c in spec.columns
+        f"{values.column_sql(c, _number(c))} as {ident('v__' + c.name)}" for c in spec.columns
     )
-    failed = " or ".join(["false", *(_failed(c) for c in spec.columns if c.sql_type != "VARCHAR")])
+    # A cell that keeps its reason is never a failure: its text becomes the null's reason.
+    reasons = "".join(
+        f", case when {_failed(c)} then {values.text_sql(c.header)} end"
+        f" as {ident('v__' + c.reason_column)}"
+        for c in spec.columns
+        if c.keeps_null_reason
+    )
+    failed = " or ".join(["false", *(_failed(c) for c in _checked(spec))])
     con.execute(
         f"""
         create or replace temp table {TYPED} as
@@ -72,7 +78,7 @@ def build_typed(
                         when coalesce({summary}, false) then 'summary row' end as row_rule
             from parsed
         )
-        select *, (row_rule is not null or {failed}) as bad from ruled
+        select *{reasons}, (row_rule is not null or {failed}) as bad from ruled
         """
     )
 
@@ -109,6 +115,11 @@ def _number(column: Column) -> str | None:
     return ident("n__" + column.name)
 
 
+def _checked(spec: SourceSpec) -> list[Column]:
+    """Columns whose unreadable cells quarantine the row (text always reads; reasons are kept)."""
+    return [c for c in spec.columns if c.sql_type != "VARCHAR" and not c.keeps_null_reason]
+
+
 def _failed(column: Column) -> str:
     """Present but unreadable; the cheap test first, so the regex runs on failures only."""
     return f"({ident('v__' + column.name)} is null and not {values.is_null_sql(column.header)})"
@@ -123,7 +134,7 @@ def quarantine(
 ) -> None:
     """Copy every set-aside row into audit.quarantine; statements with nothing to copy are
     skipped (a clean weekly file should not pay for a dozen empty inserts)."""
-    checked = [c for c in spec.columns if c.sql_type != "VARCHAR"]  # text always reads
+    checked = _checked(spec)
     counts = fetch_row(
         con,
         "select count(*) filter (where row_rule is not null)"
@@ -155,9 +166,7 @@ def quarantine(
     for column, failures in zip(checked, counts[1:], strict=True):
         if not failures:
             continue
-        rule, reason = values.failure_sql(
-            column.header, column.sql_type, _number(column), header.decimal
-        )
+        rule, reason = values.failure_sql(column, _number(column), header.decimal)
         rules = values.DATE_RULES if column.sql_type == "DATE" else values.NUMBER_RULES
         insert_select(
             con,

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.ingest.file_outcome import FileRejected
-from pipelines.ingest.sources import SourceSpec
+from pipelines.ingest.header_match import match_profile_header, normalise_text
+from pipelines.ingest.spec import SourceSpec
 
 _DELIMITERS = (",", ";", "\t", "|")
 _HEAD_BYTES = 1 << 16
@@ -31,6 +32,8 @@ class Header:
     found: list[str]  # the header cells as written
     names: list[str]  # the name DuckDB gives each file column: the declared header, or _extra_N
     note: str | None
+    # Optional columns (profiles) the file does not have: read as NULL in every row.
+    absent: tuple[str, ...] = ()
 
     @property
     def extras(self) -> list[str]:
@@ -47,12 +50,20 @@ def _first_record(text: str, delimiter: str) -> tuple[list[str], int]:
     return row, reader.line_num
 
 
-def _delimiter(text: str, expected: set[str]) -> str:
+def _delimiter(text: str, spec: SourceSpec) -> str:
     """The candidate whose split of the header matches most expected names (`,` on a tie)."""
-    scores = {
-        d: sum(normalise(cell) in expected for cell in _first_record(text, d)[0])
-        for d in _DELIMITERS
-    }
+    if spec.profile:
+        expected = {normalise_text(h) for c in spec.columns for h in (c.header, *c.aliases)}
+        scores = {
+            d: sum(normalise_text(cell) in expected for cell in _first_record(text, d)[0])
+            for d in _DELIMITERS
+        }
+    else:
+        expected = {normalise(h) for h in spec.headers}
+        scores = {
+            d: sum(normalise(cell) in expected for cell in _first_record(text, d)[0])
+            for d in _DELIMITERS
+        }
     best = max(_DELIMITERS, key=lambda d: (scores[d], d == ","))
     return best if scores[best] else ","
 
@@ -64,8 +75,7 @@ def _describe(delimiter: str) -> str:
 def read_header(spec: SourceSpec, path: Path) -> Header:
     with path.open("rb") as handle:
         text = handle.read(_HEAD_BYTES).decode("utf-8-sig", errors="replace")
-    expected = {normalise(h): h for h in spec.headers}
-    delimiter = _delimiter(text, set(expected))
+    delimiter = _delimiter(text, spec)
     found, header_lines = _first_record(text, delimiter)
     if not any(cell.strip() for cell in found):
         raise FileRejected(
@@ -73,6 +83,9 @@ def read_header(spec: SourceSpec, path: Path) -> Header:
             "line 1 (the header) is blank; the header must be the first line, "
             f"expected {list(spec.headers)}",
         )
+    if spec.profile:
+        return _profile_header(spec, delimiter, header_lines, found)
+    expected = {normalise(h): h for h in spec.headers}
     names: list[str] = []
     extras: list[str] = []
     for cell in found:
@@ -112,4 +125,29 @@ def read_header(spec: SourceSpec, path: Path) -> Header:
         found=found,
         names=names,
         note="; ".join(notes) or None,
+    )
+
+
+def _profile_header(
+    spec: SourceSpec, delimiter: str, header_lines: int, found: list[str]
+) -> Header:
+    matched = match_profile_header(spec, found)
+    notes = []
+    if delimiter != ",":
+        notes.append(f"{_describe(delimiter)}-delimited")
+    if matched.reworded:
+        notes.append("matched by meaning: " + "; ".join(matched.reworded))
+    if matched.missing_optional:
+        absent = ", ".join(repr(c.header) for c in matched.missing_optional)
+        notes.append(f"optional column(s) not in this file, read as empty: {absent}")
+    if matched.extras:
+        notes.append(f"ignored extra column(s) {', '.join(map(repr, matched.extras))}")
+    return Header(
+        delimiter=delimiter,
+        decimal="," if delimiter == ";" else ".",
+        header_lines=header_lines,
+        found=found,
+        names=matched.names,
+        note="; ".join(notes) or None,
+        absent=tuple(c.header for c in matched.missing_optional),
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -80,6 +81,13 @@ def landing_files(spec: SourceSpec, landing_dir: Path) -> list[Path]:
     folder = landing_dir / spec.folder
     if not folder.is_dir():
         return []
+    if spec.profile:
+        # A profile's folder holds only its exports, named as the publisher names them.
+        return sorted(
+            p
+            for p in folder.iterdir()
+            if p.is_file() and not p.name.startswith(".") and spec.file_pattern.match(p.name)
+        )
     prefix = spec.file_pattern.pattern.lstrip("^").split("_")[0]
     return sorted(
         p
@@ -88,7 +96,26 @@ def landing_files(spec: SourceSpec, landing_dir: Path) -> list[Path]:
     )
 
 
+def _year_in_name(spec: SourceSpec, name: str) -> date:
+    """An annual publication (GMPP) is as of its profile's month-day in the year its name gives."""
+    assert spec.extract_month_day is not None
+    years = re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", name)
+    if len(set(years)) != 1:
+        found = f"it has {sorted(set(years))}" if years else "it has none"
+        raise FileRejected(
+            "file name",
+            f"the {spec.profile} profile dates a file by the one year in its name "
+            f"(as of {spec.extract_month_day} that year); {found}: rename the file, e.g. "
+            f"gmpp_annual_report_2022.csv",
+        )
+    return date.fromisoformat(f"{years[0]}-{spec.extract_month_day}")
+
+
 def _extract_date_from_name(spec: SourceSpec, name: str) -> tuple[date | None, int | None]:
+    if spec.extract_month_day:
+        return _year_in_name(spec, name), None
+    if spec.profile:
+        return None, None  # dated by a column once read (csv_file)
     match = spec.file_pattern.match(name)
     if match is None:
         raise FileRejected(
@@ -160,7 +187,7 @@ def _earlier_copy(
         f"select source_file from {MANIFEST_TABLE} where source_file_hash = ? and status = 'loaded'"
     )
     params: list[object] = [file_hash]
-    if spec.is_snapshot:
+    if spec.is_snapshot and not spec.extract_date_column:
         # An unchanged snapshot under a new date is a new extract; the same date is a re-send.
         try:
             extract_date, _ = _extract_date_from_name(spec, name)

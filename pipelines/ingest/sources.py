@@ -7,44 +7,12 @@ sniffer decides from the first rows and has silently rounded a later `7.5` into 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
-FileFormat = Literal["csv", "finance_plan_xlsx"]
+from pipelines.ingest.profiles import load_profile_sources
+from pipelines.ingest.spec import Column, FileFormat, SourceSpec, snake_case
 
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    name: str
-    sql_type: str
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    name: str
-    folder: str
-    file_pattern: re.Pattern[str]
-    file_format: FileFormat
-    columns: tuple[Column, ...]
-    description: str
-    # A snapshot (the whole state as of its extract date) is kept per date even when its content
-    # repeats last week's; rows of an additive source (entries, journal lines) must count once.
-    is_snapshot: bool = False
-
-    @property
-    def table(self) -> str:
-        return f"raw.{self.name}"
-
-    @property
-    def headers(self) -> tuple[str, ...]:
-        return tuple(column.header for column in self.columns)
-
-
-def snake_case(header: str) -> str:
-    """`Capex/Opex` -> `capex_opex`, `Budget at Completion` -> `budget_at_completion`."""
-    return re.sub(r"[^0-9a-z]+", "_", header.lower()).strip("_")
+__all__ = ["Column", "FileFormat", "SourceSpec", "snake_case"]
 
 
 def _columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
@@ -222,7 +190,7 @@ FX_RATES = SourceSpec(
     ),
 )
 
-ALL_SOURCES: tuple[SourceSpec, ...] = (
+NATIVE_SOURCES: tuple[SourceSpec, ...] = (
     PROJECTS,
     MILESTONES,
     RESOURCES,
@@ -232,6 +200,9 @@ ALL_SOURCES: tuple[SourceSpec, ...] = (
     FX_RATES,
     RESOURCE_PLAN,
 )
+# Real tools' exports, each described by a mapping file in source_profiles/ (docs/profiles.md).
+PROFILE_SOURCES: tuple[SourceSpec, ...] = load_profile_sources()
+ALL_SOURCES: tuple[SourceSpec, ...] = NATIVE_SOURCES + PROFILE_SOURCES
 SOURCES_BY_NAME = {spec.name: spec for spec in ALL_SOURCES}
 
 LINEAGE_COLUMNS = (

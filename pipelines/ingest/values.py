@@ -15,6 +15,12 @@ loop. The rules, per docs/exports.md "What the ingest does with imperfect files"
 
 from __future__ import annotations
 
+import contextlib
+import html
+
+import duckdb
+
+from pipelines.ingest.spec import Column, Parse
 from pipelines.sql_helpers import quote_identifier as ident
 
 _WS = "' \t\u00a0\u202f'"  # space, tab, no-break space, narrow no-break (literal characters)
@@ -54,9 +60,10 @@ def is_blank_sql(column: str) -> str:
     )
 
 
-def _number_text_sql(column: str, decimal: str) -> str:
+def _number_text_sql(column: str, decimal: str, parse: Parse | None = None) -> str:
     """The field's number with currency and grouping removed and `.` as decimal point, or NULL."""
-    bare = f"trim(regexp_replace({ident(column)}, '[$£€¥]', '', 'g'), {_WS})"
+    symbols = "[$£€¥]|%[\\s\\x{A0}]*$" if parse == "percent" else "[$£€¥]"
+    bare = f"trim(regexp_replace({ident(column)}, '{symbols}', '', 'g'), {_WS})"
     sign = "[+-]?"
     if decimal == ".":
         return f"""(case
@@ -76,10 +83,10 @@ def _number_text_sql(column: str, decimal: str) -> str:
         end)"""
 
 
-def number_sql(column: str, decimal: str) -> str:
-    """The field as DOUBLE (NULL when absent or unreadable)."""
-    slow = f"try_cast({_number_text_sql(column, decimal)} as DOUBLE)"
-    if decimal == ".":
+def number_sql(column: str, decimal: str, parse: Parse | None = None) -> str:
+    """The field as DOUBLE (NULL when absent or unreadable); `percent` reads `-19%` as -19."""
+    slow = f"try_cast({_number_text_sql(column, decimal, parse)} as DOUBLE)"
+    if decimal == "." and parse is None:
         # Most values are plain numbers: cast them directly, normalise only the rest (a CASE
         # evaluates its ELSE only for those rows; COALESCE would evaluate it for all).
         fast = f"try_cast({ident(column)} as DOUBLE)"
@@ -122,12 +129,41 @@ def _quoted(sql: str) -> str:
     return f"('''' || {sql} || '''')"
 
 
+def column_sql(column: Column, number: str | None) -> str:
+    """The column's value: its type, plus what a profile declares (date formats, HTML entities)."""
+    if column.sql_type == "DATE" and column.date_formats:
+        text = text_sql(column.header)
+        tries = ", ".join(f"try_strptime({text}, {_lit(f)})" for f in column.date_formats)
+        return f"(coalesce({tries})::DATE)"
+    value = typed_sql(column.header, column.sql_type, number)
+    if column.decode_html:
+        # `&amp;` as published becomes `&` once here; the report templates escape it once.
+        decoded = f"portfolio_html_unescape({value})"
+        return f"(case when contains({value}, '&') then {decoded} else {value} end)"
+    return value
+
+
+def register_html_unescape(con: duckdb.DuckDBPyConnection) -> None:
+    """Python's HTML5 entity decoder as a SQL function on this connection (once per connection)."""
+    # Already registered on this connection is fine; the name avoids the inet extension's.
+    with contextlib.suppress(duckdb.NotImplementedException):
+        con.create_function(
+            "portfolio_html_unescape", html.unescape, ["VARCHAR"], "VARCHAR", side_effects=False
+        )
+
+
+def _expected_dates(column: Column) -> str:
+    return " or ".join(column.date_formats) if column.date_formats else "YYYY-MM-DD"
+
+
 DATE_RULES = ("type", "ambiguous date", "excel serial date")
 NUMBER_RULES = ("type",)
 
 
-def failure_sql(column: str, sql_type: str, number: str | None, decimal: str) -> tuple[str, str]:
+def failure_sql(spec_column: Column, number: str | None, decimal: str) -> tuple[str, str]:
     """(rule, reason) SQL for a field that is present but failed its type; use only on failures."""
+    column, sql_type = spec_column.header, spec_column.sql_type
+    formats = _expected_dates(spec_column).replace("'", "''")
     text = text_sql(column)
     shown = _quoted(text)
     if sql_type == "DATE":
@@ -146,15 +182,15 @@ def failure_sql(column: str, sql_type: str, number: str | None, decimal: str) ->
             when {ambiguous} then {shown} || ' is ambiguous: '
                 || try_cast(make_date({year}, {second}, {first}) as VARCHAR) || ' (day/month) or '
                 || try_cast(make_date({year}, {first}, {second}) as VARCHAR)
-                || ' (month/day); dates must be YYYY-MM-DD'
+                || ' (month/day); dates must be {formats}'
             when {serial} then {text} || ' looks like an Excel serial date ('
                 || (date '1899-12-30' + cast(floor(try_cast({text} as DOUBLE)) as INTEGER))::VARCHAR
-                || '); dates must be YYYY-MM-DD'
+                || '); dates must be {formats}'
             when {is_dmy} then {shown}
-                || ' is not in the contract''s date format: dates must be YYYY-MM-DD'
+                || ' is not in the contract''s date format: dates must be {formats}'
             when regexp_full_match({text}, '\\d{{4}}-\\d{{2}}-\\d{{2}}')
                 then {shown} || ' is not a valid date'
-            else {shown} || ' is not a date: dates must be YYYY-MM-DD' end"""
+            else {shown} || ' is not a date: dates must be {formats}' end"""
         return rule, reason
     kind = f" ({sql_type}, decimal separator '{decimal}')"
     if sql_type in WHOLE_TYPES:

@@ -21,7 +21,7 @@ def raw_columns(spec: SourceSpec, *, lineage: bool = True) -> list[tuple[str, st
     Names are unique even where two headers describe one column (the finance plan's sheet name).
     """
     seen: dict[str, str] = {}
-    for column in [*spec.columns, *(LINEAGE_COLUMNS if lineage else ())]:
+    for column in [*spec.stored_columns, *(LINEAGE_COLUMNS if lineage else ())]:
         seen.setdefault(column.name, column.sql_type)
     return list(seen.items())
 

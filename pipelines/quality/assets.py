@@ -10,15 +10,18 @@ If either fails, nothing downstream (dbt, reports, publishing) runs.
 from datetime import datetime
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from pipelines.ingest.assets import raw_asset_key
+from pipelines.ingest.profiles import is_required
 from pipelines.ingest.sources import ALL_SOURCES, SourceSpec
 from pipelines.quality import record_outcomes, validate_source
 from pipelines.quality.accounting import account_for_rows
 from pipelines.quality.audit import record_decision
 from pipelines.quality.decision import decide
 from pipelines.quality.ingest_findings import ingest_findings
+from pipelines.quality.not_supplied import not_supplied_decision, was_supplied
 from pipelines.quality.quarantine import quarantine_failed_rows
 from pipelines.quality.suites import DEFAULT_QUARANTINE_THRESHOLD_PCT
 
@@ -72,6 +75,10 @@ def _build_gate(spec: SourceSpec) -> dg.AssetsDefinition:
     )
     def _gate(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
         run_id = context.run_id
+        if not is_required(spec):
+            with duckdb.get_connection() as con:
+                if not was_supplied(con, spec.name):
+                    return _not_supplied(context, con, spec)
         with duckdb.get_connection() as con:
             outcome = validate_source(con, spec.name)
             moved = quarantine_failed_rows(con, outcome, run_id, datetime.now())
@@ -128,6 +135,21 @@ def _build_gate(spec: SourceSpec) -> dg.AssetsDefinition:
         )
 
     return _gate
+
+
+def _not_supplied(
+    context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, spec: SourceSpec
+) -> dg.MaterializeResult:
+    decision = not_supplied_decision(spec.name, DEFAULT_QUARANTINE_THRESHOLD_PCT)
+    record_decision(con, decision, context.run_id)
+    context.log.info(decision.messages[0])
+    return dg.MaterializeResult(
+        metadata={"decision": decision.decision, "rows_read": 0},
+        check_results=[
+            dg.AssetCheckResult(check_name=name, passed=True, description=decision.messages[0])
+            for name in (CHECK_NAME, ACCOUNTING_CHECK_NAME)
+        ],
+    )
 
 
 gate_assets = [_build_gate(spec) for spec in ALL_SOURCES]

@@ -20,7 +20,7 @@ from pipelines.quality.quarantine import QuarantineResult
 from pipelines.quality.warehouse import RAW_SCHEMA, quote
 from pipelines.sql_helpers import fetch_row
 
-DECISIONS = ("passed", "warned", "quarantined", "blocked")
+DECISIONS = ("passed", "warned", "quarantined", "blocked", "not supplied")
 
 
 @dataclass(frozen=True)
