@@ -100,11 +100,15 @@ def match_profile_header(spec: SourceSpec, found: list[str]) -> HeaderMatch:
             "missing columns",
             f"the {spec.profile} profile (source_profiles/{spec.profile}.yml) found no header "
             f"for {'; '.join(describe(c) for c in required)}; the file's header has "
-            f"{[_short(cell, 80) for cell in found]}",
+            f"{[_flat(cell, 80) for cell in found]}",
         )
     return HeaderMatch(names, extras, [c for c in missing if not c.required], reworded)
 
 
-def _short(cell: str, limit: int = 60) -> str:
+def _flat(cell: str, limit: int) -> str:
     flat = " ".join(cell.split())
-    return repr(flat if len(flat) <= limit else flat[: limit - 1] + "…")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _short(cell: str, limit: int = 60) -> str:
+    return repr(_flat(cell, limit))
