@@ -112,7 +112,7 @@ def _set_aside_lines(warehouse: Path, run_id: str) -> list[str]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             f"select source, decision, rows_quarantined from {DECISIONS_TABLE} "
-            "where run_id = ? and decision <> 'passed' order by source",
+            "where run_id = ? and decision not in ('passed', 'not supplied') order by source",
             [run_id],
         ).fetchall()
     lines = [f"  {name}: {decision}, {count} row(s) set aside" for name, decision, count in rows]

@@ -16,9 +16,9 @@ from pipelines.prioritization.config import (
     load_scenarios,
     load_scoring_models,
 )
-from pipelines.prioritization.inputs import read_inputs
+from pipelines.prioritization.inputs import has_candidates, read_inputs
 from pipelines.prioritization.run import prioritise
-from pipelines.prioritization.tables import write_tables
+from pipelines.prioritization.tables import drop_tables, write_tables
 from pipelines.transform.assets import portfolio_dbt_models
 
 # The dbt models read (pipelines/prioritization/inputs.py).
@@ -45,6 +45,14 @@ def portfolio_prioritization(
     scenarios = load_scenarios(CONFIG_DIR)
     sensitivity, frontier = load_run_settings(CONFIG_DIR)
     with duckdb.get_connection() as con:
+        if not has_candidates(con):
+            # A source profile without a PPM tool's projects (the IT Dashboard, GMPP) has nothing
+            # to prioritise: no marts (an earlier run's would be stale), and the page says so.
+            dropped = drop_tables(con)
+            context.log.info("marts.dim_projects is empty: nothing to prioritise this run")
+            return dg.MaterializeResult(
+                metadata={"candidates": 0, "dropped_stale_tables": ", ".join(dropped) or "none"}
+            )
         inputs = read_inputs(con)
         result = prioritise(inputs.portfolio, models, scenarios, sensitivity, frontier)
         written = write_tables(

@@ -94,6 +94,11 @@ def _horizon(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[date, int]:
     return {month: int(year) for month, year in rows}
 
 
+def has_candidates(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("select count(*) from marts.dim_projects").fetchone()
+    return bool(row and row[0])
+
+
 def read_inputs(con: duckdb.DuckDBPyConnection) -> WarehouseInputs:
     """Everything from one connection; raises ValueError when the marts hold no candidate."""
     as_of_row = con.execute(

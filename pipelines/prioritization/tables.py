@@ -196,6 +196,29 @@ def scenarios_frame(result: Prioritisation) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+TABLES = (
+    "fct_prioritization_scores",
+    "fct_prioritization_selections",
+    "fct_prioritization_frontier",
+    "fct_prioritization_sensitivity",
+    "fct_prioritization_scenarios",
+)
+
+
+def drop_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Remove the five marts (a run with no candidates); returns those that existed."""
+    existing = {
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [SCHEMA]
+        ).fetchall()
+    }
+    dropped = [table for table in TABLES if table in existing]
+    for table in dropped:
+        con.execute(f"drop table {SCHEMA}.{table}")
+    return dropped
+
+
 def write_tables(
     con: duckdb.DuckDBPyConnection,
     result: Prioritisation,

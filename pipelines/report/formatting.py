@@ -155,6 +155,8 @@ DECISIONS: dict[str, tuple[str, str]] = {
     "quarantined": ("\u29b8", "Quarantined"),  # circled reverse solidus
     "warned": ("\u26a0", "Warned"),  # warning sign
     "passed": ("\u2714", "Passed"),  # heavy check mark
+    # An optional source this source profile does not supply (pipelines/quality/not_supplied.py).
+    "not supplied": ("\u2013", "Not supplied"),  # en dash: nothing there
 }
 
 RAW_VALUE_MAX_CHARS = 300
@@ -179,7 +181,7 @@ def decision_label(value: str | None) -> str:
 
 def decision_class(value: str | None) -> str:
     """CSS class for a gate decision; the badge always also carries the decision as text."""
-    return f"decision-{value}" if value in DECISIONS else "decision-unknown"
+    return f"decision-{value.replace(' ', '-')}" if value in DECISIONS else "decision-unknown"
 
 
 def format_raw_value(value: object) -> str:
@@ -250,3 +252,68 @@ RAG_SYMBOLS: dict[str, str] = {"Red": "\u25b2", "Amber": "\u25c6", "Green": "\u2
 def rag_symbol(value: str | None) -> str:
     """Red ▲, Amber ◆, Green ● (shape differs, not only colour); anything else ○."""
     return RAG_SYMBOLS.get(value or "", "\u25cb")
+
+
+# --- published exports (pipelines/report/published_queries.py) -------------------------------
+
+# How a publisher writes "millions" after a currency symbol: $15.3M (US), £2,607m (UK).
+MILLION_SUFFIXES: dict[str, str] = {"GBP": "m"}
+NOT_PUBLISHED = "not published"
+REASON_SHORT_CHARS = 48
+
+
+def _plain_decimal(amount: Decimal, max_decimals: int) -> str:
+    """|amount| with thousands separators and at most max_decimals, trailing zeros dropped.
+
+    A non-zero amount never rounds to a bare 0: more decimals are kept until it shows.
+    """
+    places = max_decimals
+    while True:
+        rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if rounded != 0 or amount == 0 or places >= 9:
+            break
+        places += 1
+    text = f"{abs(rounded):,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def format_published_money(
+    value: Number | None, currency: str | None, unit: str | None = "millions", max_decimals: int = 3
+) -> str:
+    """A published amount with its currency and unit: $15.3M, £2,607m, -$0.25M.
+
+    Shown to the precision it was published with (up to max_decimals), so a figure that
+    disagrees with its formula in the second decimal can be seen to. Missing: the em dash.
+    """
+    amount = _finite(value)
+    if amount is None:
+        return NO_VALUE
+    code = (currency or "").strip().upper()
+    prefix, suffix = currency_symbol(code) if code else ("", "")
+    digits = _plain_decimal(amount, max_decimals)
+    sign = "-" if amount < 0 and digits.strip("0.,") else ""
+    if (unit or "millions").strip().lower() == "millions":
+        unit_text = MILLION_SUFFIXES.get(code, "M")
+    else:
+        unit_text = f"\u00a0{unit}"
+    return f"{sign}{prefix}{digits}{unit_text}{suffix}"
+
+
+def format_figure_value(value: Number | None, max_decimals: int = 3) -> str:
+    """A published or computed figure in its own unit (named by the figure): -12.5, 1,234."""
+    amount = _finite(value)
+    if amount is None:
+        return NO_VALUE
+    digits = _plain_decimal(amount, max_decimals)
+    return f"-{digits}" if amount < 0 and digits.strip("0.,") else digits
+
+
+def short_text(value: str | None, limit: int = REASON_SHORT_CHARS) -> str:
+    """The start of a long text, cut at a word and marked with an ellipsis (full text elsewhere)."""
+    text = " ".join((value or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,.;:") + "\u2026"

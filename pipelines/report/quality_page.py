@@ -3,8 +3,9 @@
 It answers the questions a reader has when figures look off or a run was blocked: which sources
 passed, warned, were quarantined or blocked; how every row read was accounted for (accepted or set
 aside); which rules failed, with what action; which landing files were not loaded; and which rows
-were set aside, with file, line and reason. Every published report carries it as quality.html, and
-a blocked run gets one of its own (pipelines.report.blocked_notice).
+were set aside, with file, line and reason; and, for a published export, which of its published
+figures disagree with the publisher's own formula. Every published report carries it as
+quality.html, and a blocked run gets one of its own (pipelines.report.blocked_notice).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.report.errors import ReportError
+from pipelines.report.formatting import format_figure_value
+from pipelines.report.published_queries import PublishedChecks
 from pipelines.report.quality_queries import (
     QUARANTINE_LISTING_CAP,
     QualityRunData,
@@ -35,8 +38,13 @@ def render_quality_html(
     generated_at: datetime | None = None,
     warehouse_label: str = PUBLISHED_WAREHOUSE,
     quarantine_cap: int = QUARANTINE_LISTING_CAP,
+    published_checks: PublishedChecks | None = None,
 ) -> str:
-    """The page for already loaded data (the blocked notice also needs the data for its banner)."""
+    """The page for already loaded data (the blocked notice also needs the data for its banner).
+
+    published_checks (pipelines.report.published_queries.load_published_checks) adds the
+    section on published figures that disagree with their own formula; None leaves it out.
+    """
     template = build_environment().get_template(QUALITY_TEMPLATE)
     return template.render(
         quality=data,
@@ -44,6 +52,8 @@ def render_quality_html(
         generated_at=generated_at or datetime.now(UTC),
         warehouse_label=warehouse_label,
         quarantine_cap=quarantine_cap,
+        published_checks=published_checks,
+        pfigure=format_figure_value,
     )
 
 

@@ -315,8 +315,14 @@ def _fetch(
     return con.execute(sql, list(params)).fetchall()
 
 
-def load_context(con: duckdb.DuckDBPyConnection) -> ReportContext:
-    """The single as-of date and currency of the marts, and the fiscal year containing that date."""
+def load_context(
+    con: duckdb.DuckDBPyConnection, fallback: ReportContext | None = None
+) -> ReportContext:
+    """The single as-of date and currency of the marts, and the fiscal year containing that date.
+
+    `fallback` is the context to use when the marts hold no project at all (a warehouse built
+    from a published export only: the site then reports that export, see site_data.py).
+    """
     rows = _fetch(
         con,
         """
@@ -324,9 +330,12 @@ def load_context(con: duckdb.DuckDBPyConnection) -> ReportContext:
         from marts.fct_project_cost_performance
         """,
     )
+    if not rows and fallback is not None:
+        return fallback
     if not rows:
         raise MartsInconsistentError(
-            "marts.fct_project_cost_performance has no projects; nothing to report"
+            "marts.fct_project_cost_performance has no projects (and no published export is "
+            "loaded); nothing to report"
         )
     if len(rows) > 1:
         found = ", ".join(sorted(f"{a} {c}" for a, c in rows))
@@ -525,10 +534,15 @@ def load_projects(con: duckdb.DuckDBPyConnection) -> tuple[ProjectRow, ...]:
     )
 
 
-def load_portfolio_data(con: duckdb.DuckDBPyConnection) -> PortfolioReportData:
-    """The cost overview (projects.html) and the context every page shares; checks the contract."""
+def load_portfolio_data(
+    con: duckdb.DuckDBPyConnection, fallback_context: ReportContext | None = None
+) -> PortfolioReportData:
+    """The cost overview (projects.html) and the context every page shares; checks the contract.
+
+    fallback_context: see load_context.
+    """
     check_mart_contract(con)
-    context = load_context(con)
+    context = load_context(con, fallback_context)
     return PortfolioReportData(
         context=context,
         totals=load_totals(con),

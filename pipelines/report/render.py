@@ -12,6 +12,9 @@ previous report in place.
     projects.html            cost overview, every project
     projects/<id>.html       one-pager per project      quality.html      the gate's verdict
     finance.html ...         optional pages (optional_pages.py) when their module exists
+    published.html           a published export (IT Dashboard, GMPP) when the warehouse holds
+                             one (pages/published.py); pages its data cannot fill are written
+                             but linked only from the index, with the reason (coverage.py)
     charts/ static/          SVG charts; CSS, JS, the Vega bundle
     quality/blocked-*.html   blocked runs' quality pages (carried over)
     archive/<date>_<run8>/   every good run's pages, this one included (archive.py)
@@ -30,8 +33,9 @@ from jinja2 import Template
 
 from pipelines.publish.staged_report import staged_report
 from pipelines.report import archive
-from pipelines.report.charts import write_charts
+from pipelines.report.charts import ChartImage, write_charts
 from pipelines.report.optional_pages import available_pages
+from pipelines.report.pages import published as published_page
 from pipelines.report.project_pages import write_project_pages
 from pipelines.report.project_queries import ProjectInfo
 from pipelines.report.publish import (
@@ -155,13 +159,27 @@ def _render_site(
 ) -> None:
     ctx = data.portfolio.context
     currency = ctx.reporting_currency
+    coverage = data.coverage
     phases = _Phases()
     env = build_site_environment(currency)
     vega_bundle = write_static(staging, previous)
     phases.done("static files")
     extra, missing = available_pages()
-    nav = [("Overview", INDEX_PAGE)] + [(label, href) for label, href, _ in CORE_PAGES]
-    nav += [(page.label, page.file_name) for page, _ in extra]
+    # Every page is written; a page whose data this warehouse does not hold (a published export
+    # without PPM, timesheets, ...) is left out of the navigation and listed on the index with
+    # the reason instead. Without a published export every page is linked, as always.
+    every_page = [(label, href) for label, href, _ in CORE_PAGES]
+    every_page += [(page.label, page.file_name) for page, _ in extra]
+    unavailable = [
+        (label, href, gap) for label, href in every_page if (gap := coverage.page_gap(href))
+    ]
+    hidden = {href for _, href, _ in unavailable}
+    core = [page for page in CORE_PAGES if page[1] not in hidden]
+    linked_extra = [(page, render) for page, render in extra if page.file_name not in hidden]
+    nav = [("Overview", INDEX_PAGE)] + [(label, href) for label, href, _ in core]
+    if coverage.has_published:
+        nav.append((published_page.LABEL, published_page.FILE_NAME))
+    nav += [(page.label, page.file_name) for page, _ in linked_extra]
     nav += [("Data quality", QUALITY_PAGE), ("Archive", f"{INDEX_PAGE}#archive")]
     site = SiteCommon(
         run_id=run_id,
@@ -179,72 +197,100 @@ def _render_site(
 
     for page, render in extra:
         write(page.file_name, render(con, env, staging, site.for_page(page.file_name)))
+    if coverage.has_published:
+        write(
+            published_page.FILE_NAME,
+            published_page.render(con, env, staging, site.for_page(published_page.FILE_NAME)),
+        )
     phases.done("optional pages")
 
-    overview_charts = write_charts(data.portfolio, staging)
-    summary_charts = write_summary_charts(
-        data.months, data.mix, data.trend,
-        fiscal_year_label=ctx.fiscal_year_label, currency=currency, out_dir=staging,
-    )  # fmt: skip
+    ppm_note = coverage.note("ppm")
+    overview_charts: dict[str, ChartImage] = {}
+    summary_charts: dict[str, ChartImage] = {}
+    if ppm_note is None:  # no chart of nothing
+        overview_charts = write_charts(data.portfolio, staging)
+        summary_charts = write_summary_charts(
+            data.months, data.mix, data.trend,
+            fiscal_year_label=ctx.fiscal_year_label, currency=currency, out_dir=staging,
+        )  # fmt: skip
     phases.done("charts")
     write(SUMMARY_PAGE, env.get_template("summary.html.j2").render(
         **site.for_page(SUMMARY_PAGE), tiles=data.tiles, health=data.health,
         exceptions=data.exceptions, shown_exceptions=EXCEPTIONS_ON_SUMMARY, months=data.months,
         mix=data.mix, mix_dimensions=MIX_DIMENSIONS, trend=data.trend, charts=summary_charts,
+        ppm_note=ppm_note, published=coverage.profiles,
     ))  # fmt: skip
     write(EXCEPTIONS_PAGE, env.get_template("exceptions.html.j2").render(
-        **site.for_page(EXCEPTIONS_PAGE), exceptions=data.exceptions,
+        **site.for_page(EXCEPTIONS_PAGE), exceptions=data.exceptions, ppm_note=ppm_note,
+        published=coverage.profiles,
     ))  # fmt: skip
     portfolio = data.portfolio
     write(PROJECTS_PAGE, env.get_template("projects.html.j2").render(
         **site.for_page(PROJECTS_PAGE), data=portfolio, context=ctx, totals=portfolio.totals,
         bva=portfolio.budget_vs_actual, portfolios=portfolio.portfolios,
-        projects=portfolio.projects, charts=overview_charts,
+        projects=portfolio.projects, charts=overview_charts, ppm_note=ppm_note,
+        published=coverage.profiles,
     ))  # fmt: skip
-    write(QUALITY_PAGE, render_quality_html(data.quality, generated_at=generated_at))
+    write(
+        QUALITY_PAGE,
+        render_quality_html(
+            data.quality, generated_at=generated_at, published_checks=data.published_checks
+        ),
+    )
     phases.done("summary, exceptions, projects, quality pages")
     reasons = {e.info.project_id: e.reasons for e in data.exceptions}
     write_project_pages(env, data.pages, reasons, staging, site.for_page("", "../"), vega_bundle)
     phases.done("one-pagers")
 
     entry = archive.entry_name(generated_at, run_id)
-    write_manifest(
-        staging,
-        {
-            "report": "portfolio_summary",
-            "run_id": run_id,
-            "generated_at": generated_at.isoformat(),
-            "as_of_date": ctx.as_of_date.isoformat(),
-            "reporting_currency": currency,
-            "fiscal_year": ctx.fiscal_year_label,
-            "project_count": len(data.infos),
-            "exception_count": len(data.exceptions),
-            "pages": [INDEX_PAGE, *(href for _, href, _ in CORE_PAGES), QUALITY_PAGE,
-                      *(page.file_name for page, _ in extra)],
-            "archive_entry": f"{archive.ARCHIVE_DIRNAME}/{entry}",
-            # What the board pack prints, in order: the summary, all exceptions, finance, and
-            # the one-pagers of the projects that need attention most (pipelines/report/assets.py).
-            "board_pack_pages": [
-                SUMMARY_PAGE,
-                EXCEPTIONS_PAGE,
-                *(page.file_name for page, _ in extra if page.file_name == "finance.html"),
-                *(project_path(e.info.project_id) for e in data.exceptions[:BOARD_PACK_PROJECTS]),
-            ],
-            "charts": sorted(c.src for c in [*overview_charts.values(),
-                                             *summary_charts.values()]),
-        },
-    )  # fmt: skip
+    project_count = len(data.infos) if ppm_note is None else coverage.published_project_count
+    published_pages = [published_page.FILE_NAME] if coverage.has_published else []
+    manifest: dict[str, object] = {
+        "report": "portfolio_summary",
+        "run_id": run_id,
+        "generated_at": generated_at.isoformat(),
+        "as_of_date": ctx.as_of_date.isoformat(),
+        "reporting_currency": currency,
+        "fiscal_year": ctx.fiscal_year_label,
+        "project_count": len(data.infos),
+        "exception_count": len(data.exceptions),
+        "pages": [INDEX_PAGE, *(href for _, href, _ in CORE_PAGES), QUALITY_PAGE,
+                  *(page.file_name for page, _ in extra), *published_pages],
+        "archive_entry": f"{archive.ARCHIVE_DIRNAME}/{entry}",
+        # What the board pack prints, in order: the summary, all exceptions, finance, and
+        # the one-pagers of the projects that need attention most (pipelines/report/assets.py).
+        # A page with nothing to show for this warehouse's data is left out (the summary stays:
+        # it says what the data supports and carries the published exports' headline).
+        "board_pack_pages": [
+            SUMMARY_PAGE,
+            *([EXCEPTIONS_PAGE] if EXCEPTIONS_PAGE not in hidden else []),
+            *(page.file_name for page, _ in linked_extra if page.file_name == "finance.html"),
+            *(project_path(e.info.project_id) for e in data.exceptions[:BOARD_PACK_PROJECTS]),
+        ],
+        "charts": sorted(c.src for c in [*overview_charts.values(),
+                                         *summary_charts.values()]),
+    }  # fmt: skip
+    if coverage.has_published:
+        manifest["published_profiles"] = [p.source_profile for p in coverage.profiles]
+        manifest["published_project_count"] = coverage.published_project_count
+    write_manifest(staging, manifest)
     archive.carry_previous(previous, staging, replace_entry=entry)
     this_run = archive.ArchiveEntry(
-        entry, run_id, generated_at, ctx.as_of_date.isoformat(), len(data.infos)
+        entry, run_id, generated_at, ctx.as_of_date.isoformat(), project_count
     )
     entries = [this_run, *archive.list_entries(staging)]
-    pages = [
-        {"label": label, "href": href, "description": text} for label, href, text in CORE_PAGES
-    ]
+    pages = [{"label": label, "href": href, "description": text} for label, href, text in core]
+    if coverage.has_published:
+        pages.append(
+            {
+                "label": published_page.LABEL,
+                "href": published_page.FILE_NAME,
+                "description": published_page.DESCRIPTION,
+            }
+        )
     pages += [
         {"label": page.label, "href": page.file_name, "description": page.description}
-        for page, _ in extra
+        for page, _ in linked_extra
     ]
     pages.append({"label": "Data quality", "href": QUALITY_PAGE, "description": QUALITY_TEXT})
     index_args = {
@@ -253,6 +299,10 @@ def _render_site(
         "gate_verdict": data.quality.verdict, "project_count": len(data.infos),
         "exception_count": len(data.exceptions), "pages": pages, "missing_pages": missing,
         "archive": entries, "directory": _directory(data),
+        "ppm_note": ppm_note, "published": coverage.profiles, "source_name": coverage.source,
+        "unavailable_pages": [
+            {"label": label, "href": href, "note": note} for label, href, note in unavailable
+        ],
     }  # fmt: skip
     template = env.get_template("index.html.j2")
     blocked = archive.blocked_pages(staging)

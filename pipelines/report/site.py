@@ -9,7 +9,8 @@ Pages written by other modules (pipelines.report.pages.<name>, pipelines.priorit
 - `con`: a read-only DuckDB connection to the warehouse being reported (do not close it).
 - `env`: the site's jinja2 environment (build_site_environment): autoescape on, StrictUndefined,
   the formatting filters (money, pct, ratio, dmoney, dratio, dcount, days, isodate, month,
-  rag_class, rag_symbol, text, ...) and the templates in reports/templates/.
+  rag_class, rag_symbol, text, pmoney and pfigure for published exports, ...) and the
+  templates in reports/templates/.
 - `out_dir`: the staging folder the page is written to (as `<name>.html` by the caller); write
   chart SVGs to `out_dir / "charts"` and link them as `{{ root }}charts/<file>.svg`.
 - returns the page's HTML; the caller writes it and links it from the nav and the index.
@@ -56,6 +57,8 @@ from pipelines.report.formatting import (
     format_delta_count,
     format_delta_money,
     format_delta_ratio,
+    format_figure_value,
+    format_published_money,
     format_ratio,
     rag_symbol,
 )
@@ -103,6 +106,9 @@ def build_site_environment(currency: str) -> Environment:
         dcount=format_delta_count,
         days=format_days,
         rag_symbol=rag_symbol,
+        # published exports keep their own currency and unit: value | pmoney(currency, unit)
+        pmoney=format_published_money,
+        pfigure=format_figure_value,
     )
     return env
 

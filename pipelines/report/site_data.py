@@ -11,6 +11,7 @@ from datetime import date
 
 import duckdb
 
+from pipelines.report.coverage import Coverage, load_coverage
 from pipelines.report.errors import MartsUnavailableError
 from pipelines.report.exceptions import ProjectException, find_exceptions
 from pipelines.report.project_queries import (
@@ -20,9 +21,19 @@ from pipelines.report.project_queries import (
     load_project_pages,
     load_rebaselines,
 )
+from pipelines.report.published_queries import (
+    PublishedChecks,
+    load_published_checks,
+)
 from pipelines.report.quality_page import load_quality_data
 from pipelines.report.quality_queries import QualityRunData
-from pipelines.report.queries import PortfolioReportData, _fetch, load_portfolio_data
+from pipelines.report.queries import (
+    PortfolioReportData,
+    ReportContext,
+    _fetch,
+    check_mart_contract,
+    load_portfolio_data,
+)
 from pipelines.report.summary_queries import (
     HealthCounts,
     MixRow,
@@ -35,6 +46,7 @@ from pipelines.report.summary_queries import (
     load_tiles,
     load_trend,
 )
+from pipelines.settings import load_settings
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,8 @@ class SiteData:
     infos: tuple[ProjectInfo, ...]
     pages: list[ProjectPage]
     exceptions: tuple[ProjectException, ...]
+    coverage: Coverage
+    published_checks: PublishedChecks | None
 
 
 def load_sources(con: duckdb.DuckDBPyConnection, quality: QualityRunData) -> tuple[SourceAsOf, ...]:
@@ -85,9 +99,39 @@ def load_sources(con: duckdb.DuckDBPyConnection, quality: QualityRunData) -> tup
     return tuple(SourceAsOf(n, as_of.get(n), decisions.get(n)) for n in names)
 
 
+def published_context(con: duckdb.DuckDBPyConnection, coverage: Coverage) -> ReportContext | None:
+    """The site's context when the marts hold only a published export (no PPM extract).
+
+    As of the newest published extract; fiscal year from marts.dim_dates when it covers that
+    day, else from PORTFOLIO_FISCAL_YEAR_START_MONTH (the date dimension is built from the demo
+    sources' dates, so it is empty then); the reporting currency from the settings (the
+    published amounts keep their own currency, shown with each amount).
+    """
+    if not coverage.has_published:
+        return None
+    settings = load_settings()
+    as_of = max((p.extract_date for p in coverage.profiles if p.extract_date), default=None)
+    if as_of is None:
+        return None
+    fiscal = _fetch(
+        con,
+        "select fiscal_year, fiscal_year_label from marts.dim_dates where date_day = ?",
+        [as_of],
+    )
+    if fiscal:
+        fiscal_year, label = int(fiscal[0][0]), str(fiscal[0][1])
+    else:
+        start = settings.fiscal_year_start_month
+        fiscal_year = as_of.year if as_of.month >= start else as_of.year - 1
+        label = f"FY{fiscal_year}"
+    return ReportContext(as_of, settings.reporting_currency, fiscal_year, label)
+
+
 def load_site_data(con: duckdb.DuckDBPyConnection, run_id: str | None) -> SiteData:
     try:
-        portfolio = load_portfolio_data(con)  # checks the whole mart contract first
+        check_mart_contract(con)  # one message naming every missing mart, before anything else
+        coverage = load_coverage(con)
+        portfolio = load_portfolio_data(con, published_context(con, coverage))
         quality = load_quality_data(con, run_id)
         infos = load_project_infos(con)
         rebaselines = load_rebaselines(con)
@@ -103,6 +147,8 @@ def load_site_data(con: duckdb.DuckDBPyConnection, run_id: str | None) -> SiteDa
             infos=infos,
             pages=load_project_pages(con, infos, rebaselines),
             exceptions=find_exceptions(infos, rebaselines, portfolio.context.as_of_date),
+            coverage=coverage,
+            published_checks=load_published_checks(con) if coverage.has_published else None,
         )
     except duckdb.Error as exc:
         raise MartsUnavailableError(f"reading the marts failed: {exc}") from exc

@@ -18,6 +18,7 @@ import duckdb
 import jinja2
 
 from pipelines.report.charts import ChartImage
+from pipelines.report.coverage import topic_note
 from pipelines.report.formatting import format_month, format_pct
 from pipelines.report.pages._shared import (
     ROW_CAP,
@@ -361,6 +362,8 @@ def load_capacity(con: duckdb.DuckDBPyConnection) -> CapacityData:
         "timesheets, so timesheet compliance cannot be measured",
     )
     notes = [s.note for s in (demand, compliance) if s.note]
+    if source_note := topic_note(con, "timesheets"):
+        notes.insert(0, source_note)  # a published export supplies none of it: say so first
     parts: dict[str, Any] = {
         "has_plan": False,
         "has_actuals": False,

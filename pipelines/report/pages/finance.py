@@ -19,6 +19,7 @@ import duckdb
 import jinja2
 
 from pipelines.report.charts import ChartImage
+from pipelines.report.coverage import topic_note
 from pipelines.report.formatting import format_money, format_month, format_text
 from pipelines.report.pages._shared import (
     ROW_CAP,
@@ -188,6 +189,8 @@ class FinanceData:
     overspend_count: int
     findings: tuple[FindingGroup, ...]
     findings_available: bool
+    # fct_financial_performance has rows: without them overspends are unknown, not none
+    overspends_known: bool = True
 
 
 def _group_row(row: dict[str, Any]) -> GroupRow:
@@ -372,6 +375,8 @@ def load_finance(con: duckdb.DuckDBPyConnection, fiscal_year_label: str) -> Fina
     projects = mart_status(con, "fct_financial_performance", PROJECT_COLUMNS, "project financials")
     findings = mart_status(con, "fct_finance_findings", FINDING_COLUMNS, "finance findings")
     notes = [s.note for s in (by_dim, monthly, projects) if s.note]
+    if source_note := topic_note(con, "finance"):
+        notes.insert(0, source_note)  # a published export supplies none of it: say so first
     if not findings.available and findings.note:
         notes.append(findings.note)
 
@@ -401,6 +406,7 @@ def load_finance(con: duckdb.DuckDBPyConnection, fiscal_year_label: str) -> Fina
         overspend_count=overspend_count,
         findings=load_findings(con) if findings.available else (),
         findings_available=findings.available,
+        overspends_known=projects.has_rows,
     )
 
 

@@ -18,6 +18,7 @@ import duckdb
 import jinja2
 
 from pipelines.report.charts import ChartImage
+from pipelines.report.coverage import topic_note
 from pipelines.report.formatting import format_days
 from pipelines.report.pages._shared import (
     ROW_CAP,
@@ -261,6 +262,8 @@ def load_schedule(con: duckdb.DuckDBPyConnection) -> ScheduleData:
     )
     projects = mart_status(con, "dim_projects", PROJECT_COLUMNS, "projects")
     notes = [s.note for s in (milestones, summary, projects) if s.note]
+    if source_note := topic_note(con, "milestones"):
+        notes.insert(0, source_note)  # a published export supplies none of it: say so first
     if milestones.available and not milestones.has_rows:
         notes[notes.index(milestones.note or "")] = (
             "No milestones: marts.fct_milestones has no rows (no milestone extract loaded), so "
