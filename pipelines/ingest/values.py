@@ -164,6 +164,13 @@ def failure_sql(spec_column: Column, number: str | None, decimal: str) -> tuple[
     """(rule, reason) SQL for a field that is present but failed its type; use only on failures."""
     column, sql_type = spec_column.header, spec_column.sql_type
     formats = _expected_dates(spec_column).replace("'", "''")
+    # A real YYYY-MM-DD day is only "not valid" when that is the format; else it is the wrong one.
+    iso_ok = not spec_column.date_formats or "%Y-%m-%d" in spec_column.date_formats
+    iso_reason = (
+        "' is not a valid date'"
+        if iso_ok
+        else f"' is not in the profile''s date format: dates must be {formats}'"
+    )
     text = text_sql(column)
     shown = _quoted(text)
     if sql_type == "DATE":
@@ -189,7 +196,7 @@ def failure_sql(spec_column: Column, number: str | None, decimal: str) -> tuple[
             when {is_dmy} then {shown}
                 || ' is not in the contract''s date format: dates must be {formats}'
             when regexp_full_match({text}, '\\d{{4}}-\\d{{2}}-\\d{{2}}')
-                then {shown} || ' is not a valid date'
+                then {shown} || {iso_reason}
             else {shown} || ' is not a date: dates must be {formats}' end"""
         return rule, reason
     kind = f" ({sql_type}, decimal separator '{decimal}')"

@@ -6,6 +6,13 @@ source as (
 
 ),
 
+tracker_entries as (
+
+    -- Harvest and Clockify exports, already in this model's shape (empty when none is delivered)
+    select * from {{ ref('stg_timetracker__tracker_timesheets') }}
+
+),
+
 renamed as (
 
     select
@@ -34,6 +41,27 @@ renamed as (
 
     from source
 
+),
+
+unioned as (
+
+    select * from renamed
+    union all
+    select
+        entry_id,
+        employee_id,
+        project_id,
+        time_category,
+        entry_comment,
+        hours,
+        work_date,
+        source_file,
+        source_file_hash,
+        source_row,
+        extract_date,
+        loaded_at
+    from tracker_entries
+
 )
 
-select * from renamed
+select * from unioned
