@@ -1,4 +1,4 @@
-"""Small helpers for DuckDB SQL: quoting names, and queries that return one row.
+"""Small helpers for DuckDB SQL: quoting names, queries that return one row, rows as dicts.
 
 DuckDB 2.0 keeps a result open until a fetch returns nothing, and then refuses other work on the
 connection; fetching all rows of a one-row query closes it.
@@ -29,6 +29,15 @@ def fetch_scalar(
 ) -> Any:
     row = fetch_row(con, sql, params)
     return row[0] if row else None
+
+
+def fetch_dicts(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
+) -> list[dict[str, Any]]:
+    """Rows as dicts keyed by column name (fetchall closes the result)."""
+    cursor = con.execute(sql, list(params))
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def missing_columns(

@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import hashlib
 import html
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -32,7 +33,12 @@ from typing import Any
 
 import duckdb
 
-REAL_DATA_DIR = Path("/work/shared/data/real")
+# The real public exports (never copied into the repo): beside the checkout, or wherever
+# PORTFOLIO_REAL_DATA_DIR points. Tests that need them skip when they are not there.
+REAL_DATA_DIR = Path(
+    os.environ.get("PORTFOLIO_REAL_DATA_DIR")
+    or Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+)
 ITDASHBOARD_CSV = REAL_DATA_DIR / "us_itdashboard_projects_2011.csv"
 GMPP_CSV = REAL_DATA_DIR / "uk_gmpp_annual_report_2022.csv"
 
@@ -270,6 +276,31 @@ def _append(
 RowEdit = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
 
 
+def _load_extract(
+    warehouse: Path,
+    folder: str,
+    columns: list[tuple[str, str]],
+    rows: list[dict[str, Any]],
+    path: Path,
+    extract_date: dt.date,
+    edit: RowEdit | None,
+) -> int:
+    """Append `rows` of the file `path` (landed under `folder/`) to raw.<folder>_projects."""
+    if edit is not None:
+        rows = edit(rows)
+    with duckdb.connect(str(warehouse)) as con:
+        return _append(
+            con,
+            f"{folder}_projects",
+            columns,
+            rows,
+            f"{folder}/{path.name}",
+            _sha256(path),
+            extract_date,
+            dt.datetime.combine(extract_date, dt.time(6, 0)),
+        )
+
+
 def load_itdashboard_extract(
     warehouse: Path,
     extract_date: dt.date = ITDASHBOARD_EXTRACT_DATE,
@@ -279,19 +310,9 @@ def load_itdashboard_extract(
     """Append one extract of the IT Dashboard file to raw.itdashboard_projects; `edit` may change
     the rows first (a damaged copy). Returns the number of rows appended."""
     rows = read_itdashboard(path)
-    if edit is not None:
-        rows = edit(rows)
-    with duckdb.connect(str(warehouse)) as con:
-        return _append(
-            con,
-            "itdashboard_projects",
-            itdashboard_raw_columns(),
-            rows,
-            f"itdashboard/{path.name}",
-            _sha256(path),
-            extract_date,
-            dt.datetime.combine(extract_date, dt.time(6, 0)),
-        )
+    return _load_extract(
+        warehouse, "itdashboard", itdashboard_raw_columns(), rows, path, extract_date, edit
+    )
 
 
 def load_gmpp_extract(
@@ -302,19 +323,7 @@ def load_gmpp_extract(
 ) -> int:
     """Append one extract of the GMPP file to raw.gmpp_projects (see load_itdashboard_extract)."""
     rows = read_gmpp(path)
-    if edit is not None:
-        rows = edit(rows)
-    with duckdb.connect(str(warehouse)) as con:
-        return _append(
-            con,
-            "gmpp_projects",
-            gmpp_raw_columns(),
-            rows,
-            f"gmpp/{path.name}",
-            _sha256(path),
-            extract_date,
-            dt.datetime.combine(extract_date, dt.time(6, 0)),
-        )
+    return _load_extract(warehouse, "gmpp", gmpp_raw_columns(), rows, path, extract_date, edit)
 
 
 def create_empty_published_raw_tables(warehouse: Path) -> Path:

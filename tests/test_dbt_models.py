@@ -14,42 +14,16 @@ from typing import Any
 
 import duckdb
 import pytest
-from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 try:
+    from tests.dbt_builds import failed_nodes, run_dbt_build
     from tests.fixtures.raw_fixture import create_raw_fixture, delete_fx_rate
 except ModuleNotFoundError:  # tests/ is not a package: pytest puts tests/ itself on sys.path
+    from dbt_builds import failed_nodes, run_dbt_build  # type: ignore[no-redef]
     from fixtures.raw_fixture import create_raw_fixture, delete_fx_rate  # type: ignore[no-redef]
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
-
-
-def run_dbt_build(warehouse: Path, work_dir: Path) -> dbtRunnerResult:
-    """`dbt build` the whole project into `warehouse`, with settings pinned to the fixture's."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("PORTFOLIO_WAREHOUSE", str(warehouse))
-        env.setenv("PORTFOLIO_REPORTING_CURRENCY", "USD")
-        env.setenv("PORTFOLIO_FISCAL_YEAR_START_MONTH", "4")
-        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        env.setenv("DO_NOT_TRACK", "1")
-        return dbtRunner().invoke(
-            [
-                "build",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                str(work_dir / "target"),
-                "--log-path",
-                str(work_dir / "logs"),
-                "--no-partial-parse",
-            ]
-        )
-
-
-def failed_nodes(result: dbtRunnerResult) -> set[str]:
-    return {r.node.name for r in result.result or [] if str(r.status) in {"fail", "error"}}
+SETTINGS = {"PORTFOLIO_REPORTING_CURRENCY": "USD", "PORTFOLIO_FISCAL_YEAR_START_MONTH": "4"}
+"""The fixture's settings, pinned for every build."""
 
 
 def query(warehouse: Path, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -63,7 +37,7 @@ def query(warehouse: Path, sql: str, params: list[Any] | None = None) -> list[di
 def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     work_dir = tmp_path_factory.mktemp("dbt_build")
     warehouse = create_raw_fixture(work_dir / "warehouse.duckdb")
-    result = run_dbt_build(warehouse, work_dir)
+    result = run_dbt_build(warehouse, work_dir, env=SETTINGS)
     assert result.exception is None, result.exception
     assert result.success, f"dbt build failed: {sorted(failed_nodes(result))}"
     yield warehouse
@@ -208,7 +182,7 @@ def test_missing_fx_rate_fails_the_build(tmp_path: Path) -> None:
     # EUR in March 2026 is needed by a timesheet entry and a GL line
     assert delete_fx_rate(warehouse, "2026-03", "EUR") == 1
 
-    result = run_dbt_build(warehouse, tmp_path)
+    result = run_dbt_build(warehouse, tmp_path, env=SETTINGS)
 
     assert not result.success
     failed = failed_nodes(result)

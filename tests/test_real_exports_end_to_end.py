@@ -16,12 +16,9 @@ import pytest
 
 from pipelines.cli import run_export
 from pipelines.ingest.profiles import PROFILE_ENV
+from tests.published_raw_fixture import GMPP_CSV, ITDASHBOARD_CSV
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
-FILES = {
-    "us_itdashboard": REAL / "us_itdashboard_projects_2011.csv",
-    "uk_gmpp": REAL / "uk_gmpp_annual_report_2022.csv",
-}
+FILES = {"us_itdashboard": ITDASHBOARD_CSV, "uk_gmpp": GMPP_CSV}
 pytestmark = pytest.mark.skipif(
     not all(p.exists() for p in FILES.values()), reason="the real exports are not here"
 )

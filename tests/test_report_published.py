@@ -27,7 +27,11 @@ import yaml
 from pipelines.report.coverage import Coverage
 from pipelines.report.errors import MartsInconsistentError
 from pipelines.report.formatting import format_figure_value, format_published_money, short_text
-from pipelines.report.published_queries import REASON_FIELDS, load_published_checks
+from pipelines.report.published_queries import (
+    REASON_FIELDS,
+    SUMMARY_TALLY_COLUMNS,
+    load_published_checks,
+)
 from pipelines.report.quality_page import render_quality_html
 from pipelines.report.quality_queries import load_quality_run
 from pipelines.report.queries import REQUIRED_COLUMNS
@@ -149,21 +153,7 @@ CHECK_TYPES: dict[str, str] = {
 SUMMARY_TYPES: dict[str, str] = {
     "source_profile": "VARCHAR",
     "portfolio": "VARCHAR",
-    **dict.fromkeys(
-        (
-            "projects",
-            "projects_with_costs",
-            "rating_red",
-            "rating_amber",
-            "rating_green",
-            "rating_not_rated",
-            "projects_late",
-            "checks_agreeing",
-            "checks_disagreeing",
-            "checks_not_checkable",
-        ),
-        "BIGINT",
-    ),
+    **dict.fromkeys(("projects", "projects_with_costs", *SUMMARY_TALLY_COLUMNS), "BIGINT"),
     "planned_cost_m": "DOUBLE",
     "forecast_cost_m": "DOUBLE",
     "cost_variance_m": "DOUBLE",

@@ -19,10 +19,10 @@ from pipelines.ingest.header_match import match_profile_header
 from pipelines.ingest.loader import load_source
 from pipelines.ingest.profiles import ProfileError, load_profile
 from pipelines.ingest.sources import SOURCES_BY_NAME
+from tests.published_raw_fixture import GMPP_CSV, ITDASHBOARD_CSV
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
-ITD_FILE = REAL / "us_itdashboard_projects_2011.csv"
-GMPP_FILE = REAL / "uk_gmpp_annual_report_2022.csv"
+ITD_FILE = ITDASHBOARD_CSV
+GMPP_FILE = GMPP_CSV
 ITD = SOURCES_BY_NAME["itdashboard_projects"]
 GMPP = SOURCES_BY_NAME["gmpp_projects"]
 

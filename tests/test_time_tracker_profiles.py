@@ -18,13 +18,14 @@ from typing import Any
 import duckdb
 import pytest
 from dbt.artifacts.schemas.run import RunExecutionResult
-from dbt.cli.main import dbtRunner
 
 from pipelines.ingest.loader import load_source
 from pipelines.ingest.sources import ALL_SOURCES, RESOURCES, SOURCES_BY_NAME, TIMESHEETS
+from pipelines.ingest.spec import SourceSpec
 from pipelines.ingest.warehouse_tables import ensure_audit_tables, ensure_raw_table
 from pipelines.quality import validate_source
 from pipelines.quality.quarantine import quarantine_failed_rows
+from tests.dbt_builds import run_dbt_build
 from tests.time_tracker_files import (
     CLOCKIFY_HEADER,
     HARVEST_HEADER,
@@ -42,7 +43,6 @@ CLOCKIFY = SOURCES_BY_NAME["clockify_time_entries"]
 MONDAY, SUNDAY = dt.date(2026, 3, 2), dt.date(2026, 3, 8)
 HARVEST_NAME = harvest_file_name(MONDAY, SUNDAY)
 CLOCKIFY_NAME = clockify_file_name(MONDAY, SUNDAY)
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 
 @pytest.fixture
@@ -279,6 +279,29 @@ def test_a_bad_row_is_quarantined_naming_file_line_and_rule(
 # --------------------------------------------------------------------------- header drift
 
 
+def _assert_loads_every_row(
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    spec: SourceSpec,
+    name: str,
+    text: str,
+    *,
+    bom: bool,
+    columns: str,
+    expected: list[tuple[Any, ...]],
+) -> str:
+    """Write one export and load it: every row loads, `columns` of its raw table read `expected`
+    in file order. Returns the load manifest's reason (how the header was matched)."""
+    write_export(landing / spec.folder, name, text, bom=bom)
+    summary = load_source(con, spec, landing)
+    outcome = (summary.rows_loaded, summary.rows_quarantined, summary.files_rejected)
+    assert outcome == (len(expected), 0, {})
+    rows = con.execute(f"select {columns} from raw.{spec.name} order by source_row").fetchall()
+    assert rows == expected
+    reason: str = _manifest(con, spec.name)["reason"]
+    return reason
+
+
 def test_a_harvest_header_reordered_and_reworded_still_loads(tmp_path: Path, con) -> None:
     # Another account: no approvals, no integrations; columns moved; headers worded differently.
     columns = [h for h in HARVEST_HEADER if h not in {"Approved?", "External Reference URL"}]
@@ -289,20 +312,21 @@ def test_a_harvest_header_reordered_and_reworded_still_loads(tmp_path: Path, con
         HarvestEntry(dt.date(2026, 3, 3), "Bob", "Jones", 2.25),
     ]
     text = harvest_export_text(entries, columns=columns, rename=rename)
-    write_export(tmp_path / HARVEST.folder, HARVEST_NAME, text, bom=False)
 
-    summary = load_source(con, HARVEST, tmp_path)
+    reason = _assert_loads_every_row(
+        con,
+        tmp_path,
+        HARVEST,
+        HARVEST_NAME,
+        text,
+        bom=False,
+        columns="work_date, first_name, project_code, hours, hours_rounded, approved",
+        expected=[
+            (MONDAY, "Ann", "PRJ-0001", 1.5, 1.5, None),
+            (dt.date(2026, 3, 3), "Bob", "PRJ-0001", 2.25, 2.25, None),
+        ],
+    )
 
-    assert (summary.rows_loaded, summary.rows_quarantined, summary.files_rejected) == (2, 0, {})
-    rows = con.execute(
-        "select work_date, first_name, project_code, hours, hours_rounded, approved "
-        "from raw.harvest_time_entries order by source_row"
-    ).fetchall()
-    assert rows == [
-        (MONDAY, "Ann", "PRJ-0001", 1.5, 1.5, None),
-        (dt.date(2026, 3, 3), "Bob", "PRJ-0001", 2.25, 2.25, None),
-    ]
-    reason = _manifest(con, HARVEST.name)["reason"]
     assert "matched by meaning: 'Hours (decimal)' as 'Hours'" in reason
     assert "optional column(s) not in this file, read as empty: 'Approved?'" in reason
 
@@ -319,20 +343,22 @@ def test_a_clockify_header_in_euros_reordered_and_reworded_still_loads(tmp_path:
         entries, currency="EUR", columns=columns, rename={"Duration (decimal)": "Time (decimal)"}
     )
     assert text.splitlines()[0].startswith('"Time (decimal)","Billable Rate (EUR)","Billable')
-    write_export(tmp_path / CLOCKIFY.folder, CLOCKIFY_NAME, text, bom=True)
 
-    summary = load_source(con, CLOCKIFY, tmp_path)
+    reason = _assert_loads_every_row(
+        con,
+        tmp_path,
+        CLOCKIFY,
+        CLOCKIFY_NAME,
+        text,
+        bom=True,
+        columns="start_date, user_name, duration_hms, duration_hours, billable_rate, "
+        "billable_amount",
+        expected=[
+            (dt.date(2026, 3, 4), "Carol White", "01:30:00", 1.5, 120.0, 180.0),
+            (dt.date(2026, 3, 4), "Carol White", "00:15:00", 0.25, 120.0, 30.0),
+        ],
+    )
 
-    assert (summary.rows_loaded, summary.rows_quarantined, summary.files_rejected) == (2, 0, {})
-    rows = con.execute(
-        "select start_date, user_name, duration_hms, duration_hours, billable_rate, "
-        "billable_amount from raw.clockify_time_entries order by source_row"
-    ).fetchall()
-    assert rows == [
-        (dt.date(2026, 3, 4), "Carol White", "01:30:00", 1.5, 120.0, 180.0),
-        (dt.date(2026, 3, 4), "Carol White", "00:15:00", 0.25, 120.0, 30.0),
-    ]
-    reason = _manifest(con, CLOCKIFY.name)["reason"]
     assert "'Billable Rate (EUR)' as 'Billable Rate (USD)'" in reason
     assert "'Time (decimal)' as 'Duration (decimal)'" in reason
 
@@ -412,26 +438,7 @@ def _sha256_prefix(path: Path) -> str:
 
 
 def _dbt_build(warehouse: Path, work_dir: Path, select: str) -> list[tuple[str, str]]:
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("PORTFOLIO_WAREHOUSE", str(warehouse))
-        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        env.setenv("DO_NOT_TRACK", "1")
-        result = dbtRunner().invoke(
-            [
-                "build",
-                "--select",
-                select,
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                str(work_dir / "target"),
-                "--log-path",
-                str(work_dir / "logs"),
-                "--no-partial-parse",
-            ]
-        )
+    result = run_dbt_build(warehouse, work_dir, [select])
     assert result.exception is None, result.exception
     assert isinstance(result.result, RunExecutionResult), result.result
     statuses = [(r.node.name, str(r.status)) for r in result.result]

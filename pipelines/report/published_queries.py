@@ -27,15 +27,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 
-from pipelines.report.errors import MartsInconsistentError
+from pipelines.report.pages._shared import day, num
+from pipelines.sql_helpers import fetch_dicts
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 SCHEMA = "marts"
 PROJECTS_TABLE = "fct_published_projects"
@@ -119,12 +122,9 @@ CHECK_COLUMNS = (
     "source_row",
 )
 SUMMARY_KEY_COLUMNS = ("source_profile", "portfolio", "projects")
-SUMMARY_COLUMNS = (
-    *SUMMARY_KEY_COLUMNS,
-    "projects_with_costs",
-    "planned_cost_m",
-    "forecast_cost_m",
-    "cost_variance_m",
+# The summary's projects by rating and lateness, and its checks by status (counts, like
+# `projects` and `projects_with_costs`: a profile's '(all)' row adds up its portfolios').
+SUMMARY_TALLY_COLUMNS = (
     "rating_red",
     "rating_amber",
     "rating_green",
@@ -133,6 +133,14 @@ SUMMARY_COLUMNS = (
     "checks_agreeing",
     "checks_disagreeing",
     "checks_not_checkable",
+)
+SUMMARY_COLUMNS = (
+    *SUMMARY_KEY_COLUMNS,
+    "projects_with_costs",
+    "planned_cost_m",
+    "forecast_cost_m",
+    "cost_variance_m",
+    *SUMMARY_TALLY_COLUMNS,
 )
 
 # Which displayed value a published figure is (matched on the check's `figure` text, lower case):
@@ -212,24 +220,8 @@ def table_read(
     return TableRead(qualified, True, select, missing, note)
 
 
-def _dicts(
-    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
-) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, list(params))
-    names = [d[0] for d in cursor.description or []]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _num(value: object) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise MartsInconsistentError(f"expected a number from the published marts, got {value!r}")
-    return float(value)
-
-
 def _int(value: object) -> int | None:
-    number = _num(value)
+    number = num(value)
     return None if number is None else round(number)
 
 
@@ -237,21 +229,32 @@ def _count(value: object) -> int:
     return _int(value) or 0
 
 
-def _day(value: object) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raise MartsInconsistentError(f"expected a date from the published marts, got {value!r}")
-
-
 def _text(value: object) -> str | None:
     if value is None:
         return None
     text = str(value).strip()
     return text or None
+
+
+# How a mart value becomes a field of the values below, by the field's declared type.
+_CONVERTERS: dict[str, Callable[[object], object]] = {
+    "str | None": _text,
+    "int | None": _int,
+    "float | None": num,
+    "date | None": day,
+}
+_Row = TypeVar("_Row", bound="DataclassInstance")
+
+
+def _from_row(cls: type[_Row], r: Mapping[str, Any], **given: Any) -> _Row:
+    """`cls` from a mart row: the fields in `given` as they are, every other field of a type above
+    read from the column of its name and converted by its type."""
+    values = {
+        f.name: _CONVERTERS[str(f.type)](r[f.name])
+        for f in fields(cls)
+        if f.name not in given and str(f.type) in _CONVERTERS
+    }
+    return cls(**values, **given)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -488,22 +491,44 @@ class PublishedData:
 # --- queries ----------------------------------------------------------------------------------
 
 
+def _first_rows(
+    con: duckdb.DuckDBPyConnection,
+    read: TableRead,
+    *,
+    per: str,
+    order_by: str,
+    cap: int,
+    also: str | None = None,
+    where: str | None = None,
+    params: Sequence[object] = (),
+) -> list[dict[str, Any]]:
+    """At most `cap` rows of each group `per` (columns), the first by `order_by`, group by group;
+    each with its `list_position` and `also` (more select expressions). `where` keeps only some
+    rows, its `?` bound to `params`."""
+    extra = f", {also}" if also else ""
+    condition = f"where {where}" if where else ""
+    return fetch_dicts(
+        con,
+        f"""
+        select * from (
+            select {read.select},
+                row_number() over (partition by {per} order by {order_by}) as list_position{extra}
+            from {read.table}
+            {condition}
+        )
+        where list_position <= ?
+        order by {per}, list_position
+        """,
+        [*params, cap],
+    )
+
+
 def _summary(r: Mapping[str, Any]) -> PortfolioSummary:
-    return PortfolioSummary(
+    return _from_row(
+        PortfolioSummary,
+        r,
         portfolio=_text(r["portfolio"]) or "(no portfolio)",
         projects=_count(r["projects"]),
-        projects_with_costs=_int(r["projects_with_costs"]),
-        planned_cost_m=_num(r["planned_cost_m"]),
-        forecast_cost_m=_num(r["forecast_cost_m"]),
-        cost_variance_m=_num(r["cost_variance_m"]),
-        rating_red=_int(r["rating_red"]),
-        rating_amber=_int(r["rating_amber"]),
-        rating_green=_int(r["rating_green"]),
-        rating_not_rated=_int(r["rating_not_rated"]),
-        projects_late=_int(r["projects_late"]),
-        checks_agreeing=_int(r["checks_agreeing"]),
-        checks_disagreeing=_int(r["checks_disagreeing"]),
-        checks_not_checkable=_int(r["checks_not_checkable"]),
     )
 
 
@@ -516,7 +541,7 @@ def _load_summaries(
     if not read.present:
         return {}
     by_profile: dict[str, list[PortfolioSummary]] = {}
-    for r in _dicts(
+    for r in fetch_dicts(
         con,
         f"""
         select {read.select} from {read.table}
@@ -575,7 +600,7 @@ def _load_overviews(
         notes.append(read.note)
     if not read.present:
         return (), {}, {}
-    rows = _dicts(
+    rows = fetch_dicts(
         con,
         f"""
         with projects as (select {read.select} from {read.table})
@@ -611,7 +636,7 @@ def _load_overviews(
                 currencies=tuple(str(c) for c in r["currencies"] or ()),
                 money_unit=_text(r["money_unit"]),
                 cost_bases=tuple(str(c) for c in r["cost_bases"] or ()),
-                extract_date=_day(r["extract_date"]),
+                extract_date=day(r["extract_date"]),
                 source_files=tuple(str(f) for f in r["source_files"] or ()),
                 project_count=_count(r["project_count"]),
                 total=total,
@@ -660,38 +685,11 @@ def _project(
         for name in REASON_FIELDS
         if r[name] is None and _text(r[f"{name}_null_reason"])
     }
-    return PublishedProject(
+    return _from_row(
+        PublishedProject,
+        r,
         source_profile=profile,
-        project_key=_text(r["project_key"]),
         project_id=project_id,
-        project_name=_text(r["project_name"]),
-        portfolio=_text(r["portfolio"]),
-        program=_text(r["program"]),
-        category=_text(r["category"]),
-        start_date=_day(r["start_date"]),
-        planned_finish=_day(r["planned_finish"]),
-        forecast_finish=_day(r["forecast_finish"]),
-        currency=_text(r["currency"]),
-        money_unit=_text(r["money_unit"]),
-        cost_basis=_text(r["cost_basis"]),
-        planned_cost_m=_num(r["planned_cost_m"]),
-        forecast_cost_m=_num(r["forecast_cost_m"]),
-        lifecycle_cost_m=_num(r["lifecycle_cost_m"]),
-        benefits_m=_num(r["benefits_m"]),
-        reported_rating=_text(r["reported_rating"]),
-        reported_rating_source=_text(r["reported_rating_source"]),
-        sro_rating=_text(r["sro_rating"]),
-        cost_variance_m=_num(r["cost_variance_m"]),
-        cost_variance_pct=_num(r["cost_variance_pct"]),
-        schedule_variance_days=_int(r["schedule_variance_days"]),
-        fy_variance_pct=_num(r["fy_variance_pct"]),
-        published_cost_variance_m=_num(r["published_cost_variance_m"]),
-        published_cost_variance_pct=_num(r["published_cost_variance_pct"]),
-        published_schedule_variance_days=_int(r["published_schedule_variance_days"]),
-        published_fy_variance_pct=_num(r["published_fy_variance_pct"]),
-        extract_date=_day(r["extract_date"]),
-        source_file=_text(r["source_file"]),
-        source_row=_int(r["source_row"]),
         reasons=reasons,
         disagreeing_figures=disagreeing.get((profile, project_id), ()),
     )
@@ -786,21 +784,12 @@ def load_published(
             [STATUS_DISAGREES],
         ).fetchall():
             disagreeing[(str(profile), str(project_id))] = tuple(str(f) for f in figures)
-    rows = _dicts(
+    rows = _first_rows(
         con,
-        f"""
-        select * from (
-            select {read.select},
-                row_number() over (
-                    partition by source_profile
-                    order by portfolio nulls last, lower(project_name) nulls last, project_id
-                ) as list_position
-            from {read.table}
-        )
-        where list_position <= ?
-        order by source_profile, list_position
-        """,
-        [project_cap],
+        read,
+        per="source_profile",
+        order_by="portfolio nulls last, lower(project_name) nulls last, project_id",
+        cap=project_cap,
     )
     projects: dict[str, list[PublishedProject]] = {}
     for r in rows:
@@ -827,22 +816,12 @@ def load_published(
 
 
 def _check(r: Mapping[str, Any]) -> FigureCheck:
-    return FigureCheck(
+    return _from_row(
+        FigureCheck,
+        r,
         source_profile=str(r["source_profile"]),
-        project_key=_text(r["project_key"]),
-        project_id=_text(r["project_id"]),
-        project_name=_text(r["project_name"]),
-        portfolio=_text(r["portfolio"]),
         figure=_text(r["figure"]) or "(unnamed figure)",
-        formula=_text(r["formula"]),
-        published_value=_num(r["published_value"]),
-        computed_value=_num(r["computed_value"]),
-        difference=_num(r["difference"]),
-        tolerance=_num(r["tolerance"]),
         status=str(r["status"]),
-        reason=_text(r["reason"]),
-        source_file=_text(r["source_file"]),
-        source_row=_int(r["source_row"]),
     )
 
 
@@ -858,23 +837,15 @@ def load_published_checks(
     if not read.present or not counts:
         return PublishedChecks((), tuple(notes), cap) if notes else None
     labels = {o.source_profile: o.label for o in load_overviews(con)}
-    rows = _dicts(
+    rows = _first_rows(
         con,
-        f"""
-        select * from (
-            select {read.select},
-                row_number() over (
-                    partition by source_profile, figure
-                    order by abs(difference) desc nulls last, source_file, source_row, project_id
-                ) as list_position,
-                count(*) over (partition by source_profile) as disagreement_count
-            from {read.table}
-            where status = ?
-        )
-        where list_position <= ?
-        order by source_profile, figure, list_position
-        """,
-        [STATUS_DISAGREES, cap],
+        read,
+        per="source_profile, figure",
+        order_by="abs(difference) desc nulls last, source_file, source_row, project_id",
+        cap=cap,
+        also="count(*) over (partition by source_profile) as disagreement_count",
+        where="status = ?",
+        params=[STATUS_DISAGREES],
     )
     listed: dict[str, list[FigureCheck]] = {}
     totals: dict[str, int] = {}

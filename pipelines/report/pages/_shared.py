@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 import duckdb
 import jinja2
@@ -57,15 +56,6 @@ def mart_status(
     if count == 0:
         return MartStatus(qualified, True, 0, f"No {what}: {qualified} has no rows.")
     return MartStatus(qualified, True, count, None)
-
-
-def fetch_dicts(
-    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
-) -> list[dict[str, Any]]:
-    """Rows as dicts keyed by column name (fetchall closes the result, see sql_helpers)."""
-    cursor = con.execute(sql, list(params))
-    names = [d[0] for d in cursor.description or []]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def num(value: object) -> float | None:

@@ -23,7 +23,6 @@ from pipelines.report.formatting import format_month, format_pct
 from pipelines.report.pages._shared import (
     ROW_CAP,
     day,
-    fetch_dicts,
     format_hours,
     mart_status,
     num,
@@ -39,6 +38,7 @@ from pipelines.report.pages.chart_helpers import (
     styled,
     write_page_chart,
 )
+from pipelines.sql_helpers import fetch_dicts
 
 PAGE = "capacity"
 TEMPLATE = "capacity.html.j2"

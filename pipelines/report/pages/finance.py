@@ -24,7 +24,6 @@ from pipelines.report.formatting import format_money, format_month, format_text
 from pipelines.report.pages._shared import (
     ROW_CAP,
     day,
-    fetch_dicts,
     mart_status,
     num,
     render_page,
@@ -38,6 +37,7 @@ from pipelines.report.pages.chart_helpers import (
     styled,
     write_page_chart,
 )
+from pipelines.sql_helpers import fetch_dicts
 
 PAGE = "finance"
 TEMPLATE = "finance.html.j2"

@@ -23,7 +23,6 @@ from pipelines.report.formatting import format_days
 from pipelines.report.pages._shared import (
     ROW_CAP,
     day,
-    fetch_dicts,
     mart_status,
     ratio_pct,
     render_page,
@@ -38,7 +37,7 @@ from pipelines.report.pages.chart_helpers import (
     styled,
     write_page_chart,
 )
-from pipelines.sql_helpers import fetch_scalar
+from pipelines.sql_helpers import fetch_dicts, fetch_scalar
 
 PAGE = "schedule"
 TEMPLATE = "schedule.html.j2"
