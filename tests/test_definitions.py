@@ -25,8 +25,20 @@ def test_assets_are_grouped_in_the_order_of_the_flow() -> None:
 
 def test_dbt_reads_only_validated_sources_and_the_report_only_marts() -> None:
     graph = build_definitions().resolve_asset_graph()
+    # Every model that reads a raw table reads it through its source's quality gate.
+    models = [k for k in graph.get_all_asset_keys() if k.path[0] in {"staging", "intermediate"}]
+    assert models
+    for key in models:
+        raw_parents = {k for k in graph.get(key).parent_keys if k.path[0].startswith("raw_")}
+        assert not raw_parents, f"{key.to_user_string()} reads {raw_parents} before the gate"
     staging = graph.get(dg.AssetKey(["staging", "stg_timetracker__timesheets"]))
-    assert staging.parent_keys == {dg.AssetKey("validated_timesheets")}
+    trackers = dg.AssetKey(["staging", "stg_timetracker__tracker_timesheets"])
+    assert staging.parent_keys == {dg.AssetKey("validated_timesheets"), trackers}
+    for tool in ("harvest", "clockify"):
+        model = graph.get(dg.AssetKey(["staging", f"stg_timetracker__{tool}_time_entries"]))
+        assert model.parent_keys == {dg.AssetKey(f"validated_{tool}_time_entries")}
+    published = graph.get(dg.AssetKey(["staging", "stg_gmpp__projects"]))
+    assert published.parent_keys == {dg.AssetKey("validated_gmpp_projects")}
     report = graph.get(dg.AssetKey("portfolio_report"))
     prioritization = dg.AssetKey("portfolio_prioritization")
     assert prioritization in report.parent_keys
