@@ -52,18 +52,13 @@ def _first_record(text: str, delimiter: str) -> tuple[list[str], int]:
 
 def _delimiter(text: str, spec: SourceSpec) -> str:
     """The candidate whose split of the header matches most expected names (`,` on a tie)."""
-    if spec.profile:
-        expected = {normalise_text(h) for c in spec.columns for h in (c.header, *c.aliases)}
-        scores = {
-            d: sum(normalise_text(cell) in expected for cell in _first_record(text, d)[0])
-            for d in _DELIMITERS
-        }
-    else:
-        expected = {normalise(h) for h in spec.headers}
-        scores = {
-            d: sum(normalise(cell) in expected for cell in _first_record(text, d)[0])
-            for d in _DELIMITERS
-        }
+    # A profile's headers compare the way its matcher folds them; the native ones by name.
+    fold = normalise_text if spec.profile else normalise
+    names = [h for c in spec.columns for h in (c.header, *c.aliases)]
+    expected = {fold(name) for name in names}
+    scores = {
+        d: sum(fold(cell) in expected for cell in _first_record(text, d)[0]) for d in _DELIMITERS
+    }
     best = max(_DELIMITERS, key=lambda d: (scores[d], d == ","))
     return best if scores[best] else ","
 

@@ -227,13 +227,19 @@ def write_tables(
     reporting_currency: str,
 ) -> dict[str, int]:
     """Replace the five marts; returns rows written per table."""
-    frames = {
-        "fct_prioritization_scores": scores_frame(result, candidates),
-        "fct_prioritization_selections": selections_frame(result),
-        "fct_prioritization_frontier": frontier_frame(result),
-        "fct_prioritization_sensitivity": sensitivity_frame(result),
-        "fct_prioritization_scenarios": scenarios_frame(result),
-    }
+    frames = dict(
+        zip(
+            TABLES,
+            (
+                scores_frame(result, candidates),
+                selections_frame(result),
+                frontier_frame(result),
+                sensitivity_frame(result),
+                scenarios_frame(result),
+            ),
+            strict=True,
+        )
+    )
     con.execute(f"create schema if not exists {SCHEMA}")
     written: dict[str, int] = {}
     for table, frame in frames.items():
