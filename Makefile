@@ -10,7 +10,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run run-export test lint dev docs demo-data dbt-parse clean
+.PHONY: run run-export test test-unit chromium lint dev docs demo-data dbt-parse clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,8 +53,20 @@ lint: $(STAMP) dbt-parse
 	$(BIN)/mypy
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros
 
-test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml lint
-	$(BIN)/pytest
+# The report and board-pack tests drive a real browser. It is installed here, before pytest
+# starts, never from inside a test (two apt runs at once fail on the package lock).
+chromium:
+	@command -v chromium >/dev/null || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+# Everything: lint, then every test (the README's command and CI's), the 25 slowest listed.
+test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml chromium lint
+	$(BIN)/pytest --durations=25
+
+# The edit loop: pure Python and the dbt unit tests, no pipeline run (under 2 minutes).
+test-unit: $(STAMP) dbt-parse
+	$(BIN)/pytest -m unit -q
 
 clean:
 	rm -rf $(VENV) build data .dagster_home dbt_project/target dbt_project/logs

@@ -7,28 +7,19 @@ against the configured warehouse, and says where the warehouse and the reports a
 from __future__ import annotations
 
 import argparse
-import os
+import contextlib
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import dagster as dg
 from dagster_shared.error import SerializableErrorInfo
 
-from pipelines.settings import Settings, load_settings
+from pipelines.settings import PROJECT_ROOT, Settings, SettingsError
 
 # dbt's failure carries every error line of the dbt log; the first few name the cause.
 _CAUSE_LINES = 8
-
-
-def _export_settings(settings: Settings) -> None:
-    """dbt runs as a subprocess and reads the same variables: pin them to the resolved values."""
-    os.environ["PORTFOLIO_LANDING_DIR"] = str(settings.landing_dir)
-    os.environ["PORTFOLIO_WAREHOUSE"] = str(settings.warehouse_path)
-    os.environ["PORTFOLIO_REPORTS_DIR"] = str(settings.reports_dir)
-    os.environ["PORTFOLIO_REPORTING_CURRENCY"] = settings.reporting_currency
-    os.environ["PORTFOLIO_FISCAL_YEAR_START_MONTH"] = str(settings.fiscal_year_start_month)
-    os.environ["PORTFOLIO_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
 
 
 def _landing_is_empty(landing_dir: Path) -> bool:
@@ -59,48 +50,67 @@ def _root_cause(error: SerializableErrorInfo | None, max_lines: int) -> str:
         error = error.cause
     lines = [line.rstrip() for line in error.message.strip().splitlines() if line.strip()]
     if len(lines) > max_lines:
-        lines = [*lines[:max_lines], "    ... (the full error is in the Dagster run log above)"]
+        lines = [*lines[:max_lines], "    ... (the full error is in the run log)"]
     return "\n    ".join(lines) or error.cls_name or "failed"
 
 
-def run_pipeline(*, demo_if_empty: bool = True) -> int:
-    settings = load_settings()
-    _export_settings(settings)
+def run_pipeline(settings: Settings, *, demo_if_empty: bool = True) -> int:
     if _landing_is_empty(settings.landing_dir):
         if not demo_if_empty:
             print(f"The landing folder {settings.landing_dir} is empty: nothing to ingest.")
             return 1
-        from pipelines.demo import generate_demo_exports
+        from pipelines.demo import DemoConfig, generate_demo_exports
 
-        summary = generate_demo_exports(settings.landing_dir)
+        demo = DemoConfig(fiscal_year_start_month=settings.fiscal_year_start_month)
+        summary = generate_demo_exports(settings.landing_dir, demo)
         print(f"Landing folder was empty: wrote the demo exports to {settings.landing_dir}")
         print(f"  {summary}")
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
 
     from pipelines.definitions import build_definitions
+    from pipelines.run_progress import StageProgress, progress_loggers
     from pipelines.schedules import WEEKLY_JOB_NAME
 
-    job = build_definitions(settings).resolve_job_def(WEEKLY_JOB_NAME)
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else None
+    run_id = str(uuid.uuid4())
+    log_file = settings.log_dir / f"run-{time.strftime('%Y%m%d-%H%M%S')}-{run_id[:8]}.log"
+    progress = StageProgress(out=sys.stdout)
+    loggers, logger_config = progress_loggers(log_file, progress)
+    job = build_definitions(settings).resolve_job_def(WEEKLY_JOB_NAME).with_logger_defs(loggers)
+    print(f"Run {run_id[:8]}: {settings.landing_dir} -> {settings.warehouse_path}")
     started = time.monotonic()
-    if instance is None:
-        result = job.execute_in_process(raise_on_error=False)
-    else:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    # dbt's own console lines (dagster-dbt echoes them to stdout) go to the run log as well.
+    with log_file.open("a", encoding="utf-8") as raw_output, contextlib.redirect_stdout(raw_output):
+        result = job.execute_in_process(
+            run_config=logger_config,
+            instance=_instance(),
+            raise_on_error=False,
+            run_id=run_id,
+        )
     elapsed = time.monotonic() - started
+    progress.flush_not_supplied()
 
-    print(f"\nRun {result.run_id} {'succeeded' if result.success else 'FAILED'} in {elapsed:.1f} s")
+    print(f"Run {result.run_id} {'succeeded' if result.success else 'FAILED'} in {elapsed:.1f} s")
     index = settings.reports_dir / "index.html"
     if result.success:
         print(f"  warehouse: {settings.warehouse_path}")
         print(f"  reports:   {index}")
+        print(f"  run log:   {log_file}")
         for line in _set_aside_lines(settings.warehouse_path, result.run_id):
             print(line)
         return 0
     print("What stopped the run:")
-    print("\n".join(_failure_lines(result)) or "  (see the Dagster run log above)")
+    print("\n".join(_failure_lines(result)) or f"  (see the run log {log_file})")
+    print(f"  run log:   {log_file}")
     _discard_failed_run(settings, result.run_id)
     return 1
+
+
+def _instance() -> dg.DagsterInstance | None:
+    """The DAGSTER_HOME instance (`make run` sets it) so CLI runs show in the UI; else ephemeral."""
+    from dagster._core.instance.config import is_dagster_home_set
+
+    return dg.DagsterInstance.get() if is_dagster_home_set() else None
 
 
 def _set_aside_lines(warehouse: Path, run_id: str) -> list[str]:
@@ -143,32 +153,38 @@ def _discard_failed_run(settings: Settings, run_id: str) -> None:
         print(f"  ({line})")
 
 
-def run_export(profile: str, export: Path) -> int:
+def run_export(settings: Settings, profile: str, export: Path) -> int:
     """Run the job on one real export under its source profile, in a folder of its own.
 
     The export is linked (never copied or edited) into the profile's landing folder, so a
-    later export of the same family lands beside it and history accumulates. Every path can
-    still be overridden by the usual environment variables.
+    later export of the same family lands beside it and history accumulates. Folders the
+    deployment set explicitly (PORTFOLIO_* variables) are kept; the others default to the
+    profile's own under data/exports/<profile>/ and build/reports-<profile>/.
     """
-    from pipelines.ingest.profiles import PROFILE_ENV, ProfileError, profile_names
-    from pipelines.ingest.sources import PROFILE_SOURCES
-    from pipelines.settings import PROJECT_ROOT
+    from pipelines.ingest.sources import profile_sources
 
-    spec = next((s for s in PROFILE_SOURCES if s.profile == profile), None)
+    spec = next((s for s in profile_sources(settings.profiles_dir) if s.profile == profile), None)
     if spec is None:
-        raise ProfileError(f"{profile!r} is not a source profile; choose one of {profile_names()}")
+        raise SettingsError(f"{profile!r} is not a source profile; see source_profiles/")
     export = export.expanduser().resolve()
     if not export.is_file():
         print(f"{export}: no such file")
         return 2
     home = PROJECT_ROOT / "data" / "exports" / profile
-    os.environ[PROFILE_ENV] = profile
-    os.environ.setdefault("PORTFOLIO_LANDING_DIR", str(home / "landing"))
-    os.environ.setdefault("PORTFOLIO_WAREHOUSE", str(home / "portfolio.duckdb"))
-    os.environ.setdefault(
-        "PORTFOLIO_REPORTS_DIR", str(PROJECT_ROOT / "build" / f"reports-{profile}")
+    defaults = Settings()
+    settings = settings.with_changes(
+        source_profile=profile,
+        **{
+            name: value
+            for name, value in {
+                "landing_dir": home / "landing",
+                "warehouse_path": home / "portfolio.duckdb",
+                "reports_dir": PROJECT_ROOT / "build" / f"reports-{profile}",
+            }.items()
+            if getattr(settings, name) == getattr(defaults, name)
+        },
     )
-    folder = load_settings().landing_dir / spec.folder
+    folder = settings.landing_dir / spec.folder
     folder.mkdir(parents=True, exist_ok=True)
     link = folder / export.name
     if link.is_symlink() and link.resolve() != export:
@@ -177,7 +193,7 @@ def run_export(profile: str, export: Path) -> int:
     if not link.exists():
         link.symlink_to(export)
     print(f"Source profile {profile}: {export} (linked into {folder})")
-    return run_pipeline(demo_if_empty=False)
+    return run_pipeline(settings, demo_if_empty=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,10 +209,15 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("profile", help="a source profile: a file name in source_profiles/")
     export.add_argument("file", type=Path, help="the export, exactly as published")
     args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()  # the one place a CLI run reads its environment
+    except SettingsError as exc:
+        print(f"Settings: {exc}", file=sys.stderr)
+        return 2
     if args.command == "run":
-        return run_pipeline(demo_if_empty=not args.no_demo)
+        return run_pipeline(settings, demo_if_empty=not args.no_demo)
     if args.command == "run-export":
-        return run_export(args.profile, args.file)
+        return run_export(settings, args.profile, args.file)
     parser.error(f"unknown command {args.command}")
     return 2
 

@@ -1,29 +1,34 @@
-"""The one Dagster entry point: ingest → quality → transform → report, a weekly schedule."""
+"""The one Dagster entry point: ingest → quality → transform → report, a weekly schedule.
+
+`build_definitions(settings)` is what the CLI and the tests call with the `Settings` they built;
+`defs` is what `dagster dev` and the daemon load (workspace.yaml), reading the environment only
+when Dagster loads the code, not when this module is imported.
+"""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.ingest.assets import raw_assets
+from pipelines.ingest.assets import build_raw_assets
+from pipelines.ingest.sources import all_sources
 from pipelines.prioritization.assets import portfolio_prioritization
 from pipelines.publish.assets import published_warehouse, warehouse_build
 from pipelines.publish.sensors import discard_unpublished_build
-from pipelines.quality.assets import gate_assets
+from pipelines.quality.assets import build_gate_assets
 from pipelines.report.assets import portfolio_report
 from pipelines.resources import build_resources
 from pipelines.schedules import build_weekly_schedule, weekly_portfolio_refresh
-from pipelines.settings import Settings, load_settings
+from pipelines.settings import Settings
 from pipelines.transform.assets import portfolio_dbt_models
 
 
-def build_definitions(settings: Settings | None = None) -> dg.Definitions:
-    """Build from settings read now, so a test can point a run at a temporary warehouse."""
-    settings = settings or load_settings()
+def build_definitions(settings: Settings) -> dg.Definitions:
+    sources = all_sources(settings.profiles_dir)
     return dg.Definitions(
         assets=[
             warehouse_build,
-            *raw_assets,
-            *gate_assets,
+            *build_raw_assets(sources),
+            *build_gate_assets(sources),
             portfolio_dbt_models,
             portfolio_prioritization,
             portfolio_report,
@@ -38,4 +43,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     )
 
 
-defs = build_definitions()
+@dg.definitions
+def defs() -> dg.Definitions:
+    """For `dagster dev` and the daemon: the deployment's settings from its environment."""
+    return build_definitions(Settings.from_env())

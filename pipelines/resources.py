@@ -1,7 +1,7 @@
-"""Dagster resources: the warehouse, dbt, and the folders a run reads and writes.
+"""Dagster resources: the run's settings, the warehouse build and dbt.
 
-All paths come from `pipelines.settings`, so the Dagster code, the dbt profile (via the same
-environment variables) and the CLI always agree on which warehouse file a run uses.
+Every asset that needs a folder or a setting takes the `settings` resource (one `Settings`, built
+where the definitions are); the dbt subprocess gets the same values as `--vars`.
 """
 
 from __future__ import annotations
@@ -17,28 +17,9 @@ from pipelines.publish.warehouse_build import build_path
 from pipelines.settings import DBT_PROJECT_DIR, Settings
 
 
-class PortfolioFolders(dg.ConfigurableResource):
-    """Where exports land, and where the warehouse and the reports are published."""
-
-    landing_dir: str
-    reports_dir: str
-    warehouse_path: str
-
-    @property
-    def published_warehouse(self) -> Path:
-        return Path(self.warehouse_path)
-
-    @property
-    def landing(self) -> Path:
-        return Path(self.landing_dir)
-
-    @property
-    def reports(self) -> Path:
-        return Path(self.reports_dir)
-
-
 def build_resources(settings: Settings) -> dict[str, object]:
     return {
+        "settings": dg.ResourceDefinition.hardcoded_resource(settings, "the run's Settings"),
         # Every step writes the run's build file; only the publish step touches the published one.
         "duckdb": DuckDBResource(
             database=str(build_path(settings.warehouse_path)),
@@ -50,10 +31,5 @@ def build_resources(settings: Settings) -> dict[str, object]:
             # The dbt installed beside this interpreter, whether or not .venv/bin is on PATH.
             dbt_executable=str(Path(sys.executable).parent / "dbt"),
             target="build",
-        ),
-        "folders": PortfolioFolders(
-            landing_dir=str(settings.landing_dir),
-            reports_dir=str(settings.reports_dir),
-            warehouse_path=str(settings.warehouse_path),
         ),
     }

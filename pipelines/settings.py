@@ -1,4 +1,9 @@
-"""Where things live and how the portfolio office configures the run, read from the environment.
+"""Every setting of a run, in one object built once at the edge and passed down.
+
+The edges are the CLI (`pipelines.cli`), the Dagster definitions (`pipelines.definitions`, when
+Dagster loads them) and the tests. Only `Settings.from_env` reads the environment; everything
+below it gets a `Settings` (assets as the `settings` resource) and never looks at `os.environ`.
+dbt, a subprocess, gets the values it needs as `--vars` (`Settings.dbt_vars`).
 
 Every path has a default under the project so `make run` works on a fresh clone; each can be
 overridden by an environment variable so a scheduled deployment points at real folders.
@@ -7,49 +12,139 @@ overridden by an environment variable so a scheduled deployment points at real f
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 REPORT_TEMPLATES_DIR = PROJECT_ROOT / "reports"
+SOURCE_PROFILES_DIR = PROJECT_ROOT / "source_profiles"
+
+# `demo` runs the native exports; any other value names a file in source_profiles/.
+NATIVE_PROFILE = "demo"
+BOARD_PACK_MODES = ("auto", "off")
 
 
 @dataclass(frozen=True)
 class Settings:
-    landing_dir: Path
-    warehouse_path: Path
-    reports_dir: Path
-    reporting_currency: str
-    fiscal_year_start_month: int
-    schedule_timezone: str
+    """One run's configuration. Build it with `Settings.from_env()` or directly (tests)."""
+
+    landing_dir: Path = PROJECT_ROOT / "data" / "landing"
+    warehouse_path: Path = PROJECT_ROOT / "data" / "warehouse" / "portfolio.duckdb"
+    reports_dir: Path = PROJECT_ROOT / "build" / "reports"
+    reporting_currency: str = "USD"
+    fiscal_year_start_month: int = 4
+    schedule_timezone: str = "Europe/London"
     # DuckDB's memory_limit for every connection that writes the build (Dagster steps and dbt):
     # past it DuckDB spills to disk or fails with "Out of Memory Error" instead of the OS killing
     # the run. DuckDB's own default is 80% of RAM; a shared scheduler host wants less.
     duckdb_memory_limit: str = "80%"
+    # Which sources the run requires (the others are "not supplied" when absent).
+    source_profile: str = NATIVE_PROFILE
+    # `auto` prints board-pack.pdf when Chromium is installed; `off` skips it.
+    board_pack: str = "auto"
+    # Files modified more recently than this are left for the next run (a transfer may be writing).
+    landing_settle_seconds: float = 0.0
+    # The real public exports the tests and `make run-export` examples read (never modified).
+    real_data_dir: Path = PROJECT_ROOT.parent / "shared" / "data" / "real"
+    # Where `pipelines.cli` writes each run's full Dagster event log (the console gets a summary).
+    log_dir: Path = PROJECT_ROOT / "data" / "logs"
+    # dbt's threads for the pipeline's build (measured: 2 on this 2-core class of machine).
+    dbt_threads: int = 2
+    # Extra source profile files, for tests that write their own; production uses the default.
+    profiles_dir: Path = field(default=SOURCE_PROFILES_DIR)
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not 1 <= self.fiscal_year_start_month <= 12:
+            problems.append(
+                "PORTFOLIO_FISCAL_YEAR_START_MONTH must be a month number 1-12, "
+                f"got {self.fiscal_year_start_month}"
+            )
+        if self.board_pack not in BOARD_PACK_MODES:
+            problems.append(f"PORTFOLIO_BOARD_PACK must be auto or off, got {self.board_pack!r}")
+        if self.landing_settle_seconds < 0:
+            problems.append(
+                "PORTFOLIO_LANDING_SETTLE_SECONDS must not be negative, "
+                f"got {self.landing_settle_seconds:g}"
+            )
+        if self.dbt_threads < 1:
+            problems.append(f"PORTFOLIO_DBT_THREADS must be at least 1, got {self.dbt_threads}")
+        known = (NATIVE_PROFILE, *profile_names(self.profiles_dir))
+        if self.source_profile not in known:
+            problems.append(
+                f"PORTFOLIO_SOURCE_PROFILE={self.source_profile!r} is not a source profile; "
+                f"choose one of {', '.join(known)}"
+            )
+        if problems:
+            raise SettingsError("; ".join(problems))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings a deployment gave in PORTFOLIO_* variables; defaults for the rest."""
+        env = os.environ if environ is None else environ
+        given: dict[str, Any] = {}
+        for spec in fields(cls):
+            raw = env.get(_ENV_NAMES[spec.name], "").strip()
+            if raw:
+                given[spec.name] = _parse(spec.name, raw)
+        return cls(**given)
+
+    def with_changes(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    def dbt_vars(self) -> dict[str, str]:
+        """What the dbt subprocess needs, passed as `--vars` (profiles.yml and dbt_project.yml)."""
+        return {
+            "warehouse_path": str(self.warehouse_path),
+            "duckdb_memory_limit": self.duckdb_memory_limit,
+            "reporting_currency": self.reporting_currency,
+            "fiscal_year_start_month": str(self.fiscal_year_start_month),
+        }
+
+    def requires(self, source_profile: str | None) -> bool:
+        """Whether this run needs a source of `source_profile` (None: a native export)."""
+        if self.source_profile == NATIVE_PROFILE:
+            return source_profile is None
+        return source_profile == self.source_profile
 
 
-def _path_from_env(name: str, default: Path) -> Path:
-    value = os.environ.get(name)
-    return Path(value).expanduser().resolve() if value else default
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the variable and the value."""
+
+
+# The variable a deployment sets for each field: PORTFOLIO_ + the field name, upper case, except
+# where the README has always named it otherwise.
+_ENV_NAMES = {spec.name: f"PORTFOLIO_{spec.name.upper()}" for spec in fields(Settings)}
+_ENV_NAMES["warehouse_path"] = "PORTFOLIO_WAREHOUSE"
+_ENV_NAMES["profiles_dir"] = "PORTFOLIO_SOURCE_PROFILES_DIR"
+
+
+def env_name(field_name: str) -> str:
+    return _ENV_NAMES[field_name]
+
+
+def _parse(name: str, raw: str) -> Any:
+    kind = {spec.name: spec.type for spec in fields(Settings)}[name]
+    if kind == "Path":
+        return Path(raw).expanduser().resolve()
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise SettingsError(f"{_ENV_NAMES[name]} must be a number, got {raw!r}") from None
+    return raw.lower() if name == "board_pack" else raw
+
+
+def profile_names(directory: Path = SOURCE_PROFILES_DIR) -> tuple[str, ...]:
+    return tuple(path.stem for path in sorted(directory.glob("*.yml")))
 
 
 def load_settings() -> Settings:
-    """Read the settings now (not at import), so tests can point a run at a temporary folder."""
-    fiscal_start = int(os.environ.get("PORTFOLIO_FISCAL_YEAR_START_MONTH", "4"))
-    if not 1 <= fiscal_start <= 12:
-        raise ValueError(
-            f"PORTFOLIO_FISCAL_YEAR_START_MONTH must be a month number 1-12, got {fiscal_start}"
-        )
-    return Settings(
-        landing_dir=_path_from_env("PORTFOLIO_LANDING_DIR", PROJECT_ROOT / "data" / "landing"),
-        warehouse_path=_path_from_env(
-            "PORTFOLIO_WAREHOUSE", PROJECT_ROOT / "data" / "warehouse" / "portfolio.duckdb"
-        ),
-        reports_dir=_path_from_env("PORTFOLIO_REPORTS_DIR", PROJECT_ROOT / "build" / "reports"),
-        reporting_currency=os.environ.get("PORTFOLIO_REPORTING_CURRENCY", "USD"),
-        fiscal_year_start_month=fiscal_start,
-        schedule_timezone=os.environ.get("PORTFOLIO_SCHEDULE_TIMEZONE", "Europe/London"),
-        duckdb_memory_limit=os.environ.get("PORTFOLIO_DUCKDB_MEMORY_LIMIT", "80%"),
-    )
+    """`Settings.from_env()`: for the edges (CLI, Dagster definitions) only."""
+    return Settings.from_env()

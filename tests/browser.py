@@ -6,8 +6,10 @@ dialogs, and a full-page screenshot), all of which are plain CDP events and comm
 over the `websockets` package (already in the environment) adds no browser download, no Node
 runtime and no driver binary whose version must match Debian's `chromium`.
 
-The browser is Debian's `chromium`. CI must run these tests, not skip them, so `ensure_chromium`
-installs the package when it is missing and fails (never skips) if that does not work. It runs with
+The browser is Debian's `chromium`, installed before pytest starts (`make test` has it as a
+prerequisite, and so does `.ci/run`): never from inside a test, because two apt runs at once fail on
+the package lock. CI must run these tests, not skip them, so `ensure_chromium` fails (never skips)
+with that message when the browser is missing. It runs with
 the flags that keep it off the network (without the background-networking flags it tries Google
 hosts, which a closed network refuses) and a fresh profile per process.
 """
@@ -39,7 +41,6 @@ CHROMIUM_FLAGS = (
 )
 LOCAL_SCHEMES = ("file:", "data:")
 VIEWPORT = (1280, 900)
-_install_attempted = False
 
 
 class BrowserError(RuntimeError):
@@ -47,42 +48,18 @@ class BrowserError(RuntimeError):
 
 
 def ensure_chromium() -> str:
-    """The Chromium executable, installing Debian's package once per session if it is missing.
+    """The Chromium executable, or BrowserError (the caller fails the test with it).
 
-    Raises BrowserError (the caller fails the test with it) instead of skipping: a browser test
-    that silently skips in CI proves nothing.
+    A browser test that silently skips in CI proves nothing, and a test that installs packages
+    races every other apt run on the machine.
     """
-    global _install_attempted
-    found = find_chromium()
-    if found:
-        return found
-    if not _install_attempted:
-        _install_attempted = True
-        command = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
-        result = _run(command)
-        if result.returncode != 0:  # a fresh image may have no package lists yet
-            _run(["apt-get", "update"])
-            result = _run(command)
-        if result.returncode != 0:
-            raise BrowserError(
-                f"{' '.join(command)} failed ({result.returncode}); the browser tests need "
-                f"Debian's chromium package:\n{result.stderr[-2000:]}"
-            )
     found = find_chromium()
     if not found:
         raise BrowserError(
-            "chromium is not installed and installing it failed earlier in this session; "
-            "run: apt-get install -y --no-install-recommends chromium"
+            "headless Chromium is not installed: `make test` installs it before pytest starts "
+            "(make chromium); by hand: apt-get install -y --no-install-recommends chromium"
         )
     return found
-
-
-def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
-    print("chromium not found; running:", " ".join(command))
-    try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BrowserError(f"could not run {' '.join(command)}: {exc}") from exc
 
 
 @dataclass

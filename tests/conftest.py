@@ -1,4 +1,6 @@
-"""Shared set-up: no telemetry, and a dbt manifest before any test imports the Dagster code."""
+"""Shared set-up: no telemetry, a dbt manifest before any test imports the Dagster code, and the
+session's one published pipeline run that every test needing a warehouse or a site reads or copies.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +12,12 @@ from pathlib import Path
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-# Printing the board pack takes ~2 s a page: pipeline runs in tests skip it, and
-# tests/test_board_pack.py prints the demo run's site itself.
-os.environ.setdefault("PORTFOLIO_BOARD_PACK", "off")
 
 import dagster as dg
 import pytest
 
 from pipelines.demo import generate_demo_exports
-from tests.pipeline_runs import SMALL_DEMO, RunPaths, make_paths, run_weekly_job
+from tests.pipeline_runs import SMALL_DEMO, RunPaths, copy_run, make_paths, run_weekly_job
 
 _DBT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
@@ -53,7 +52,37 @@ def pytest_configure(config: object) -> None:
 def demo_run(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[RunPaths, dg.ExecuteInProcessResult]:
-    """One full pipeline run on small demo data, shared by every test that reads its results."""
+    """The session's one full pipeline run on small demo data, published.
+
+    Read it; never change it: a test that runs again, adds a file or edits the warehouse works on
+    its own copy (`published_copy`).
+    """
     paths = make_paths(tmp_path_factory.mktemp("demo_run"))
     generate_demo_exports(paths.landing, SMALL_DEMO)
     return paths, run_weekly_job(paths)
+
+
+@pytest.fixture
+def published_copy(
+    demo_run: tuple[RunPaths, dg.ExecuteInProcessResult], tmp_path: Path
+) -> RunPaths:
+    """A private copy of the session's published run: landing folder, warehouse and reports."""
+    paths, result = demo_run
+    assert result.success, "the session's demo run failed; nothing to copy"
+    return copy_run(paths, make_paths(tmp_path / "run"))
+
+
+# --- tiers -------------------------------------------------------------------------------------
+# `unit`: pure Python and the dbt unit tests, no pipeline run (`make test-unit`, the edit loop).
+# `integration`: a pipeline run (the session's, a copy's, or its own), a browser or a subprocess.
+# A test is integration when its module says so or it uses the session's run; unit otherwise.
+_RUN_FIXTURES = {"demo_run", "published_copy"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        uses_a_run = _RUN_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if uses_a_run and not item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.integration)
+        if not item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.unit)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
 
 from pipelines.demo.config import DemoConfig
 from pipelines.schedules import WEEKLY_JOB_NAME
-from pipelines.settings import load_settings
+from pipelines.settings import Settings
 
 # Small enough for a fast test run, large enough to close a GL month and change statuses.
 SMALL_DEMO = DemoConfig(projects=12, employees=25, weeks=5)
@@ -30,34 +29,39 @@ def make_paths(root: Path) -> RunPaths:
     return RunPaths(root / "landing", root / "warehouse" / "portfolio.duckdb", root / "reports")
 
 
-@contextmanager
-def pointed_at(paths: RunPaths) -> Iterator[None]:
-    """Set the PORTFOLIO_* variables for Dagster and the dbt subprocess, then restore them."""
-    wanted = {
-        "PORTFOLIO_LANDING_DIR": str(paths.landing),
-        "PORTFOLIO_WAREHOUSE": str(paths.warehouse),
-        "PORTFOLIO_REPORTS_DIR": str(paths.reports),
-    }
-    before = {name: os.environ.get(name) for name in wanted}
-    os.environ.update(wanted)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+def copy_run(source: RunPaths, target: RunPaths) -> RunPaths:
+    """Copy a published run (landing, warehouse folder, reports) to `target`; returns it."""
+    for folder, copy in (
+        (source.landing, target.landing),
+        (source.warehouse.parent, target.warehouse.parent),
+        (source.reports, target.reports),
+    ):
+        shutil.copytree(folder, copy, symlinks=True)
+    return target
 
 
-def run_weekly_job(paths: RunPaths) -> dg.ExecuteInProcessResult:
+def settings_for(paths: RunPaths, **changes: Any) -> Settings:
+    """The settings of a test run: its own folders, no board pack (tests/test_board_pack.py prints
+    one itself: ~2 s a page), and whatever the test changes."""
+    base = Settings(
+        landing_dir=paths.landing,
+        warehouse_path=paths.warehouse,
+        reports_dir=paths.reports,
+        log_dir=paths.warehouse.parent / "logs",
+        board_pack="off",
+    )
+    return base.with_changes(**changes)
+
+
+def run_weekly_job(paths: RunPaths, **changes: Any) -> dg.ExecuteInProcessResult:
+    """A whole run in this process, as the CLI does it (and its clean-up when it fails)."""
     from pipelines.definitions import build_definitions
     from pipelines.publish.cleanup import discard_failed_run
 
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with pointed_at(paths):
-        job = build_definitions(load_settings()).resolve_job_def(WEEKLY_JOB_NAME)
-        result = job.execute_in_process(raise_on_error=False)
+    settings = settings_for(paths, **changes)
+    job = build_definitions(settings).resolve_job_def(WEEKLY_JOB_NAME)
+    result = job.execute_in_process(raise_on_error=False)
     if not result.success:  # what the CLI (or, for daemon runs, the failure sensor) does next
         discard_failed_run(paths.warehouse, paths.reports, run_id=result.run_id)
     return result
@@ -84,13 +88,12 @@ def run_ingest_and_gate(paths: RunPaths) -> dg.ExecuteInProcessResult:
     from pipelines.definitions import build_definitions
 
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with pointed_at(paths):
-        defs = build_definitions(load_settings())
-        job = defs.resolve_job_def(WEEKLY_JOB_NAME)
-        keys = [
-            key
-            for key in defs.resolve_asset_graph().get_all_asset_keys()
-            if key.to_user_string() == "warehouse_build"
-            or key.to_user_string().startswith(("raw_", "validated_"))
-        ]
-        return job.execute_in_process(raise_on_error=False, asset_selection=keys)
+    defs = build_definitions(settings_for(paths))
+    job = defs.resolve_job_def(WEEKLY_JOB_NAME)
+    keys = [
+        key
+        for key in defs.resolve_asset_graph().get_all_asset_keys()
+        if key.to_user_string() == "warehouse_build"
+        or key.to_user_string().startswith(("raw_", "validated_"))
+    ]
+    return job.execute_in_process(raise_on_error=False, asset_selection=keys)

@@ -25,7 +25,6 @@ import csv
 import datetime as dt
 import hashlib
 import html
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -33,15 +32,12 @@ from typing import Any
 
 import duckdb
 
-# The real public exports (never copied into the repo): beside the checkout, or wherever
-# PORTFOLIO_REAL_DATA_DIR points. Tests that need them skip when they are not there.
-_BESIDE_CHECKOUT = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
-# A clone elsewhere (CI's clean clone) still finds the team's shared copy.
-_SHARED_COPY = Path("/work/shared/data/real")
-REAL_DATA_DIR = Path(
-    os.environ.get("PORTFOLIO_REAL_DATA_DIR")
-    or (_BESIDE_CHECKOUT if _BESIDE_CHECKOUT.is_dir() else _SHARED_COPY)
-)
+from pipelines.settings import Settings
+
+# The real public exports (never copied into the repo): `Settings.real_data_dir`, by default
+# ../shared/data/real beside the checkout, or wherever PORTFOLIO_REAL_DATA_DIR points. Tests that
+# need them skip when they are not there.
+REAL_DATA_DIR = Settings.from_env().real_data_dir
 ITDASHBOARD_CSV = REAL_DATA_DIR / "us_itdashboard_projects_2011.csv"
 GMPP_CSV = REAL_DATA_DIR / "uk_gmpp_annual_report_2022.csv"
 

@@ -49,8 +49,10 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
         yield connection
 
 
-def _load(con: duckdb.DuckDBPyConnection, spec: SourceSpec, landing: Path) -> SourceLoadSummary:
-    summary = load_source(con, spec, landing, run_id="run-1")
+def _load(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, landing: Path, settle_seconds: float = 0.0
+) -> SourceLoadSummary:
+    summary = load_source(con, spec, landing, run_id="run-1", settle_seconds=settle_seconds)
     _assert_nothing_lost(con, spec)
     return summary
 
@@ -245,16 +247,13 @@ def test_a_file_that_changes_while_read_is_deferred_and_retried(
     assert path.read_text().endswith("2026-11-10,,BAU,3,\n")
 
 
-def test_a_file_inside_the_settle_window_is_deferred(
-    tmp_path: Path, con, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_file_inside_the_settle_window_is_deferred(tmp_path: Path, con) -> None:
     path = _write(tmp_path, TS, HEADER + "E1,EMP1,2026-11-09,,BAU,4,\n")
-    monkeypatch.setenv("PORTFOLIO_LANDING_SETTLE_SECONDS", "60")
-    assert _load(con, TIMESHEETS, tmp_path).files_deferred == [TS]
+    assert _load(con, TIMESHEETS, tmp_path, settle_seconds=60).files_deferred == [TS]
     assert _manifest(con) == []
     an_hour_ago = time.time() - 3600
     os.utime(path, (an_hour_ago, an_hour_ago))
-    assert _load(con, TIMESHEETS, tmp_path).files_loaded == [TS]
+    assert _load(con, TIMESHEETS, tmp_path, settle_seconds=60).files_loaded == [TS]
 
 
 def test_a_file_under_a_temporary_name_is_deferred(tmp_path: Path, con) -> None:

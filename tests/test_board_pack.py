@@ -1,6 +1,6 @@
 """The board pack PDF: report pages printed by headless Chromium, in order, one PDF.
 
-Printed for real (Debian's chromium, installed by tests/browser.py when missing: CI runs these, it
+Printed for real (Debian's chromium, installed by `make chromium` before pytest: CI runs these, it
 does not skip them) and read back with pypdf, so the assertions are about what the board gets:
 page count, order, A4 paper, the portfolio's title text and an outline entry per report page.
 """
@@ -24,6 +24,9 @@ from pipelines.report.board_pack import (
 )
 from tests.browser import BrowserError, ensure_chromium
 from tests.pipeline_runs import RunPaths
+
+# A browser (headless Chromium), so not in the unit tier.
+pytestmark = pytest.mark.integration
 
 A4_POINTS = (595.0, 842.0)
 # Pages the board pack is made of, as far as today's site has them (the rest appear later).

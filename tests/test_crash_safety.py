@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,18 +22,16 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.demo import generate_demo_exports
-from pipelines.demo.config import DemoConfig
 from pipelines.publish.cleanup import discard_failed_run, discard_unpublished
 from pipelines.publish.run_lock import acquire_run_lock, release_run_lock
 from pipelines.publish.sensors import discard_unpublished_build
 from pipelines.publish.staged_report import report_being_published, staged_report
 from pipelines.publish.warehouse_build import build_path
 from pipelines.report.publish import write_manifest
-from pipelines.resources import PortfolioFolders
-from tests.pipeline_runs import RunPaths, make_paths, run_weekly_job
+from pipelines.settings import Settings
+from tests.pipeline_runs import SMALL_DEMO, RunPaths, make_paths, run_weekly_job
 
-CONFIG = DemoConfig(projects=6, employees=20, weeks=6)
+CONFIG = SMALL_DEMO  # the session's published run (conftest.demo_run), copied per test
 NEW_ENTRY = "CRASH-1"
 ROOT = Path(__file__).resolve().parent.parent
 # Waiting for a hook's marker: a loaded 2-core CI box takes ~90 s to reach the report step.
@@ -81,27 +78,11 @@ def _has_new_week(warehouse: Path) -> bool:
         return bool(row and row[0])
 
 
-@pytest.fixture(scope="module")
-def good_run(tmp_path_factory: pytest.TempPathFactory) -> RunPaths:
-    """One good published run (warehouse + reports), then a new week lands: copied per test."""
-    paths = make_paths(tmp_path_factory.mktemp("good_run"))
-    generate_demo_exports(paths.landing, CONFIG)
-    assert run_weekly_job(paths).success
-    _add_new_week(paths.landing)
-    return paths
-
-
 @pytest.fixture
-def paths(good_run: RunPaths, tmp_path: Path) -> RunPaths:
-    copy = make_paths(tmp_path / "site")
-    for source, target in zip(
-        (good_run.landing, good_run.warehouse.parent, good_run.reports),
-        (copy.landing, copy.warehouse.parent, copy.reports),
-        strict=True,
-    ):
-        shutil.copytree(source, target)
-    build_path(copy.warehouse).unlink(missing_ok=True)
-    return copy
+def paths(published_copy: RunPaths) -> RunPaths:
+    """A copy of the session's good published run (warehouse + reports), then a new week lands."""
+    _add_new_week(published_copy.landing)
+    return published_copy
 
 
 # --- the fault runs: a subprocess running the CLI with a hook ---------------------------------
@@ -205,6 +186,8 @@ def _start_fault_run(paths: RunPaths, hook: str, **env: str) -> FaultRun:
         "PORTFOLIO_LANDING_DIR": str(paths.landing),
         "PORTFOLIO_WAREHOUSE": str(paths.warehouse),
         "PORTFOLIO_REPORTS_DIR": str(paths.reports),
+        "PORTFOLIO_LOG_DIR": str(root / "logs"),
+        "PORTFOLIO_BOARD_PACK": "off",
         "CRASH_MARKER": str(marker),
         **env,
     }
@@ -260,14 +243,24 @@ def _finish(run: FaultRun) -> tuple[int, str]:
 # --- kill -9 ----------------------------------------------------------------------------------
 
 
+def _discard_as_the_next_run_starts(paths: RunPaths) -> None:
+    """What the next run's first step does with a killed run's debris, without the rest of it."""
+    acquire_run_lock(paths.warehouse)
+    try:
+        discard_unpublished(paths.warehouse, paths.reports)
+    finally:
+        release_run_lock(paths.warehouse)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "point", ["during ingest", "between two dbt models", "during report writing"]
-)
-def test_kill_9_publishes_nothing_and_the_next_run_completes(paths: RunPaths, point: str) -> None:
+def test_kill_9_between_two_dbt_models_publishes_nothing_and_the_next_run_completes(
+    paths: RunPaths,
+) -> None:
+    """The one full re-run after a kill: dbt (a child process) dies with the run, the next
+    run loads the new week and publishes."""
     before = _published_state(paths)
 
-    where = _kill_at_marker(_start_fault_run(paths, point))
+    where = _kill_at_marker(_start_fault_run(paths, "between two dbt models"))
 
     assert _published_state(paths) == before, f"killed at {where}"
     assert not _has_new_week(paths.warehouse)
@@ -280,6 +273,23 @@ def test_kill_9_publishes_nothing_and_the_next_run_completes(paths: RunPaths, po
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("point", ["during ingest", "during report writing"])
+def test_kill_9_publishes_nothing_and_the_next_run_cleans_up(paths: RunPaths, point: str) -> None:
+    """Killed elsewhere: nothing published, and the next run's first step leaves no debris
+    (the full next run after a kill is proven by the dbt case above)."""
+    before = _published_state(paths)
+
+    where = _kill_at_marker(_start_fault_run(paths, point))
+
+    assert _published_state(paths) == before, f"killed at {where}"
+    assert not _has_new_week(paths.warehouse)
+    assert build_path(paths.warehouse).exists()  # the kill really hit a run in progress
+    _discard_as_the_next_run_starts(paths)
+    assert _published_state(paths) == before
+    assert _unpublished_leftovers(paths) == []
+
+
+@pytest.mark.slow
 def test_kill_9_after_the_report_step_leaves_the_previous_pair_published(paths: RunPaths) -> None:
     """The report is complete but only staged: reports and warehouse still match (both old)."""
     before = _published_state(paths)
@@ -288,12 +298,7 @@ def test_kill_9_after_the_report_step_leaves_the_previous_pair_published(paths: 
 
     assert _published_state(paths) == before, f"killed at {where}"
     assert (staged_report(paths.reports) / "index.html").exists()
-    # What the next run's first step does with the debris (the full next run is proven above).
-    acquire_run_lock(paths.warehouse)
-    try:
-        discard_unpublished(paths.warehouse, paths.reports)
-    finally:
-        release_run_lock(paths.warehouse)
+    _discard_as_the_next_run_starts(paths)
     assert _published_state(paths) == before
     assert _unpublished_leftovers(paths) == []
 
@@ -407,17 +412,15 @@ def _failed_run_sensor_context(paths: RunPaths) -> dg.RunFailureSensorContext:
     instance = dg.DagsterInstance.ephemeral()
     result = failing_job.execute_in_process(instance=instance, raise_on_error=False)
     failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.RUN_FAILURE)
-    folders = PortfolioFolders(
-        landing_dir=str(paths.landing),
-        reports_dir=str(paths.reports),
-        warehouse_path=str(paths.warehouse),
+    settings = Settings(
+        landing_dir=paths.landing, warehouse_path=paths.warehouse, reports_dir=paths.reports
     )
     return dg.build_run_status_sensor_context(
         sensor_name=discard_unpublished_build.name,
         dagster_event=failure,
         dagster_instance=instance,
         dagster_run=result.dagster_run,
-        resources={"folders": folders},
+        resources={"settings": settings},
     ).for_run_failure()
 
 

@@ -15,6 +15,8 @@ from typing import Any
 import duckdb
 import pytest
 
+from pipelines.settings import Settings
+
 try:
     from tests.dbt_builds import failed_nodes, run_dbt_build
     from tests.fixtures.raw_fixture import create_raw_fixture, delete_fx_rate
@@ -22,8 +24,8 @@ except ModuleNotFoundError:  # tests/ is not a package: pytest puts tests/ itsel
     from dbt_builds import failed_nodes, run_dbt_build  # type: ignore[no-redef]
     from fixtures.raw_fixture import create_raw_fixture, delete_fx_rate  # type: ignore[no-redef]
 
-SETTINGS = {"PORTFOLIO_REPORTING_CURRENCY": "USD", "PORTFOLIO_FISCAL_YEAR_START_MONTH": "4"}
-"""The fixture's settings, pinned for every build."""
+# The fixture's settings: USD, fiscal year from April (Settings' defaults), pinned for every build.
+SETTINGS = Settings(reporting_currency="USD", fiscal_year_start_month=4)
 
 
 def query(warehouse: Path, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -37,7 +39,8 @@ def query(warehouse: Path, sql: str, params: list[Any] | None = None) -> list[di
 def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     work_dir = tmp_path_factory.mktemp("dbt_build")
     warehouse = create_raw_fixture(work_dir / "warehouse.duckdb")
-    result = run_dbt_build(warehouse, work_dir, env=SETTINGS)
+    # The session's one run of the dbt unit tests (hand-computed values on fixed inputs).
+    result = run_dbt_build(warehouse, work_dir, settings=SETTINGS, unit_tests=True)
     assert result.exception is None, result.exception
     assert result.success, f"dbt build failed: {sorted(failed_nodes(result))}"
     yield warehouse
@@ -182,7 +185,9 @@ def test_missing_fx_rate_fails_the_build(tmp_path: Path) -> None:
     # EUR in March 2026 is needed by a timesheet entry and a GL line
     assert delete_fx_rate(warehouse, "2026-03", "EUR") == 1
 
-    result = run_dbt_build(warehouse, tmp_path, env=SETTINGS)
+    # Only what the missing rate reaches (the whole project is built once, above).
+    select = ["+fct_timesheet_entries", "+assert_fx_rate_exists_for_every_conversion"]
+    result = run_dbt_build(warehouse, tmp_path, select, settings=SETTINGS)
 
     assert not result.success
     failed = failed_nodes(result)

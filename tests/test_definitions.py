@@ -5,12 +5,13 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.definitions import build_definitions
-from pipelines.ingest.sources import ALL_SOURCES
+from pipelines.ingest.sources import all_sources
 from pipelines.schedules import WEEKLY_JOB_NAME
+from pipelines.settings import Settings
 
 
 def test_assets_are_grouped_in_the_order_of_the_flow() -> None:
-    graph = build_definitions().resolve_asset_graph()
+    graph = build_definitions(Settings()).resolve_asset_graph()
     groups: dict[str, set[str]] = {}
     for key in graph.get_all_asset_keys():
         groups.setdefault(graph.get(key).group_name, set()).add(key.to_user_string())
@@ -24,7 +25,7 @@ def test_assets_are_grouped_in_the_order_of_the_flow() -> None:
 
 
 def test_dbt_reads_only_validated_sources_and_the_report_only_marts() -> None:
-    graph = build_definitions().resolve_asset_graph()
+    graph = build_definitions(Settings()).resolve_asset_graph()
     # Every model that reads a raw table reads it through its source's quality gate.
     models = [k for k in graph.get_all_asset_keys() if k.path[0] in {"staging", "intermediate"}]
     assert models
@@ -49,7 +50,7 @@ def test_dbt_reads_only_validated_sources_and_the_report_only_marts() -> None:
 
 
 def test_quality_checks_block_and_dbt_tests_are_checks() -> None:
-    defs = build_definitions()
+    defs = build_definitions(Settings())
     specs = [
         spec
         for assets_def in defs.assets or []
@@ -57,13 +58,12 @@ def test_quality_checks_block_and_dbt_tests_are_checks() -> None:
         for spec in assets_def.check_specs
     ]
     gates = [s for s in specs if s.name == "passes_quality_gate"]
-    assert len(gates) == len(ALL_SOURCES) and all(s.blocking for s in gates)
+    assert len(gates) == len(all_sources()) and all(s.blocking for s in gates)
     assert any(s.asset_key == dg.AssetKey(["marts", "fct_project_costs"]) for s in specs)
 
 
-def test_the_weekly_job_is_scheduled_on_monday_morning_in_the_configured_zone(monkeypatch) -> None:
-    monkeypatch.setenv("PORTFOLIO_SCHEDULE_TIMEZONE", "America/New_York")
-    defs = build_definitions()
+def test_the_weekly_job_is_scheduled_on_monday_morning_in_the_configured_zone() -> None:
+    defs = build_definitions(Settings(schedule_timezone="America/New_York"))
     schedule = defs.resolve_schedule_def("weekly_portfolio_refresh_monday_morning")
     assert schedule.cron_schedule == "0 6 * * 1"
     assert schedule.execution_timezone == "America/New_York"

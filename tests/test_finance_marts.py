@@ -18,7 +18,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from pipelines.settings import load_settings
+from pipelines.settings import Settings
 from tests.pipeline_runs import RunPaths
 
 _MONEY_TOLERANCE = 0.01
@@ -93,7 +93,7 @@ def _budget_by_project(
 
 def test_a_portfolios_budget_recomputed_from_the_workbook_equals_the_mart(demo_run) -> None:
     paths, _ = demo_run
-    settings = load_settings()
+    settings = Settings()  # the settings tests/pipeline_runs.py runs with
     portfolios, as_of = _latest_portfolios(paths.landing / "projects")
     fiscal_year = _fiscal_year(as_of, settings.fiscal_year_start_month)
     workbook_path = paths.landing / "finance" / f"finance_plan_FY{fiscal_year}.xlsx"

@@ -152,8 +152,8 @@ def test_the_report_lists_every_project(demo_run) -> None:
         assert name.replace("&", "&amp;") in html
 
 
-def test_a_second_run_on_the_same_landing_folder_changes_no_mart(demo_run) -> None:
-    paths, _ = demo_run
+def test_a_second_run_on_the_same_landing_folder_changes_no_mart(published_copy: RunPaths) -> None:
+    paths = published_copy
     before = mart_snapshot(paths.warehouse)
     manifest_before = _query(paths, "select count(*) from raw.load_manifest")[0][0]
     again = run_weekly_job(paths)

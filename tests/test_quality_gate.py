@@ -383,9 +383,9 @@ def test_the_shared_raw_fixture_passes(tmp_path: Path) -> None:
 
 
 def test_good_data_passes_when_chunked(con: duckdb.DuckDBPyConnection) -> None:
-    create_timesheets(con, timesheet_rows(300))
+    create_timesheets(con, timesheet_rows(75))
     outcome = validate_source(con, "timesheets", chunk_rows=25)
-    assert outcome.chunks == 12
+    assert outcome.chunks == 3
     assert outcome.success, outcome.message()
 
 
@@ -717,14 +717,14 @@ def test_referential_rule_fails_when_reference_table_is_missing(
 def test_chunking_finds_duplicate_split_across_naive_chunks(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    rows = timesheet_rows(400)
+    rows = timesheet_rows(120)
     rows[-1] = (rows[0][0], *rows[-1][1:])  # the last entry repeats the first entry's id
     create_timesheets(con, rows)
     chunk_rows = 40
-    # In file order the two copies are 399 rows apart: naive chunks would separate them.
+    # In file order the two copies are 119 rows apart: naive chunks would separate them.
     assert 0 // chunk_rows != (len(rows) - 1) // chunk_rows
     outcome = validate_source(con, "timesheets", chunk_rows=chunk_rows)
-    assert outcome.chunks == 10
+    assert outcome.chunks == 3
     dup = failure(outcome, "entry_id unique within a load")
     assert dup.unexpected_count == 2
     assert sorted(row["source_row"] or 0 for row in dup.sample) == [2, len(rows) + 1]
@@ -737,8 +737,8 @@ def test_chunked_counts_match_single_chunk(con: duckdb.DuckDBPyConnection) -> No
     con.execute("UPDATE raw.timesheets SET employee_id = 'E404' WHERE source_row % 11 = 0")
     con.execute("UPDATE raw.timesheets SET entry_id = 'TS-000000' WHERE source_row % 50 = 0")
     whole = validate_source(con, "timesheets")
-    chunked = validate_source(con, "timesheets", chunk_rows=33)
-    assert whole.chunks == 1 and chunked.chunks == 16
+    chunked = validate_source(con, "timesheets", chunk_rows=170)
+    assert whole.chunks == 1 and chunked.chunks == 3
     counts = {f.rule: f.unexpected_count for f in whole.failures}
     assert counts == {f.rule: f.unexpected_count for f in chunked.failures}
     assert counts["hours per person per day at most 24"] == 71

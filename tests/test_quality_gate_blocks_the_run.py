@@ -1,34 +1,21 @@
 """End to end: a mostly-bad week blocks the run; a few bad rows are quarantined, the rest published.
 
-Both start from the published state of the shared demo run (copied, so each test has its own
-warehouse and landing folder) and deliver one new week of timesheets.
+Both start from a copy of the session's published demo run (conftest.published_copy: each test
+has its own warehouse and landing folder) and deliver one new week of timesheets.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 
 from pipelines.demo.config import DemoConfig
-from tests.pipeline_runs import SMALL_DEMO, RunPaths, make_paths, run_weekly_job
+from tests.pipeline_runs import SMALL_DEMO, RunPaths, run_weekly_job
 
 HEADER = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment"
-
-
-def _copy_published(demo_run: tuple[RunPaths, dg.ExecuteInProcessResult], root: Path) -> RunPaths:
-    source, result = demo_run
-    assert result.success
-    paths = make_paths(root)
-    shutil.copytree(source.landing, paths.landing)
-    shutil.copytree(source.reports, paths.reports)
-    paths.warehouse.parent.mkdir(parents=True)
-    shutil.copyfile(source.warehouse, paths.warehouse)
-    return paths
 
 
 def _a_project_entry(landing: Path) -> list[str]:
@@ -57,13 +44,12 @@ def _digest(path: Path) -> str:
     ],
 )
 def test_a_mostly_bad_week_blocks_dbt_and_the_report(
-    demo_run: tuple[RunPaths, dg.ExecuteInProcessResult],
-    tmp_path: Path,
+    published_copy: RunPaths,
     bad_value: str,
     rule_words: str,
     share: str,
 ) -> None:
-    paths = _copy_published(demo_run, tmp_path)
+    paths = published_copy
     entry = _a_project_entry(paths.landing)
     good = ["BAD-1", entry[1], entry[2], entry[3], "Project", "4", "fine"]
     bad = ["BAD-2", entry[1], entry[2], entry[3], "Project", bad_value, "typo"]
@@ -89,9 +75,9 @@ def test_a_mostly_bad_week_blocks_dbt_and_the_report(
 
 
 def test_a_few_bad_rows_are_quarantined_and_the_rest_is_published(
-    demo_run: tuple[RunPaths, dg.ExecuteInProcessResult], tmp_path: Path
+    published_copy: RunPaths,
 ) -> None:
-    paths = _copy_published(demo_run, tmp_path)
+    paths = published_copy
     entry = _a_project_entry(paths.landing)
     good = [
         [f"OK-{i}", entry[1], f"{SMALL_DEMO.as_of.isoformat()}", entry[3], "Project", "0.25", ""]

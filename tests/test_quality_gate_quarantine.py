@@ -20,6 +20,9 @@ from pipelines.demo.config import DemoConfig
 from pipelines.publish.warehouse_build import build_path
 from tests.pipeline_runs import RunPaths, make_paths, run_ingest_and_gate
 
+# Ingest and the quality gate on whole demo landing folders: the integration tier.
+pytestmark = pytest.mark.integration
+
 CONFIG = DemoConfig(projects=6, employees=20, weeks=6)
 
 

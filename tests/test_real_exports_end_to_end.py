@@ -15,23 +15,28 @@ import duckdb
 import pytest
 
 from pipelines.cli import run_export
-from pipelines.ingest.profiles import PROFILE_ENV
+from pipelines.settings import Settings
 from tests.published_raw_fixture import GMPP_CSV, ITDASHBOARD_CSV
 
 FILES = {"us_itdashboard": ITDASHBOARD_CSV, "uk_gmpp": GMPP_CSV}
-pytestmark = pytest.mark.skipif(
-    not all(p.exists() for p in FILES.values()), reason="the real exports are not here"
-)
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        not all(p.exists() for p in FILES.values()), reason="the real exports are not here"
+    ),
+]
 
 
 def _run(profile: str, root: Path) -> Path:
     """Run one profile with every path under `root`; returns the warehouse."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv(PROFILE_ENV, profile)  # run_export sets it; the context restores it
-        env.setenv("PORTFOLIO_LANDING_DIR", str(root / "landing"))
-        env.setenv("PORTFOLIO_WAREHOUSE", str(root / "portfolio.duckdb"))
-        env.setenv("PORTFOLIO_REPORTS_DIR", str(root / "reports"))
-        assert run_export(profile, FILES[profile]) == 0
+    settings = Settings(
+        landing_dir=root / "landing",
+        warehouse_path=root / "portfolio.duckdb",
+        reports_dir=root / "reports",
+        log_dir=root / "logs",
+        board_pack="off",
+    )
+    assert run_export(settings, profile, FILES[profile]) == 0
     return root / "portfolio.duckdb"
 
 

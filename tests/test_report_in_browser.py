@@ -29,7 +29,10 @@ from pipelines.report.render import render_portfolio_report
 from tests.browser import Browser, BrowserError, PageReport, ensure_chromium
 from tests.pipeline_runs import RunPaths
 
-pytestmark = pytest.mark.slow  # needs the session's full demo pipeline run
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.slow,
+]  # needs the session's full demo pipeline run
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT_DIR = REPO_ROOT / "build" / "test-screenshots"

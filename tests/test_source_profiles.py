@@ -18,13 +18,13 @@ from pipelines.ingest.file_outcome import FileRejected
 from pipelines.ingest.header_match import match_profile_header
 from pipelines.ingest.loader import load_source
 from pipelines.ingest.profiles import ProfileError, load_profile
-from pipelines.ingest.sources import SOURCES_BY_NAME
+from pipelines.ingest.sources import source_named
 from tests.published_raw_fixture import GMPP_CSV, ITDASHBOARD_CSV
 
 ITD_FILE = ITDASHBOARD_CSV
 GMPP_FILE = GMPP_CSV
-ITD = SOURCES_BY_NAME["itdashboard_projects"]
-GMPP = SOURCES_BY_NAME["gmpp_projects"]
+ITD = source_named("itdashboard_projects")
+GMPP = source_named("gmpp_projects")
 
 needs_real = pytest.mark.skipif(not ITD_FILE.exists(), reason="the real exports are not here")
 

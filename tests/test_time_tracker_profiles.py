@@ -20,7 +20,7 @@ import pytest
 from dbt.artifacts.schemas.run import RunExecutionResult
 
 from pipelines.ingest.loader import load_source
-from pipelines.ingest.sources import ALL_SOURCES, RESOURCES, SOURCES_BY_NAME, TIMESHEETS
+from pipelines.ingest.sources import RESOURCES, TIMESHEETS, all_sources, source_named
 from pipelines.ingest.spec import SourceSpec
 from pipelines.ingest.warehouse_tables import ensure_audit_tables, ensure_raw_table
 from pipelines.quality import validate_source
@@ -38,8 +38,8 @@ from tests.time_tracker_files import (
     write_export,
 )
 
-HARVEST = SOURCES_BY_NAME["harvest_time_entries"]
-CLOCKIFY = SOURCES_BY_NAME["clockify_time_entries"]
+HARVEST = source_named("harvest_time_entries")
+CLOCKIFY = source_named("clockify_time_entries")
 MONDAY, SUNDAY = dt.date(2026, 3, 2), dt.date(2026, 3, 8)
 HARVEST_NAME = harvest_file_name(MONDAY, SUNDAY)
 CLOCKIFY_NAME = clockify_file_name(MONDAY, SUNDAY)
@@ -256,7 +256,7 @@ def test_a_bad_row_is_quarantined_naming_file_line_and_rule(
 ) -> None:
     source_file = write(tmp_path)
     with caplog.at_level(logging.WARNING, logger="pipelines.ingest.loader"):
-        summary = load_source(con, SOURCES_BY_NAME[source], tmp_path)
+        summary = load_source(con, source_named(source), tmp_path)
 
     assert (summary.rows_loaded, summary.rows_quarantined) == (2, 2)
     rejects = con.execute(
@@ -384,7 +384,7 @@ def test_a_file_missing_a_required_column_is_rejected_saying_expected_and_found(
             columns=columns,
         )
         name = CLOCKIFY_NAME
-    spec = SOURCES_BY_NAME[source]
+    spec = source_named(source)
     write_export(tmp_path / spec.folder, name, text, bom=True)
 
     summary = load_source(con, spec, tmp_path)
@@ -465,7 +465,7 @@ def tracker_warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
     warehouse = work / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         ensure_audit_tables(con)
-        for spec in ALL_SOURCES:  # as a run does: every raw table exists, most stay empty here
+        for spec in all_sources():  # as a run does: every raw table exists, most stay empty here
             ensure_raw_table(con, spec)
         for spec in (RESOURCES, TIMESHEETS, HARVEST, CLOCKIFY):
             load_source(con, spec, landing)
@@ -544,7 +544,7 @@ def test_tracker_entries_join_the_timesheets_in_the_canonical_shape(
         ("TS-0001", "E1", MONDAY, "PRJ-0001", "Project", 6.0, "native entry", nf, 2),
         ("TS-0002", "E2", dt.date(2026, 3, 3), None, "Leave", 8.0, None, nf, 3),
     ]
-    # The build ran the models' data tests and the mapping's unit tests, and all passed.
+    # The build ran the models' data tests, and all passed (`_dbt_build` asserts it). The mapping's
+    # dbt unit tests run once per session, with every other unit test, in tests/test_dbt_models.py.
     ran = dict(tracker_warehouse["statuses"])
-    assert ran["test_tracker_entries_map_to_employees_projects_and_entry_ids"] == "pass"
-    assert ran["test_clockify_decimal_duration_is_the_hours"] == "pass"
+    assert ran and set(ran.values()) <= {"pass", "success"}

@@ -11,12 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.demo import generate_demo_exports
-from pipelines.demo.config import DemoConfig
 from pipelines.publish.run_lock import RunAlreadyInProgress, acquire_run_lock, release_run_lock
-from tests.pipeline_runs import make_paths, run_weekly_job
+from tests.pipeline_runs import SMALL_DEMO, RunPaths, run_weekly_job
 
-CONFIG = DemoConfig(projects=6, employees=20, weeks=6)
+CONFIG = SMALL_DEMO  # the session's published run (conftest.demo_run), copied per test
 
 
 def _digest(path: Path) -> str:
@@ -35,10 +33,8 @@ def _site(reports: Path) -> dict[str, str]:
     }
 
 
-def test_a_blocked_run_publishes_nothing_and_the_index_says_why(tmp_path: Path) -> None:
-    paths = make_paths(tmp_path)
-    generate_demo_exports(paths.landing, CONFIG)
-    assert run_weekly_job(paths).success
+def test_a_blocked_run_publishes_nothing_and_the_index_says_why(published_copy: RunPaths) -> None:
+    paths = published_copy
     warehouse_before, site_before = _digest(paths.warehouse), _site(paths.reports)
 
     _add_bad_week(paths.landing)
@@ -83,10 +79,10 @@ ANALYST = textwrap.dedent(
 )
 
 
-def test_an_analyst_reading_during_a_run_sees_old_or_new_data_never_a_mix(tmp_path: Path) -> None:
-    paths = make_paths(tmp_path)
-    generate_demo_exports(paths.landing, CONFIG)
-    assert run_weekly_job(paths).success
+def test_an_analyst_reading_during_a_run_sees_old_or_new_data_never_a_mix(
+    published_copy: RunPaths, tmp_path: Path
+) -> None:
+    paths = published_copy
     # A new week arrives, so the next run changes both the raw table and the mart.
     header = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment"
     week = paths.landing / "timesheets" / f"timesheets_{CONFIG.as_of.isoformat()}.csv"

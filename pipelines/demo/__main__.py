@@ -12,6 +12,7 @@ from pathlib import Path
 from pipelines.demo.config import PRESETS, DemoConfig, apply_preset
 from pipelines.demo.generate import LandingNotEmptyError, generate_demo_exports
 from pipelines.demo.writer import WrittenFile
+from pipelines.settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace) -> DemoConfig:
-    config = DemoConfig()
+    # The fiscal calendar of the pipeline these exports are for (PORTFOLIO_FISCAL_YEAR_START_MONTH).
+    config = DemoConfig(fiscal_year_start_month=Settings.from_env().fiscal_year_start_month)
     if args.scale:
         config = apply_preset(config, args.scale)
     overrides = {

@@ -1,23 +1,21 @@
 """What a demo run produces: size, history length, as-of date, seed and fiscal calendar.
 
-The defaults are fixed (not "today") so every clone generates byte-identical demo exports; only the
-fiscal-year start follows the pipeline's own setting, because a finance workbook whose month columns
-disagree with the pipeline's fiscal calendar would be a broken demo, not a different one.
+The defaults are fixed (not "today") so every clone generates byte-identical demo exports. The
+fiscal-year start must match the pipeline's own (`Settings.fiscal_year_start_month`), because a
+finance workbook whose month columns disagree with the pipeline's fiscal calendar would be a broken
+demo, not a different one: the callers that know the settings (the CLI, `python -m pipelines.demo`)
+pass it; the default is the settings' default.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from pipelines.settings import load_settings
+from pipelines.settings import Settings
 
 DEFAULT_SEED = 20261116
 DEFAULT_AS_OF = date(2026, 11, 16)  # a Monday: the PPM tool exports on Mondays
-
-
-def _fiscal_start_from_settings() -> int:
-    return load_settings().fiscal_year_start_month
 
 
 @dataclass(frozen=True)
@@ -29,7 +27,7 @@ class DemoConfig:
     weeks: int = 26
     as_of: date = DEFAULT_AS_OF
     seed: int = DEFAULT_SEED
-    fiscal_year_start_month: int = field(default_factory=_fiscal_start_from_settings)
+    fiscal_year_start_month: int = Settings.fiscal_year_start_month
     # The timesheets only cover `weeks` of history, but many projects started earlier. The GL
     # then also holds the months before the window, with each project's cost of those months
     # (labour recharged), so cost to date and the fiscal-year split are both right.

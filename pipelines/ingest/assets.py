@@ -4,9 +4,9 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.ingest.loader import load_source
-from pipelines.ingest.sources import ALL_SOURCES, SourceSpec
+from pipelines.ingest.sources import SourceSpec
 from pipelines.publish.assets import WAREHOUSE_BUILD_KEY
-from pipelines.resources import PortfolioFolders
+from pipelines.settings import Settings
 from pipelines.sql_helpers import fetch_scalar
 
 
@@ -23,10 +23,18 @@ def _build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         description=f"{spec.description} Lands in `{spec.table}` with file and row lineage.",
     )
     def _raw_asset(
-        context: dg.AssetExecutionContext, duckdb: DuckDBResource, folders: PortfolioFolders
+        context: dg.AssetExecutionContext,
+        duckdb: DuckDBResource,
+        settings: dg.ResourceParam[Settings],
     ) -> dg.MaterializeResult:
         with duckdb.get_connection() as con:
-            summary = load_source(con, spec, folders.landing, run_id=context.run_id)
+            summary = load_source(
+                con,
+                spec,
+                settings.landing_dir,
+                run_id=context.run_id,
+                settle_seconds=settings.landing_settle_seconds,
+            )
             total_rows = fetch_scalar(con, f"select count(*) from {spec.table}")
         for name, reason in summary.files_rejected.items():
             context.log.error(f"{spec.name}: file {name} rejected: {reason}")
@@ -50,4 +58,5 @@ def _build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     return _raw_asset
 
 
-raw_assets = [_build_raw_asset(spec) for spec in ALL_SOURCES]
+def build_raw_assets(sources: tuple[SourceSpec, ...]) -> list[dg.AssetsDefinition]:
+    return [_build_raw_asset(spec) for spec in sources]

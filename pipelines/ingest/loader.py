@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from pipelines.sql_helpers import fetch_row
 
 log = logging.getLogger(__name__)
 _HASH_CHUNK = 1 << 20
-SETTLE_ENV = "PORTFOLIO_LANDING_SETTLE_SECONDS"
+SETTLE_ENV = "PORTFOLIO_LANDING_SETTLE_SECONDS"  # named in the message a deferred file gets
 _PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".filepart", "~")
 _MANIFEST_COLUMNS = (
     "source, source_file, source_file_hash, file_size_bytes, extract_date, status, duplicate_of, "
@@ -63,17 +62,6 @@ def file_sha256(path: Path) -> str:
         while chunk := handle.read(_HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def settle_seconds() -> float:
-    value = os.environ.get(SETTLE_ENV, "0")
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ValueError(f"{SETTLE_ENV} must be a number of seconds, got {value!r}") from None
-    if seconds < 0:
-        raise ValueError(f"{SETTLE_ENV} must not be negative, got {value!r}")
-    return seconds
 
 
 def landing_files(spec: SourceSpec, landing_dir: Path) -> list[Path]:
@@ -265,9 +253,11 @@ def load_source(
     landing_dir: Path,
     loaded_at: datetime | None = None,
     run_id: str | None = None,
+    settle_seconds: float = 0.0,
 ) -> SourceLoadSummary:
+    """Load the source's new files; files modified less than `settle_seconds` ago wait a run."""
     loaded_at = loaded_at or datetime.now()
-    settle = settle_seconds()
+    settle = settle_seconds
     ensure_audit_tables(con)
     ensure_raw_table(con, spec)
     summary = SourceLoadSummary(source=spec.name)

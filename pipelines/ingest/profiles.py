@@ -10,7 +10,6 @@ and the field, because a half-understood mapping would load wrong figures.
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 from pathlib import Path
 from typing import Any, get_args
@@ -18,10 +17,6 @@ from typing import Any, get_args
 import yaml  # type: ignore[import-untyped]  # PyYAML ships no stubs; types-PyYAML is not pinned
 
 from pipelines.ingest.spec import Column, Parse, SourceSpec
-
-PROFILES_DIR = Path(__file__).resolve().parents[2] / "source_profiles"
-PROFILE_ENV = "PORTFOLIO_SOURCE_PROFILE"
-NATIVE_PROFILE = "demo"
 
 _TYPES = {
     "text": "VARCHAR",
@@ -168,30 +163,5 @@ def load_profile(path: Path) -> SourceSpec:
     )
 
 
-def load_profile_sources(directory: Path = PROFILES_DIR) -> tuple[SourceSpec, ...]:
+def load_profile_sources(directory: Path) -> tuple[SourceSpec, ...]:
     return tuple(load_profile(path) for path in sorted(directory.glob("*.yml")))
-
-
-def profile_names(directory: Path = PROFILES_DIR) -> tuple[str, ...]:
-    return tuple(path.stem for path in sorted(directory.glob("*.yml")))
-
-
-def active_profile() -> str:
-    """The run's source profile: `demo` (the native exports) or one profile's name."""
-    name = os.environ.get(PROFILE_ENV, NATIVE_PROFILE) or NATIVE_PROFILE
-    if name != NATIVE_PROFILE and name not in profile_names():
-        choices = ", ".join([NATIVE_PROFILE, *profile_names()])
-        raise ProfileError(
-            f"{PROFILE_ENV}={name!r} is not a source profile; choose one of {choices}"
-        )
-    return name
-
-
-def is_required(spec: SourceSpec) -> bool:
-    """Whether this run needs the source: the native exports for `demo`, else the profile's own.
-
-    Every other source is optional: with no file ever delivered its gate records it as not
-    supplied and the reports say what that source would have shown.
-    """
-    profile = active_profile()
-    return spec.profile is None if profile == NATIVE_PROFILE else spec.profile == profile

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 from pipelines.ingest.profiles import load_profile_sources
 from pipelines.ingest.spec import Column, FileFormat, SourceSpec, snake_case
+from pipelines.settings import SOURCE_PROFILES_DIR
 
 __all__ = ["Column", "FileFormat", "SourceSpec", "snake_case"]
 
@@ -200,10 +203,27 @@ NATIVE_SOURCES: tuple[SourceSpec, ...] = (
     FX_RATES,
     RESOURCE_PLAN,
 )
-# Real tools' exports, each described by a mapping file in source_profiles/ (docs/profiles.md).
-PROFILE_SOURCES: tuple[SourceSpec, ...] = load_profile_sources()
-ALL_SOURCES: tuple[SourceSpec, ...] = NATIVE_SOURCES + PROFILE_SOURCES
-SOURCES_BY_NAME = {spec.name: spec for spec in ALL_SOURCES}
+
+
+@cache
+def profile_sources(profiles_dir: Path = SOURCE_PROFILES_DIR) -> tuple[SourceSpec, ...]:
+    """Real tools' exports, each described by a mapping file in source_profiles/ (docs/profiles.md).
+
+    Read when first asked for (not at import), once per folder.
+    """
+    return load_profile_sources(profiles_dir)
+
+
+def all_sources(profiles_dir: Path = SOURCE_PROFILES_DIR) -> tuple[SourceSpec, ...]:
+    return NATIVE_SOURCES + profile_sources(profiles_dir)
+
+
+def source_named(name: str, profiles_dir: Path = SOURCE_PROFILES_DIR) -> SourceSpec:
+    for spec in all_sources(profiles_dir):
+        if spec.name == name:
+            return spec
+    raise KeyError(f"no source named {name!r}")
+
 
 LINEAGE_COLUMNS = (
     Column("", "source_file", "VARCHAR"),

@@ -7,38 +7,40 @@ from pipelines.publish.cleanup import discard_unpublished
 from pipelines.publish.run_lock import acquire_run_lock, release_run_lock
 from pipelines.publish.staged_report import publish_warehouse_and_report
 from pipelines.publish.warehouse_build import build_path, start_build
-from pipelines.resources import PortfolioFolders
+from pipelines.settings import Settings
 
 WAREHOUSE_BUILD_KEY = dg.AssetKey("warehouse_build")
 
 
 @dg.asset(key=WAREHOUSE_BUILD_KEY, group_name="ingest", kinds={"duckdb"})
 def warehouse_build(
-    context: dg.AssetExecutionContext, folders: PortfolioFolders
+    context: dg.AssetExecutionContext, settings: dg.ResourceParam[Settings]
 ) -> dg.MaterializeResult:
     """This run's private copy of the published warehouse; every later step writes only to it."""
-    acquire_run_lock(folders.published_warehouse)
+    acquire_run_lock(settings.warehouse_path)
     # Whatever a killed run left: an unfinished publish is completed, everything else discarded.
-    for done in discard_unpublished(folders.published_warehouse, folders.reports).done:
+    for done in discard_unpublished(settings.warehouse_path, settings.reports_dir).done:
         context.log.info(done)
-    build = start_build(folders.published_warehouse)
+    build = start_build(settings.warehouse_path)
     return dg.MaterializeResult(metadata={"build_file": dg.MetadataValue.path(str(build))})
 
 
 @dg.asset(group_name="report", kinds={"duckdb"}, deps=[dg.AssetKey("portfolio_report")])
-def published_warehouse(duckdb: DuckDBResource, folders: PortfolioFolders) -> dg.MaterializeResult:
+def published_warehouse(
+    duckdb: DuckDBResource, settings: dg.ResourceParam[Settings]
+) -> dg.MaterializeResult:
     """The warehouse analysts query and its reports, swapped in once gate, dbt and report passed."""
-    published = folders.published_warehouse
+    published = settings.warehouse_path
     if not build_path(published).exists():
         raise dg.Failure(f"no build file for {published}: run the whole job, not this step alone")
     # Fold the WAL into the build file (under the run's memory limit), close it, then rename.
     with duckdb.get_connection() as con:
         con.execute("checkpoint")
-    publish_warehouse_and_report(published, folders.reports)
+    publish_warehouse_and_report(published, settings.reports_dir)
     release_run_lock(published)
     return dg.MaterializeResult(
         metadata={
             "warehouse": dg.MetadataValue.path(str(published)),
-            "reports": dg.MetadataValue.path(str(folders.reports / "index.html")),
+            "reports": dg.MetadataValue.path(str(settings.reports_dir / "index.html")),
         }
     )

@@ -8,7 +8,7 @@ the run has failed, under the run lock, so it never touches the files of a run s
 import dagster as dg
 
 from pipelines.publish.cleanup import discard_failed_run
-from pipelines.resources import PortfolioFolders
+from pipelines.settings import Settings
 
 # The failed run's process releases the run lock when it exits, moments after reporting failure.
 _WAIT_FOR_FAILED_RUN_SECONDS = 10.0
@@ -20,12 +20,12 @@ _WAIT_FOR_FAILED_RUN_SECONDS = 10.0
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def discard_unpublished_build(
-    context: dg.RunFailureSensorContext, folders: PortfolioFolders
+    context: dg.RunFailureSensorContext, settings: dg.ResourceParam[Settings]
 ) -> None:
     run_id = context.dagster_run.run_id
     cleanup = discard_failed_run(
-        folders.published_warehouse,
-        folders.reports,
+        settings.warehouse_path,
+        settings.reports_dir,
         wait_seconds=_WAIT_FOR_FAILED_RUN_SECONDS,
         run_id=run_id,
     )

@@ -14,8 +14,7 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from pipelines.ingest.assets import raw_asset_key
-from pipelines.ingest.profiles import is_required
-from pipelines.ingest.sources import ALL_SOURCES, SourceSpec
+from pipelines.ingest.sources import SourceSpec
 from pipelines.quality import record_outcomes, validate_source
 from pipelines.quality.accounting import account_for_rows
 from pipelines.quality.audit import record_decision
@@ -24,6 +23,7 @@ from pipelines.quality.ingest_findings import ingest_findings
 from pipelines.quality.not_supplied import not_supplied_decision, was_supplied
 from pipelines.quality.quarantine import quarantine_failed_rows
 from pipelines.quality.suites import DEFAULT_QUARANTINE_THRESHOLD_PCT
+from pipelines.settings import Settings
 
 CHECK_NAME = "passes_quality_gate"
 ACCOUNTING_CHECK_NAME = "every_row_accounted_for"
@@ -73,14 +73,20 @@ def _build_gate(spec: SourceSpec) -> dg.AssetsDefinition:
             ),
         ],
     )
-    def _gate(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    def _gate(
+        context: dg.AssetExecutionContext,
+        duckdb: DuckDBResource,
+        settings: dg.ResourceParam[Settings],
+    ) -> dg.MaterializeResult:
         run_id = context.run_id
-        if not is_required(spec):
+        if not settings.requires(spec.profile):
             with duckdb.get_connection() as con:
                 if not was_supplied(con, spec.name):
-                    return _not_supplied(context, con, spec)
+                    return _not_supplied(context, con, spec, settings.source_profile)
         with duckdb.get_connection() as con:
-            outcome = validate_source(con, spec.name)
+            outcome = validate_source(
+                con, spec.name, reporting_currency=settings.reporting_currency
+            )
             moved = quarantine_failed_rows(con, outcome, run_id, datetime.now())
             findings = ingest_findings(con, spec.name, run_id)
             # A suite that could not be read has already failed the gate; any threshold will do.
@@ -138,9 +144,12 @@ def _build_gate(spec: SourceSpec) -> dg.AssetsDefinition:
 
 
 def _not_supplied(
-    context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, spec: SourceSpec
+    context: dg.AssetExecutionContext,
+    con: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    source_profile: str,
 ) -> dg.MaterializeResult:
-    decision = not_supplied_decision(spec.name, DEFAULT_QUARANTINE_THRESHOLD_PCT)
+    decision = not_supplied_decision(spec.name, DEFAULT_QUARANTINE_THRESHOLD_PCT, source_profile)
     record_decision(con, decision, context.run_id)
     context.log.info(decision.messages[0])
     return dg.MaterializeResult(
@@ -152,4 +161,5 @@ def _not_supplied(
     )
 
 
-gate_assets = [_build_gate(spec) for spec in ALL_SOURCES]
+def build_gate_assets(sources: tuple[SourceSpec, ...]) -> list[dg.AssetsDefinition]:
+    return [_build_gate(spec) for spec in sources]

@@ -1,6 +1,6 @@
 """An optional source nobody delivered: recorded as not supplied, which does not block.
 
-A run's source profile (PORTFOLIO_SOURCE_PROFILE) says which sources it needs. The others (the
+A run's source profile (`Settings.source_profile`) says which sources it needs. The others (the
 native exports in an IT Dashboard run, a time tracker's export in the demo) may simply not exist
 for this organisation; an empty raw table is then not bad data, it is no data, and the reports say
 what it would have shown. A source that did deliver, even a file that was rejected, is gated as
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.ingest.profiles import active_profile
 from pipelines.ingest.warehouse_tables import MANIFEST_TABLE
 from pipelines.quality.decision import GateDecision
 from pipelines.quality.warehouse import RAW_SCHEMA, quote, table_columns
@@ -33,7 +32,7 @@ def was_supplied(con: duckdb.DuckDBPyConnection, source: str) -> bool:
     return bool(fetch_scalar(con, f"select count(*) from {quote(RAW_SCHEMA)}.{quote(source)}"))
 
 
-def not_supplied_decision(source: str, threshold_pct: float) -> GateDecision:
+def not_supplied_decision(source: str, threshold_pct: float, source_profile: str) -> GateDecision:
     return GateDecision(
         source=source,
         decision=NOT_SUPPLIED,
@@ -44,7 +43,7 @@ def not_supplied_decision(source: str, threshold_pct: float) -> GateDecision:
         rows_quarantined=0,
         quarantine_threshold_pct=threshold_pct,
         messages=[
-            f"{source} is optional for the {active_profile()!r} source profile and no file has "
+            f"{source} is optional for the {source_profile!r} source profile and no file has "
             "been delivered: nothing to check; the reports say this data is not available"
         ],
     )

@@ -67,8 +67,11 @@ def validate_source(
     *,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     expectations_dir: Path | None = None,
+    reporting_currency: str = "USD",
 ) -> ValidationOutcome:
     """Validate `raw.<source>` against `expectations/<source>.json`.
+
+    `reporting_currency` is the currency the suite's derived amounts are converted to.
 
     Never raises for bad data, a bad suite or a missing table: those are failures in the returned
     outcome, with messages naming the rule, the landing file and the line. It raises only for a
@@ -79,7 +82,7 @@ def validate_source(
     started = time.perf_counter()
     directory = expectations_dir if expectations_dir is not None else settings.EXPECTATIONS_DIR
     try:
-        return _validate(con, source, chunk_rows, directory, started)
+        return _validate(con, source, chunk_rows, directory, started, reporting_currency)
     except Exception as exc:
         # Whatever broke (a closed connection, a GX bug), the gate did not check the table.
         logger.exception("raw.%s: the quality gate itself failed", source)
@@ -94,6 +97,7 @@ def _validate(
     chunk_rows: int,
     directory: Path,
     started: float,
+    reporting_currency: str,
 ) -> ValidationOutcome:
     batch_definition = new_batch_definition(source)
     results: list[RuleResult] = []
@@ -125,9 +129,7 @@ def _validate(
     n_chunks = chunk_count(rows, chunk_rows)
     tallies = {rule.name: RuleTally(source=source, rule=rule) for rule in suite.rules}
     try:
-        columns = stage_gate_rows(
-            con, source, suite.derived_columns, settings.load_settings().reporting_currency
-        )
+        columns = stage_gate_rows(con, source, suite.derived_columns, reporting_currency)
     except duckdb.Error as exc:
         # Without the derived columns the rules that need them fail below; the rest still run.
         detail = f"the suite's derived columns could not be computed: {exc}"

@@ -14,10 +14,10 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.prioritization.assets import portfolio_prioritization
 from pipelines.publish.staged_report import staged_report
-from pipelines.report.board_pack import board_pack_enabled, write_staged_board_pack
+from pipelines.report.board_pack import write_staged_board_pack
 from pipelines.report.publish import check_replaceable
 from pipelines.report.render import render_portfolio_report
-from pipelines.resources import PortfolioFolders
+from pipelines.settings import Settings
 from pipelines.transform.assets import portfolio_dbt_models
 
 # The marts the site reads (docs/marts.md), so the asset graph shows the report's lineage.
@@ -55,18 +55,33 @@ REPORT_MARTS = (
     kinds={"html"},
 )
 def portfolio_report(
-    context: dg.AssetExecutionContext, duckdb: DuckDBResource, folders: PortfolioFolders
+    context: dg.AssetExecutionContext,
+    duckdb: DuckDBResource,
+    settings: dg.ResourceParam[Settings],
 ) -> dg.MaterializeResult:
     """Static HTML portfolio summary (KPI tiles, budget vs actual, project variances), staged."""
-    check_replaceable(folders.reports)  # a folder we may not replace fails now, not at publish
-    staged = staged_report(folders.reports)
+    reports = settings.reports_dir
+    check_replaceable(reports)  # a folder we may not replace fails now, not at publish
+    staged = staged_report(reports)
     shutil.rmtree(staged, ignore_errors=True)  # this step run again within the same run
     # The renderer opens the build file read-only itself; dbt has closed it by now.
     index = render_portfolio_report(
-        Path(duckdb.database), staged, run_id=context.run_id, previous_dir=folders.reports
+        Path(duckdb.database),
+        staged,
+        run_id=context.run_id,
+        previous_dir=reports,
+        settings=settings,
     )
-    pack = write_staged_board_pack(staged) if board_pack_enabled() else None
-    metadata = {"staged_index": dg.MetadataValue.path(str(index))}
+    # `off` skips the board pack; `auto` prints it when Chromium is installed and says once in
+    # the log when it is not.
+    pack = write_staged_board_pack(staged) if settings.board_pack == "auto" else None
+    metadata: dict[str, dg.RawMetadataValue] = {
+        "staged_index": dg.MetadataValue.path(str(index)),
+        # This run's pages; archive/ holds earlier runs' pages carried over.
+        "pages_written": sum(
+            1 for page in staged.rglob("*.html") if page.relative_to(staged).parts[0] != "archive"
+        ),
+    }
     if pack is not None:
         metadata["board_pack"] = dg.MetadataValue.path(str(pack))
     return dg.MaterializeResult(metadata=metadata)

@@ -174,18 +174,6 @@ def _last_lines(stderr: str, count: int = 5) -> str:
     return " | ".join(lines[-count:]) or "no error output"
 
 
-# `off` skips the board pack (tests that run the whole pipeline many times); `auto` prints it when
-# Chromium is installed and says once in the log when it is not.
-BOARD_PACK_ENV = "PORTFOLIO_BOARD_PACK"
-
-
-def board_pack_enabled() -> bool:
-    value = os.environ.get(BOARD_PACK_ENV, "auto").strip().lower()
-    if value not in {"auto", "off"}:
-        raise ValueError(f"{BOARD_PACK_ENV} must be auto or off, got {value!r}")
-    return value == "auto"
-
-
 def write_staged_board_pack(site_dir: Path) -> Path | None:
     """Print the pages the rendered site's manifest lists as `board_pack_pages` into one PDF."""
     manifest = json.loads((site_dir / MANIFEST_NAME).read_text(encoding="utf-8"))

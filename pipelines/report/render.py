@@ -59,6 +59,7 @@ from pipelines.report.site_data import SiteData, load_site_data
 from pipelines.report.static_assets import write_static
 from pipelines.report.summary_charts import write_summary_charts
 from pipelines.report.summary_queries import MIX_DIMENSIONS
+from pipelines.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +99,12 @@ def render_portfolio_report(
     run_id: str | None = None,
     generated_at: datetime | None = None,
     previous_dir: Path | None = None,
+    settings: Settings | None = None,
 ) -> Path:
     """Render the whole site from the marts into output_dir and return its index.html.
+
+    settings give the reporting currency and fiscal calendar of a published-export site
+    (default: the documented defaults).
 
     previous_dir is the currently published folder whose archive is carried over (default:
     previous_published(output_dir)). Raises a ReportError subclass (MartsUnavailableError,
@@ -112,7 +117,7 @@ def render_portfolio_report(
     previous = previous_dir if previous_dir is not None else previous_published(output_dir)
     con = connect_read_only(warehouse_path)
     try:
-        data = load_site_data(con, run_id)
+        data = load_site_data(con, run_id, settings or Settings())
         loaded = time.perf_counter()
         with staging_folder(output_dir) as staging:
             _render_site(con, data, staging, previous, run_id=run_id, generated_at=generated_at)

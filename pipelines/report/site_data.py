@@ -46,7 +46,7 @@ from pipelines.report.summary_queries import (
     load_tiles,
     load_trend,
 )
-from pipelines.settings import load_settings
+from pipelines.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -99,17 +99,18 @@ def load_sources(con: duckdb.DuckDBPyConnection, quality: QualityRunData) -> tup
     return tuple(SourceAsOf(n, as_of.get(n), decisions.get(n)) for n in names)
 
 
-def published_context(con: duckdb.DuckDBPyConnection, coverage: Coverage) -> ReportContext | None:
+def published_context(
+    con: duckdb.DuckDBPyConnection, coverage: Coverage, settings: Settings
+) -> ReportContext | None:
     """The site's context when the marts hold only a published export (no PPM extract).
 
     As of the newest published extract; fiscal year from marts.dim_dates when it covers that
-    day, else from PORTFOLIO_FISCAL_YEAR_START_MONTH (the date dimension is built from the demo
+    day, else from the fiscal-year start in the settings (the date dimension is built from the demo
     sources' dates, so it is empty then); the reporting currency from the settings (the
     published amounts keep their own currency, shown with each amount).
     """
     if not coverage.has_published:
         return None
-    settings = load_settings()
     as_of = max((p.extract_date for p in coverage.profiles if p.extract_date), default=None)
     if as_of is None:
         return None
@@ -127,11 +128,13 @@ def published_context(con: duckdb.DuckDBPyConnection, coverage: Coverage) -> Rep
     return ReportContext(as_of, settings.reporting_currency, fiscal_year, label)
 
 
-def load_site_data(con: duckdb.DuckDBPyConnection, run_id: str | None) -> SiteData:
+def load_site_data(
+    con: duckdb.DuckDBPyConnection, run_id: str | None, settings: Settings
+) -> SiteData:
     try:
         check_mart_contract(con)  # one message naming every missing mart, before anything else
         coverage = load_coverage(con)
-        portfolio = load_portfolio_data(con, published_context(con, coverage))
+        portfolio = load_portfolio_data(con, published_context(con, coverage, settings))
         quality = load_quality_data(con, run_id)
         infos = load_project_infos(con)
         rebaselines = load_rebaselines(con)

@@ -1,11 +1,13 @@
 """dbt models as Dagster assets and dbt tests as asset checks, in the `transform` group."""
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from pipelines.settings import Settings
 from pipelines.transform.project import dbt_project
 
 
@@ -14,11 +16,30 @@ class PortfolioDbtTranslator(DagsterDbtTranslator):
         return "transform"
 
 
+def dbt_build_args(settings: Settings) -> list[str]:
+    """`dbt build` as a scheduled run does it.
+
+    Unit tests are left out: they test the SQL on fixed inputs, not this week's data, so the test
+    suite runs them once (`make test-unit`) instead of every run paying for them.
+    """
+    return [
+        "build",
+        "--exclude-resource-type",
+        "unit_test",
+        "--threads",
+        str(settings.dbt_threads),
+        "--vars",
+        json.dumps(settings.dbt_vars()),
+    ]
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=PortfolioDbtTranslator(),
 )
-def portfolio_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """Build staging → intermediate → marts and run every dbt test (tests fail the run)."""
-    yield from dbt.cli(["build"], context=context).stream()
+def portfolio_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: dg.ResourceParam[Settings]
+) -> Iterator[Any]:
+    """Build staging → intermediate → marts and run every dbt data test (tests fail the run)."""
+    yield from dbt.cli(dbt_build_args(settings), context=context).stream()

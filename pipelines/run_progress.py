@@ -1,0 +1,168 @@
+"""What a run started from the command line shows: one line per stage, the full log in a file.
+
+Dagster's console logger prints every event at DEBUG (about 2,900 lines for the demo). The CLI
+replaces it with two loggers: `event_log_file` writes all of it to a file whose path the CLI
+prints, and `stage_progress` prints one line when a step finishes, built from the step's own
+events: files and rows ingested per source, the gate's decision per source, dbt models built and
+tests passed, pages written, each with the step's seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import dagster as dg
+from dagster._core.log_manager import LOG_RECORD_METADATA_ATTR
+
+# Sources with nothing delivered (optional, "not supplied") are gathered into one line.
+_NOT_SUPPLIED = "not supplied"
+
+
+@dataclass
+class _Step:
+    materialized: list[dict[str, Any]] = field(default_factory=list)
+    checks_passed: int = 0
+    checks_failed: int = 0
+
+
+def _plain(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(_plain(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+class StageProgress(logging.Handler):
+    """A logging handler fed Dagster's run records; prints a line as each step finishes."""
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        super().__init__(level=logging.DEBUG)
+        self._out = out
+        self._steps: dict[str, _Step] = {}
+        self._not_supplied: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, LOG_RECORD_METADATA_ATTR, None) or {}
+        event = meta.get("dagster_event")
+        if event is None or not event.step_key:
+            return
+        step = self._steps.setdefault(event.step_key, _Step())
+        data = event.event_specific_data
+        if event.is_step_materialization:
+            step.materialized.append(
+                {key: _plain(value) for key, value in data.materialization.metadata.items()}
+            )
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            if data.passed:
+                step.checks_passed += 1
+            else:
+                step.checks_failed += 1
+        elif event.is_step_success:
+            line = self._describe(event.step_key, step)
+            if line:
+                self._print(f"{line} ({data.duration_ms / 1000:.1f} s)")
+        elif event.is_step_failure:
+            self._print(f"{event.step_key}: FAILED (the cause is printed below)")
+
+    def _print(self, line: str) -> None:
+        out = self._out or sys.stdout
+        print(f"  {line}", file=out, flush=True)
+
+    def _describe(self, step_key: str, step: _Step) -> str | None:
+        found = step.materialized[0] if step.materialized else {}
+        if step_key.startswith("raw_"):
+            return _ingest_line(step_key.removeprefix("raw_"), found)
+        if step_key.startswith("validated_"):
+            source = step_key.removeprefix("validated_")
+            if found.get("decision") == _NOT_SUPPLIED:
+                self._not_supplied.append(source)
+                return None
+            return _gate_line(source, found)
+        if step_key == "portfolio_dbt_models":
+            failed = f", {step.checks_failed} failed" if step.checks_failed else ""
+            return (
+                f"dbt: {len(step.materialized)} models built, "
+                f"{step.checks_passed} tests passed{failed}"
+            )
+        return _OTHER_STEPS.get(step_key, lambda _: f"{step_key}: done")(found)
+
+    def flush_not_supplied(self) -> None:
+        """One line for every optional source that delivered nothing (said at the end)."""
+        if self._not_supplied:
+            names = ", ".join(sorted(self._not_supplied))
+            self._print(f"not supplied (optional, no file ever delivered): {names}")
+            self._not_supplied.clear()
+
+
+def _ingest_line(source: str, found: dict[str, Any]) -> str | None:
+    loaded = _int(found.get("files_loaded"))
+    rejected = len(found.get("files_rejected") or {})
+    deferred = len(found.get("files_deferred") or [])
+    if not (loaded or rejected or deferred or found.get("files_already_loaded")):
+        return None  # an optional source nobody delivered: its gate line says so
+    parts = [f"{loaded} new file(s), {_int(found.get('rows_loaded')):,} rows"]
+    if found.get("rows_quarantined"):
+        parts.append(f"{_int(found['rows_quarantined']):,} rows set aside")
+    if rejected:
+        parts.append(f"{rejected} file(s) REJECTED")
+    if deferred:
+        parts.append(f"{deferred} file(s) left for the next run")
+    return f"ingest {source}: " + ", ".join(parts)
+
+
+def _gate_line(source: str, found: dict[str, Any]) -> str:
+    read, accepted = _int(found.get("rows_read")), _int(found.get("rows_accepted"))
+    quarantined = _int(found.get("rows_quarantined"))
+    return (
+        f"gate {source}: {found.get('decision', '?')} "
+        f"({read:,} rows = {accepted:,} accepted + {quarantined:,} quarantined)"
+    )
+
+
+_OTHER_STEPS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "warehouse_build": lambda _: "build copy of the published warehouse ready",
+    "portfolio_prioritization": lambda found: (
+        "prioritization: "
+        + (
+            f"{_int(found.get('candidates'))} candidate projects"
+            if "candidates" in found
+            else "done"
+        )
+    ),
+    "portfolio_report": lambda found: f"report: {_int(found.get('pages_written'))} pages written",
+    "published_warehouse": lambda _: "published the warehouse and the reports",
+}
+
+
+def progress_loggers(
+    log_file: Path, progress: StageProgress
+) -> tuple[dict[str, dg.LoggerDefinition], dict[str, Any]]:
+    """Logger definitions and their run config: the stage lines, and every event in `log_file`."""
+
+    def _progress(_: dg.InitLoggerContext) -> logging.Logger:
+        logger = logging.Logger("portfolio.progress", level=logging.DEBUG)
+        logger.addHandler(progress)
+        return logger
+
+    def _file(_: dg.InitLoggerContext) -> logging.Logger:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger = logging.Logger("portfolio.event_log", level=logging.DEBUG)
+        logger.addHandler(handler)
+        return logger
+
+    loggers = {
+        "stage_progress": dg.LoggerDefinition(_progress, description="one line per stage"),
+        "event_log_file": dg.LoggerDefinition(_file, description="every event, to a file"),
+    }
+    return loggers, {"loggers": {name: {} for name in loggers}}
