@@ -8,7 +8,6 @@ Reports figures (seconds per stage, rows per second for ingest, peak memory); it
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shutil
 import tempfile
@@ -19,6 +18,7 @@ import dagster as dg
 
 from pipelines.demo import generate_demo_exports
 from pipelines.demo.config import DemoConfig, apply_preset
+from pipelines.settings import Settings
 
 
 def main() -> None:
@@ -28,20 +28,20 @@ def main() -> None:
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="portfolio-bench-"))
     landing, warehouse, reports = root / "landing", root / "warehouse.duckdb", root / "reports"
-    os.environ.update(
-        PORTFOLIO_LANDING_DIR=str(landing),
-        PORTFOLIO_WAREHOUSE=str(warehouse),
-        PORTFOLIO_REPORTS_DIR=str(reports),
+    # The deployment's other settings (PORTFOLIO_*), with this benchmark's own folders.
+    settings = Settings.from_env().with_changes(
+        landing_dir=landing, warehouse_path=warehouse, reports_dir=reports
     )
 
     started = time.monotonic()
-    summary = generate_demo_exports(landing, apply_preset(DemoConfig(), args.scale), force=True)
+    config = DemoConfig(fiscal_year_start_month=settings.fiscal_year_start_month)
+    summary = generate_demo_exports(landing, apply_preset(config, args.scale), force=True)
     print(f"demo exports ({args.scale}): {time.monotonic() - started:.1f} s — {summary}")
 
     from pipelines.definitions import build_definitions
     from pipelines.schedules import WEEKLY_JOB_NAME
 
-    job = build_definitions().resolve_job_def(WEEKLY_JOB_NAME)
+    job = build_definitions(settings).resolve_job_def(WEEKLY_JOB_NAME)
     instance = dg.DagsterInstance.ephemeral()
     started = time.monotonic()
     result = job.execute_in_process(instance=instance, raise_on_error=False)

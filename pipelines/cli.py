@@ -54,7 +54,16 @@ def _root_cause(error: SerializableErrorInfo | None, max_lines: int) -> str:
     return "\n    ".join(lines) or error.cls_name or "failed"
 
 
-def run_pipeline(settings: Settings, *, demo_if_empty: bool = True) -> int:
+def run_pipeline(
+    settings: Settings,
+    *,
+    demo_if_empty: bool = True,
+    instance: dg.DagsterInstance | None = None,
+) -> int:
+    """Run the weekly job once, now; print a line per step, then where everything is.
+
+    `instance`: the Dagster instance to record the run in (None: an ephemeral one).
+    """
     if _landing_is_empty(settings.landing_dir):
         if not demo_if_empty:
             print(f"The landing folder {settings.landing_dir} is empty: nothing to ingest.")
@@ -83,7 +92,7 @@ def run_pipeline(settings: Settings, *, demo_if_empty: bool = True) -> int:
     with log_file.open("a", encoding="utf-8") as raw_output, contextlib.redirect_stdout(raw_output):
         result = job.execute_in_process(
             run_config=logger_config,
-            instance=_instance(),
+            instance=instance,
             raise_on_error=False,
             run_id=run_id,
         )
@@ -153,7 +162,12 @@ def _discard_failed_run(settings: Settings, run_id: str) -> None:
         print(f"  ({line})")
 
 
-def run_export(settings: Settings, profile: str, export: Path) -> int:
+def run_export(
+    settings: Settings,
+    profile: str,
+    export: Path,
+    instance: dg.DagsterInstance | None = None,
+) -> int:
     """Run the job on one real export under its source profile, in a folder of its own.
 
     The export is linked (never copied or edited) into the profile's landing folder, so a
@@ -193,7 +207,7 @@ def run_export(settings: Settings, profile: str, export: Path) -> int:
     if not link.exists():
         link.symlink_to(export)
     print(f"Source profile {profile}: {export} (linked into {folder})")
-    return run_pipeline(settings, demo_if_empty=False)
+    return run_pipeline(settings, demo_if_empty=False, instance=instance)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,9 +229,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Settings: {exc}", file=sys.stderr)
         return 2
     if args.command == "run":
-        return run_pipeline(settings, demo_if_empty=not args.no_demo)
+        return run_pipeline(settings, demo_if_empty=not args.no_demo, instance=_instance())
     if args.command == "run-export":
-        return run_export(settings, args.profile, args.file)
+        return run_export(settings, args.profile, args.file, instance=_instance())
     parser.error(f"unknown command {args.command}")
     return 2
 

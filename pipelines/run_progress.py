@@ -90,7 +90,7 @@ class StageProgress(logging.Handler):
         if step_key == "portfolio_dbt_models":
             failed = f", {step.checks_failed} failed" if step.checks_failed else ""
             return (
-                f"dbt: {len(step.materialized)} models built, "
+                f"dbt: {len(step.materialized)} tables and views built, "
                 f"{step.checks_passed} tests passed{failed}"
             )
         return _OTHER_STEPS.get(step_key, lambda _: f"{step_key}: done")(found)

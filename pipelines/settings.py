@@ -143,8 +143,3 @@ def _parse(name: str, raw: str) -> Any:
 
 def profile_names(directory: Path = SOURCE_PROFILES_DIR) -> tuple[str, ...]:
     return tuple(path.stem for path in sorted(directory.glob("*.yml")))
-
-
-def load_settings() -> Settings:
-    """`Settings.from_env()`: for the edges (CLI, Dagster definitions) only."""
-    return Settings.from_env()

@@ -13,11 +13,18 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
-import dagster as dg
 import pytest
+from filelock import FileLock
 
 from pipelines.demo import generate_demo_exports
-from tests.pipeline_runs import SMALL_DEMO, RunPaths, copy_run, make_paths, run_weekly_job
+from tests.pipeline_runs import (
+    SMALL_DEMO,
+    RunOutcome,
+    RunPaths,
+    copy_run,
+    make_paths,
+    run_weekly_job,
+)
 
 _DBT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
@@ -31,9 +38,10 @@ def _manifest_is_stale() -> bool:
     return any(p.stat().st_mtime > built for p in sources if "target" not in p.parts)
 
 
-def pytest_configure(config: object) -> None:
-    # `make test` parses first; this covers a bare `pytest` after editing the dbt project.
-    if _manifest_is_stale():
+def pytest_configure(config: pytest.Config) -> None:
+    # `make test` parses first; this covers a bare `pytest` after editing the dbt project. Only the
+    # controlling process parses: pytest-xdist's workers would write the same manifest at once.
+    if not hasattr(config, "workerinput") and _manifest_is_stale():
         subprocess.run(
             [
                 str(Path(sys.executable).parent / "dbt"),
@@ -49,23 +57,28 @@ def pytest_configure(config: object) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_run(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[RunPaths, dg.ExecuteInProcessResult]:
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunPaths, RunOutcome]:
     """The session's one full pipeline run on small demo data, published.
 
-    Read it; never change it: a test that runs again, adds a file or edits the warehouse works on
-    its own copy (`published_copy`).
+    One per session even with pytest-xdist: the first worker to get here runs it under a file
+    lock in the folder all workers share; the others wait and read its outcome. Read it; never
+    change it (nor open its warehouse read-write: another worker may be reading it): a test that
+    runs again, adds a file or edits the warehouse works on its own copy (`published_copy`).
     """
-    paths = make_paths(tmp_path_factory.mktemp("demo_run"))
-    generate_demo_exports(paths.landing, SMALL_DEMO)
-    return paths, run_weekly_job(paths)
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # every worker's basetemp is a folder of this one
+    paths = make_paths(shared / "demo_run")
+    outcome_file = shared / "demo_run.outcome.json"
+    with FileLock(str(shared / "demo_run.lock")):
+        if not outcome_file.exists():
+            generate_demo_exports(paths.landing, SMALL_DEMO)
+            outcome_file.write_text(RunOutcome.of(run_weekly_job(paths)).to_json())
+    return paths, RunOutcome.from_json(outcome_file.read_text())
 
 
 @pytest.fixture
-def published_copy(
-    demo_run: tuple[RunPaths, dg.ExecuteInProcessResult], tmp_path: Path
-) -> RunPaths:
+def published_copy(demo_run: tuple[RunPaths, RunOutcome], tmp_path: Path) -> RunPaths:
     """A private copy of the session's published run: landing folder, warehouse and reports."""
     paths, result = demo_run
     assert result.success, "the session's demo run failed; nothing to copy"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,48 @@ def run_weekly_job(paths: RunPaths, **changes: Any) -> dg.ExecuteInProcessResult
     if not result.success:  # what the CLI (or, for daemon runs, the failure sensor) does next
         discard_failed_run(paths.warehouse, paths.reports, run_id=result.run_id)
     return result
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a test needs of a finished run, small enough to share between pytest-xdist workers."""
+
+    success: bool
+    run_id: str
+    materialized: frozenset[str]  # asset keys, as user strings
+    checks: tuple[tuple[str, str, bool], ...]  # (asset key, check name, passed)
+    failures: tuple[str, ...]  # the failure events' messages
+
+    @classmethod
+    def of(cls, result: dg.ExecuteInProcessResult) -> RunOutcome:
+        return cls(
+            success=result.success,
+            run_id=result.run_id,
+            materialized=frozenset(
+                e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+            ),
+            checks=tuple(
+                (c.asset_key.to_user_string(), c.check_name, c.passed)
+                for c in result.get_asset_check_evaluations()
+            ),
+            failures=tuple(e.message or "" for e in result.all_events if e.is_failure),
+        )
+
+    def to_json(self) -> str:
+        record = asdict(self)
+        record["materialized"] = sorted(self.materialized)
+        return json.dumps(record)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunOutcome:
+        record = json.loads(text)
+        return cls(
+            success=record["success"],
+            run_id=record["run_id"],
+            materialized=frozenset(record["materialized"]),
+            checks=tuple((key, name, passed) for key, name, passed in record["checks"]),
+            failures=tuple(record["failures"]),
+        )
 
 
 def mart_snapshot(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:

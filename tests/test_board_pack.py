@@ -12,7 +12,6 @@ import logging
 import shutil
 from pathlib import Path
 
-import dagster as dg
 import pytest
 from pypdf import PdfReader
 
@@ -23,7 +22,7 @@ from pipelines.report.board_pack import (
     write_staged_board_pack,
 )
 from tests.browser import BrowserError, ensure_chromium
-from tests.pipeline_runs import RunPaths
+from tests.pipeline_runs import RunOutcome, RunPaths
 
 # A browser (headless Chromium), so not in the unit tier.
 pytestmark = pytest.mark.integration
@@ -65,7 +64,7 @@ def _is_a4(reader: PdfReader) -> bool:
 
 @pytest.mark.slow
 def test_board_pack_of_the_published_report(
-    demo_run: tuple[RunPaths, dg.ExecuteInProcessResult], chromium: str, tmp_path: Path
+    demo_run: tuple[RunPaths, RunOutcome], chromium: str, tmp_path: Path
 ) -> None:
     paths, _ = demo_run
     pages = [Path(name) for name in BOARD_PAGES if (paths.reports / name).is_file()]
@@ -88,7 +87,7 @@ def test_board_pack_of_the_published_report(
 
 
 def test_the_executive_summary_prints_on_one_a4_page(
-    demo_run: tuple[RunPaths, dg.ExecuteInProcessResult], chromium: str, tmp_path: Path
+    demo_run: tuple[RunPaths, RunOutcome], chromium: str, tmp_path: Path
 ) -> None:
     paths, _ = demo_run
     out = tmp_path / "summary.pdf"
@@ -101,7 +100,7 @@ def test_the_executive_summary_prints_on_one_a4_page(
 
 
 def test_the_staged_site_prints_the_pages_its_manifest_names_for_the_board(
-    demo_run: tuple[RunPaths, dg.ExecuteInProcessResult], chromium: str, tmp_path: Path
+    demo_run: tuple[RunPaths, RunOutcome], chromium: str, tmp_path: Path
 ) -> None:
     paths, _ = demo_run
     site = tmp_path / "site"

@@ -218,9 +218,7 @@ def _approx(value: float | None) -> object:
 def test_the_demo_run_builds_the_capacity_marts(demo_run) -> None:
     _paths, result = demo_run
     assert result.success
-    materialized = {
-        event.asset_key.to_user_string() for event in result.get_asset_materialization_events()
-    }
+    materialized = result.materialized
     for expected in (
         "raw_resource_plan",
         "validated_resource_plan",

@@ -30,6 +30,7 @@ from pipelines.publish.warehouse_build import build_path
 from pipelines.report.publish import write_manifest
 from pipelines.settings import Settings
 from tests.pipeline_runs import SMALL_DEMO, RunPaths, make_paths, run_weekly_job
+from tests.timesheet_weeks import a_project_entry, new_week
 
 CONFIG = SMALL_DEMO  # the session's published run (conftest.demo_run), copied per test
 NEW_ENTRY = "CRASH-1"
@@ -64,11 +65,12 @@ def _unpublished_leftovers(paths: RunPaths) -> list[str]:
 
 def _add_new_week(landing: Path) -> None:
     """A new timesheet week: the run that gets killed would have changed raw data and marts."""
-    header = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment"
-    first_week = sorted((landing / "timesheets").glob("timesheets_*.csv"))[0]
-    employee = first_week.read_text().splitlines()[1].split(",")[1]
-    week = landing / "timesheets" / f"timesheets_{CONFIG.as_of.isoformat()}.csv"
-    week.write_text(f"{header}\n{NEW_ENTRY},{employee},{CONFIG.as_of.isoformat()},,BAU,7.5,\n")
+    employee = a_project_entry(landing)[1]
+    new_week(
+        landing,
+        CONFIG.as_of,
+        [[NEW_ENTRY, employee, CONFIG.as_of.isoformat(), "", "BAU", "7.5", ""]],
+    )
 
 
 def _has_new_week(warehouse: Path) -> bool:

@@ -7,6 +7,7 @@ dbt, and compared with what the marts say.
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from tests.pipeline_runs import SMALL_DEMO, RunPaths, mart_snapshot, run_weekly_job
+from pipelines.cli import run_pipeline
+from tests.pipeline_runs import SMALL_DEMO, RunPaths, mart_snapshot, settings_for
 
 
 def _csv_rows(folder: Path, prefix: str) -> list[dict[str, str]]:
@@ -34,18 +36,14 @@ def _query(paths: RunPaths, sql: str, params: list[object] | None = None) -> lis
 def test_the_demo_run_materializes_every_asset(demo_run) -> None:
     _paths, result = demo_run
     assert result.success
-    materialized = {
-        event.asset_key.to_user_string() for event in result.get_asset_materialization_events()
-    }
     for expected in (
         "raw_timesheets",
         "validated_timesheets",
         "marts/fct_project_cost_performance",
         "portfolio_report",
     ):
-        assert expected in materialized
-    checks = result.get_asset_check_evaluations()
-    assert checks and all(check.passed for check in checks)
+        assert expected in result.materialized
+    assert result.checks and all(passed for _, _, passed in result.checks)
 
 
 @pytest.mark.parametrize(
@@ -152,11 +150,29 @@ def test_the_report_lists_every_project(demo_run) -> None:
         assert name.replace("&", "&amp;") in html
 
 
-def test_a_second_run_on_the_same_landing_folder_changes_no_mart(published_copy: RunPaths) -> None:
+def test_a_second_run_through_the_cli_changes_no_mart_and_prints_a_line_per_step(
+    published_copy: RunPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make run` again on the same landing folder: same marts, and a short, useful console."""
     paths = published_copy
     before = mart_snapshot(paths.warehouse)
     manifest_before = _query(paths, "select count(*) from raw.load_manifest")[0][0]
-    again = run_weekly_job(paths)
-    assert again.success
+
+    assert run_pipeline(settings_for(paths), demo_if_empty=False) == 0
+
     assert mart_snapshot(paths.warehouse) == before
     assert _query(paths, "select count(*) from raw.load_manifest")[0][0] == manifest_before
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) <= 40, "\n".join(lines)
+    steps = [line.strip() for line in lines]
+    assert any(line.startswith("gate timesheets: passed (") for line in steps)
+    assert any(
+        re.fullmatch(r"dbt: \d+ tables and views built, \d+ tests passed \([\d.]+ s\)", s)
+        for s in steps
+    )
+    assert any(re.fullmatch(r"report: \d+ pages written \([\d.]+ s\)", s) for s in steps)
+    assert f"  reports:   {paths.reports / 'index.html'}" in lines
+    (log_line,) = [line for line in lines if line.startswith("  run log:")]
+    log = Path(log_line.split(":", 1)[1].strip()).read_text(encoding="utf-8")
+    # The whole event log and dbt's own output went to the file, not the console.
+    assert "STEP_SUCCESS" in log and "Completed successfully" in log

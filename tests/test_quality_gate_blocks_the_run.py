@@ -1,4 +1,7 @@
-"""End to end: a mostly-bad week blocks the run; a few bad rows are quarantined, the rest published.
+"""End to end: a mostly-bad week blocks the run.
+
+A week with a few bad rows (quarantined, the rest published) is tested in
+tests/test_write_audit_publish.py, on the run an analyst reads during.
 
 Both start from a copy of the session's published demo run (conftest.published_copy: each test
 has its own warehouse and landing folder) and deliver one new week of timesheets.
@@ -9,25 +12,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from pipelines.demo.config import DemoConfig
 from tests.pipeline_runs import SMALL_DEMO, RunPaths, run_weekly_job
-
-HEADER = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment"
-
-
-def _a_project_entry(landing: Path) -> list[str]:
-    first_file = sorted((landing / "timesheets").glob("timesheets_*.csv"))[0]
-    lines = first_file.read_text(encoding="utf-8").splitlines()
-    return next(line for line in lines[1:] if ",Project," in line).split(",")
-
-
-def _new_week(paths: RunPaths, config: DemoConfig, rows: list[list[str]]) -> Path:
-    week = paths.landing / "timesheets" / f"timesheets_{config.as_of.isoformat()}.csv"
-    week.write_text("\n".join([HEADER, *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
-    return week
+from tests.timesheet_weeks import a_project_entry, new_week
 
 
 def _digest(path: Path) -> str:
@@ -50,10 +38,10 @@ def test_a_mostly_bad_week_blocks_dbt_and_the_report(
     share: str,
 ) -> None:
     paths = published_copy
-    entry = _a_project_entry(paths.landing)
+    entry = a_project_entry(paths.landing)
     good = ["BAD-1", entry[1], entry[2], entry[3], "Project", "4", "fine"]
     bad = ["BAD-2", entry[1], entry[2], entry[3], "Project", bad_value, "typo"]
-    week = _new_week(paths, SMALL_DEMO, [good, bad])
+    week = new_week(paths.landing, SMALL_DEMO.as_of, [good, bad])
     landing_digest, published_digest = _digest(week), _digest(paths.warehouse)
 
     result = run_weekly_job(paths)
@@ -72,37 +60,3 @@ def test_a_mostly_bad_week_blocks_dbt_and_the_report(
     assert "portfolio_report" not in materialized
     assert _digest(paths.warehouse) == published_digest  # nothing was published
     assert _digest(week) == landing_digest  # the landing file is never touched
-
-
-def test_a_few_bad_rows_are_quarantined_and_the_rest_is_published(
-    published_copy: RunPaths,
-) -> None:
-    paths = published_copy
-    entry = _a_project_entry(paths.landing)
-    good = [
-        [f"OK-{i}", entry[1], f"{SMALL_DEMO.as_of.isoformat()}", entry[3], "Project", "0.25", ""]
-        for i in range(40)
-    ]
-    bad = ["NEG-1", entry[1], SMALL_DEMO.as_of.isoformat(), entry[3], "Project", "-3", "typo"]
-    _new_week(paths, SMALL_DEMO, [*good, bad])
-
-    result = run_weekly_job(paths)
-
-    assert result.success
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        assert con.execute(
-            "select decision, rows_read, rows_accepted, rows_quarantined from audit.gate_decisions "
-            "where source = 'timesheets' and run_id = ?",
-            [result.run_id],
-        ).fetchall() == [("quarantined", 41, 40, 1)]
-        assert con.execute(
-            "select count(*) from marts.fct_timesheet_entries where entry_id like 'OK-%'"
-        ).fetchall() == [(40,)]
-        assert con.execute(
-            "select count(*) from marts.fct_timesheet_entries where entry_id = 'NEG-1'"
-        ).fetchall() == [(0,)]
-        assert con.execute(
-            "select rule from audit.quarantine where raw_record like '%NEG-1%'"
-        ).fetchall() == [("hours not negative",)]
-    quality_page = (paths.reports / "quality.html").read_text(encoding="utf-8")
-    assert "hours not negative" in quality_page

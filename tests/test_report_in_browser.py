@@ -21,13 +21,12 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-import dagster as dg
 import duckdb
 import pytest
 
 from pipelines.report.render import render_portfolio_report
 from tests.browser import Browser, BrowserError, PageReport, ensure_chromium
-from tests.pipeline_runs import RunPaths
+from tests.pipeline_runs import RunOutcome, RunPaths
 
 pytestmark = [
     pytest.mark.integration,
@@ -249,7 +248,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def site(demo_run: tuple[RunPaths, dg.ExecuteInProcessResult]) -> Site:
+def site(demo_run: tuple[RunPaths, RunOutcome]) -> Site:
     paths, result = demo_run
     assert result.success, "the demo pipeline run failed; no report to open"
     assert (paths.reports / "index.html").is_file()
@@ -263,7 +262,7 @@ def visits(browser: Browser, site: Site) -> dict[PurePosixPath, PageReport]:
 
 @pytest.fixture(scope="module")
 def hostile_site(
-    demo_run: tuple[RunPaths, dg.ExecuteInProcessResult], tmp_path_factory: pytest.TempPathFactory
+    demo_run: tuple[RunPaths, RunOutcome], tmp_path_factory: pytest.TempPathFactory
 ) -> Site:
     """The demo run's warehouse with its worst project renamed to HOSTILE_NAME, re-rendered.
 

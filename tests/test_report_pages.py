@@ -18,7 +18,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import dagster as dg
 import duckdb
 import pytest
 
@@ -26,7 +25,7 @@ from pipelines.report.formatting import format_count, format_money, format_month
 from pipelines.report.pages import capacity, finance, pages, schedule
 from pipelines.report.pages._shared import ROW_CAP, format_hours
 from pipelines.report.templating import build_environment
-from tests.pipeline_runs import RunPaths
+from tests.pipeline_runs import RunOutcome, RunPaths
 
 MALICIOUS = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(2)&gt;"
@@ -156,7 +155,7 @@ def render_all(warehouse: Path, out_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def warehouse(demo_run: tuple[RunPaths, dg.ExecuteInProcessResult]) -> Path:
+def warehouse(demo_run: tuple[RunPaths, RunOutcome]) -> Path:
     paths, result = demo_run
     assert result.success
     return paths.warehouse

@@ -42,9 +42,7 @@ def _days(start: str, end: str) -> int:
 
 def test_status_history_has_one_row_per_project_and_extract_date(demo_run) -> None:
     paths, result = demo_run
-    assert result.success, [
-        event.message for event in result.all_events if event.is_failure and event.message
-    ]
+    assert result.success, result.failures
     extracts = _extracts(paths.landing / "projects", "projects")
     expected = sum(len(rows) for rows in extracts.values())
     assert expected > 0

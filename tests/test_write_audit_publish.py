@@ -7,12 +7,22 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipelines.publish.run_lock import RunAlreadyInProgress, acquire_run_lock, release_run_lock
-from tests.pipeline_runs import SMALL_DEMO, RunPaths, run_weekly_job
+from tests.pipeline_runs import (
+    SMALL_DEMO,
+    RunOutcome,
+    RunPaths,
+    copy_run,
+    make_paths,
+    run_weekly_job,
+)
+from tests.timesheet_weeks import a_project_entry, new_week
 
 CONFIG = SMALL_DEMO  # the session's published run (conftest.demo_run), copied per test
 
@@ -22,9 +32,7 @@ def _digest(path: Path) -> str:
 
 
 def _add_bad_week(landing: Path) -> None:
-    header = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment"
-    bad = f"timesheets_{CONFIG.as_of.isoformat()}.csv"
-    (landing / "timesheets" / bad).write_text(f"{header}\nBAD-1,EMP-00001,2026-11-16,,BAU,30,\n")
+    new_week(landing, CONFIG.as_of, [["BAD-1", "EMP-00001", "2026-11-16", "", "BAU", "30", ""]])
 
 
 def _site(reports: Path) -> dict[str, str]:
@@ -79,35 +87,79 @@ ANALYST = textwrap.dedent(
 )
 
 
-def test_an_analyst_reading_during_a_run_sees_old_or_new_data_never_a_mix(
-    published_copy: RunPaths, tmp_path: Path
-) -> None:
-    paths = published_copy
-    # A new week arrives, so the next run changes both the raw table and the mart.
-    header = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment"
-    week = paths.landing / "timesheets" / f"timesheets_{CONFIG.as_of.isoformat()}.csv"
-    first_week = sorted((paths.landing / "timesheets").glob("timesheets_*.csv"))[0]
-    employee = first_week.read_text().splitlines()[1].split(",")[1]
-    week.write_text(f"{header}\nNEW-1,{employee},2026-11-16,,BAU,7.5,\n")
+@dataclass(frozen=True)
+class NewWeekRun:
+    paths: RunPaths
+    outcome: RunOutcome
+    analyst_lines: list[str]
 
-    out, stop = tmp_path / "analyst.log", tmp_path / "stop"
+
+@pytest.fixture(scope="module")
+def new_week_run(
+    demo_run: tuple[RunPaths, RunOutcome], tmp_path_factory: pytest.TempPathFactory
+) -> NewWeekRun:
+    """A copy of the published run; a new week lands (40 good entries and one with negative
+    hours) and the next run goes through while an analyst keeps querying the published file.
+
+    One run for two behaviours (consistent reads, quarantine then publish): a whole run is the
+    suite's most expensive step.
+    """
+    root = tmp_path_factory.mktemp("new_week_run")
+    paths = copy_run(demo_run[0], make_paths(root / "run"))
+    entry = a_project_entry(paths.landing)
+    day = SMALL_DEMO.as_of.isoformat()
+    good = [[f"OK-{i}", entry[1], day, entry[3], "Project", "0.25", ""] for i in range(40)]
+    bad = ["NEG-1", entry[1], day, entry[3], "Project", "-3", "typo"]
+    new_week(paths.landing, SMALL_DEMO.as_of, [*good, bad])
+
+    out, stop = root / "analyst.log", root / "stop"
     analyst = subprocess.Popen(
         [sys.executable, "-c", ANALYST, str(paths.warehouse), str(out), str(stop)]
     )
     try:
         time.sleep(1)
-        assert run_weekly_job(paths).success
+        outcome = RunOutcome.of(run_weekly_job(paths))
         time.sleep(1)
     finally:
         stop.touch()
         analyst.wait(timeout=60)
+    return NewWeekRun(paths, outcome, out.read_text().splitlines())
 
-    lines = out.read_text().splitlines()
+
+def test_an_analyst_reading_during_a_run_sees_old_or_new_data_never_a_mix(
+    new_week_run: NewWeekRun,
+) -> None:
+    assert new_week_run.outcome.success
+    lines = new_week_run.analyst_lines
     assert lines and not [line for line in lines if line.startswith("error")]
     pairs = {tuple(int(x) for x in line.split()[1:]) for line in lines}
     # Every answer is a consistent pair: raw and mart from the same published file.
     assert all(raw == mart for raw, mart in pairs)
     assert len(pairs) == 2  # the analyst saw the old data, then the new
+
+
+def test_a_few_bad_rows_are_quarantined_and_the_rest_is_published(
+    new_week_run: NewWeekRun,
+) -> None:
+    paths, outcome = new_week_run.paths, new_week_run.outcome
+    assert outcome.success
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        assert con.execute(
+            "select decision, rows_read, rows_accepted, rows_quarantined from audit.gate_decisions "
+            "where source = 'timesheets' and run_id = ?",
+            [outcome.run_id],
+        ).fetchall() == [("quarantined", 41, 40, 1)]
+        assert con.execute(
+            "select count(*) from marts.fct_timesheet_entries where entry_id like 'OK-%'"
+        ).fetchall() == [(40,)]
+        assert con.execute(
+            "select count(*) from marts.fct_timesheet_entries where entry_id = 'NEG-1'"
+        ).fetchall() == [(0,)]
+        assert con.execute(
+            "select rule from audit.quarantine where raw_record like '%NEG-1%'"
+        ).fetchall() == [("hours not negative",)]
+    quality_page = (paths.reports / "quality.html").read_text(encoding="utf-8")
+    assert "hours not negative" in quality_page
 
 
 def test_a_second_run_while_one_is_running_is_refused(tmp_path: Path) -> None:
