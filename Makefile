@@ -12,28 +12,30 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: run run-export test test-unit chromium lint lint-types lint-sql dev docs demo-data dbt-parse clean
 
+# -qq: errors only (a machine's own pip configuration can print hundreds of warnings).
 $(STAMP): pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
-	touch $(STAMP)
+	@echo "Building $(VENV) (first run only, about a minute)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install -qq --upgrade pip
+	@$(BIN)/pip install -qq -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
 
 $(DAGSTER_HOME)/dagster.yaml: pipelines/dagster_instance.yaml
-	mkdir -p $(DAGSTER_HOME)
-	cp pipelines/dagster_instance.yaml $(DAGSTER_HOME)/dagster.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	@cp pipelines/dagster_instance.yaml $(DAGSTER_HOME)/dagster.yaml
 
 # The dbt manifest is built here, never parsed when Dagster imports the code.
 dbt-parse: $(STAMP)
-	$(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+	@$(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
 
 run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
-	$(BIN)/python -m pipelines.cli run
+	@$(BIN)/python -m pipelines.cli run
 
 # A real export under its source profile (docs/profiles.md), e.g.
 #   make run-export PROFILE=us_itdashboard FILE=../shared/data/real/us_itdashboard_projects_2011.csv
 run-export: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
 	@test -n "$(PROFILE)" -a -n "$(FILE)" || { echo "usage: make run-export PROFILE=<source profile> FILE=<export>"; exit 2; }
-	$(BIN)/python -m pipelines.cli run-export $(PROFILE) $(FILE)
+	@$(BIN)/python -m pipelines.cli run-export $(PROFILE) $(FILE)
 
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
 	$(BIN)/dagster dev -w workspace.yaml
