@@ -58,7 +58,7 @@ lint: $(STAMP) dbt-parse
 lint-types: $(STAMP)
 	$(BIN)/mypy
 
-lint-sql: $(STAMP) dbt-parse
+lint-sql: $(STAMP)
 	$(BIN)/sqlfluff lint --processes 2 dbt_project/models dbt_project/macros
 
 # The report and board-pack tests drive a real browser. It is installed here, before pytest

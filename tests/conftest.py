@@ -99,3 +99,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.integration)
         if not item.get_closest_marker("integration"):
             item.add_marker(pytest.mark.unit)
+    # Longest files first: pytest-xdist hands out whole files (--dist loadfile) in this order, so
+    # a file of whole pipeline runs started last would leave one worker running it alone.
+    rank: dict[str, int] = {}
+    for item in items:
+        weight = (
+            0
+            if item.get_closest_marker("slow")
+            else 1
+            if item.get_closest_marker("integration")
+            else 2
+        )
+        rank[item.path.name] = min(rank.get(item.path.name, 2), weight)
+    items.sort(key=lambda item: rank[item.path.name])

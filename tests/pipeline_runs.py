@@ -123,20 +123,29 @@ def mart_snapshot(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:
         return {t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in tables}
 
 
-def run_ingest_and_gate(paths: RunPaths) -> dg.ExecuteInProcessResult:
+def run_ingest_and_gate(
+    paths: RunPaths, sources: tuple[str, ...] = ()
+) -> dg.ExecuteInProcessResult:
     """Only the first half of a run: build copy, ingest and quality gate (no dbt, no publish).
 
-    What the gate did is then in the build file (`build_path(paths.warehouse)`).
+    `sources`: gate only these (and what their gates read: the sources their cross-source rules
+    check, and the build copy); default every source. What the gate did is then in the build
+    file (`build_path(paths.warehouse)`).
     """
     from pipelines.definitions import build_definitions
 
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
     defs = build_definitions(settings_for(paths))
     job = defs.resolve_job_def(WEEKLY_JOB_NAME)
-    keys = [
-        key
-        for key in defs.resolve_asset_graph().get_all_asset_keys()
-        if key.to_user_string() == "warehouse_build"
-        or key.to_user_string().startswith(("raw_", "validated_"))
-    ]
+    graph = defs.resolve_asset_graph()
+    if sources:
+        gates = [dg.AssetKey(f"validated_{source}") for source in sources]
+        keys = list(dg.AssetSelection.assets(*gates).upstream().resolve(graph))
+    else:
+        keys = [
+            key
+            for key in graph.get_all_asset_keys()
+            if key.to_user_string() == "warehouse_build"
+            or key.to_user_string().startswith(("raw_", "validated_"))
+        ]
     return job.execute_in_process(raise_on_error=False, asset_selection=keys)

@@ -150,6 +150,7 @@ def test_the_report_lists_every_project(demo_run) -> None:
         assert name.replace("&", "&amp;") in html
 
 
+@pytest.mark.slow
 def test_a_second_run_through_the_cli_changes_no_mart_and_prints_a_line_per_step(
     published_copy: RunPaths, capsys: pytest.CaptureFixture[str]
 ) -> None:

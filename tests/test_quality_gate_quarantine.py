@@ -152,7 +152,7 @@ def test_negative_hours_are_quarantined_and_the_rest_goes_on(paths: RunPaths, bu
     entry = _a_project_entry(paths.landing) | {"Entry ID": "NEG-1", "Hours": "-4"}
     (line,) = _append(week, [entry])
 
-    result = run_ingest_and_gate(paths)
+    result = run_ingest_and_gate(paths, ("timesheets",))
 
     assert result.success  # one bad row in hundreds: set aside, not a block
     decision, read, accepted, quarantined, message = _decision(build, "timesheets")
@@ -177,7 +177,7 @@ def test_thirty_hours_in_a_day_quarantines_every_entry_of_that_person_day(
     same_day = [entry | {"Entry ID": f"LONG-{i}", "Hours": "15"} for i in (1, 2)]
     lines = _append(week, same_day)
 
-    run_ingest_and_gate(paths)
+    run_ingest_and_gate(paths, ("timesheets",))
 
     rule = "hours per person per day at most 24"
     flagged = [row[1] for row in _quarantined(build, "timesheets") if row[2] == rule]
@@ -192,7 +192,7 @@ def test_a_future_dated_actual_is_quarantined(paths: RunPaths, build: Path) -> N
     entry = _a_project_entry(paths.landing) | {"Entry ID": "FUT-1", "Work Date": "2030-01-07"}
     (line,) = _append(week, [entry])
 
-    run_ingest_and_gate(paths)
+    run_ingest_and_gate(paths, ("timesheets",))
 
     flagged = _quarantined(build, "timesheets")
     assert (f"timesheets/{week.name}", line, "work_date not after the file's week") in [
@@ -208,7 +208,7 @@ def test_the_same_key_with_conflicting_values_quarantines_both_copies(
     entry = _a_project_entry(paths.landing)
     lines = _append(week, [entry | {"Hours": "1.5"}])  # same Entry ID, different hours
 
-    run_ingest_and_gate(paths)
+    run_ingest_and_gate(paths, ("timesheets",))
 
     rule = "entry_id unique within a load"
     flagged = {row[1] for row in _quarantined(build, "timesheets") if row[2] == rule}
@@ -224,7 +224,7 @@ def test_a_timesheet_on_an_unknown_project_is_quarantined(paths: RunPaths, build
     entry = _a_project_entry(paths.landing) | {"Entry ID": "UNK-1", "Project ID": "PRJ-9999"}
     (line,) = _append(week, [entry])
 
-    run_ingest_and_gate(paths)
+    run_ingest_and_gate(paths, ("timesheets",))
 
     assert (f"timesheets/{week.name}", line, "project_id is a known project") in [
         row[:3] for row in _quarantined(build, "timesheets")
@@ -238,7 +238,7 @@ def test_gl_on_an_unknown_project_code_is_quarantined(paths: RunPaths, build: Pa
     line_item = dict(_rows(ledger)[0]) | {"Document No": "JV-UNKNOWN", "Project ID": "PRJ-9999"}
     (line,) = _append(ledger, [line_item])
 
-    run_ingest_and_gate(paths)
+    run_ingest_and_gate(paths, ("gl_actuals",))
 
     assert (f"finance/{ledger.name}", line, "project_id is a known project") in [
         row[:3] for row in _quarantined(build, "gl_actuals")
@@ -253,7 +253,7 @@ def test_a_missing_fx_rate_blocks_the_run_naming_currency_month_and_line(
     line_item = dict(_rows(ledger)[0]) | {"Document No": "JV-CHF", "Currency": "CHF"}
     (line,) = _append(ledger, [line_item])
 
-    result = run_ingest_and_gate(paths)
+    result = run_ingest_and_gate(paths, ("gl_actuals",))
 
     assert not result.success
     passed, description = _check(result, "validated_gl_actuals", "passes_quality_gate")
@@ -277,7 +277,7 @@ def test_more_bad_rows_than_the_threshold_block_instead_of_quarantining(
     # As many bad entries as the week has good ones: 1 in 7 of this run's six weeks + the copy.
     _append(week, [dict(r) | {"Entry ID": f"BAD-{i}", "Hours": "-1"} for i, r in enumerate(rows)])
 
-    result = run_ingest_and_gate(paths)
+    result = run_ingest_and_gate(paths, ("timesheets",))
 
     assert not result.success
     decision, read, _, quarantined, message = _decision(build, "timesheets")
@@ -295,7 +295,7 @@ def test_a_milestone_planned_before_its_project_starts_is_quarantined(
     milestone = dict(_rows(extract)[0]) | {"Milestone ID": "EARLY-1", "Baseline Date": "1999-01-04"}
     (line,) = _append(extract, [milestone])
 
-    run_ingest_and_gate(paths)
+    run_ingest_and_gate(paths, ("milestones",))
 
     rule = "milestone baseline on or after the project's baseline start"
     assert (f"milestones/{extract.name}", line, rule) in [

@@ -21,6 +21,7 @@ from tests.published_raw_fixture import GMPP_CSV, ITDASHBOARD_CSV
 FILES = {"us_itdashboard": ITDASHBOARD_CSV, "uk_gmpp": GMPP_CSV}
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.slow,  # one whole pipeline run per profile
     pytest.mark.skipif(
         not all(p.exists() for p in FILES.values()), reason="the real exports are not here"
     ),

@@ -126,6 +126,7 @@ def new_week_run(
     return NewWeekRun(paths, outcome, out.read_text().splitlines())
 
 
+@pytest.mark.slow
 def test_an_analyst_reading_during_a_run_sees_old_or_new_data_never_a_mix(
     new_week_run: NewWeekRun,
 ) -> None:
@@ -138,6 +139,7 @@ def test_an_analyst_reading_during_a_run_sees_old_or_new_data_never_a_mix(
     assert len(pairs) == 2  # the analyst saw the old data, then the new
 
 
+@pytest.mark.slow
 def test_a_few_bad_rows_are_quarantined_and_the_rest_is_published(
     new_week_run: NewWeekRun,
 ) -> None:
