@@ -35,6 +35,10 @@ def query(warehouse: Path, sql: str, params: list[Any] | None = None) -> list[di
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
+# The whole project built once (~35 s), the session's dbt unit tests with it.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     work_dir = tmp_path_factory.mktemp("dbt_build")
