@@ -177,15 +177,13 @@ def run_export(
     """
     from pipelines.ingest.sources import profile_sources
 
-    spec = next((s for s in profile_sources(settings.profiles_dir) if s.profile == profile), None)
-    if spec is None:
-        raise SettingsError(f"{profile!r} is not a source profile; see source_profiles/")
     export = export.expanduser().resolve()
     if not export.is_file():
         print(f"{export}: no such file")
         return 2
     home = PROJECT_ROOT / "data" / "exports" / profile
     defaults = Settings()
+    # Settings refuses a profile that is not in source_profiles/, naming the choices.
     settings = settings.with_changes(
         source_profile=profile,
         **{
@@ -198,6 +196,7 @@ def run_export(
             if getattr(settings, name) == getattr(defaults, name)
         },
     )
+    spec = next(s for s in profile_sources(settings.profiles_dir) if s.profile == profile)
     folder = settings.landing_dir / spec.folder
     folder.mkdir(parents=True, exist_ok=True)
     link = folder / export.name

@@ -154,7 +154,6 @@ def progress_loggers(
         return logger
 
     def _file(_: dg.InitLoggerContext) -> logging.Logger:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(log_file, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         logger = logging.Logger("portfolio.event_log", level=logging.DEBUG)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -55,28 +56,30 @@ class Settings:
     # dbt's threads for the pipeline's build (measured: 2 on this 2-core class of machine).
     dbt_threads: int = 2
     # Extra source profile files, for tests that write their own; production uses the default.
-    profiles_dir: Path = field(default=SOURCE_PROFILES_DIR)
+    profiles_dir: Path = SOURCE_PROFILES_DIR
 
     def __post_init__(self) -> None:
         problems = []
         if not 1 <= self.fiscal_year_start_month <= 12:
             problems.append(
-                "PORTFOLIO_FISCAL_YEAR_START_MONTH must be a month number 1-12, "
+                f"{env_name('fiscal_year_start_month')} must be a month number 1-12, "
                 f"got {self.fiscal_year_start_month}"
             )
         if self.board_pack not in BOARD_PACK_MODES:
-            problems.append(f"PORTFOLIO_BOARD_PACK must be auto or off, got {self.board_pack!r}")
+            problems.append(
+                f"{env_name('board_pack')} must be auto or off, got {self.board_pack!r}"
+            )
         if self.landing_settle_seconds < 0:
             problems.append(
-                "PORTFOLIO_LANDING_SETTLE_SECONDS must not be negative, "
+                f"{env_name('landing_settle_seconds')} must not be negative, "
                 f"got {self.landing_settle_seconds:g}"
             )
         if self.dbt_threads < 1:
-            problems.append(f"PORTFOLIO_DBT_THREADS must be at least 1, got {self.dbt_threads}")
+            problems.append(f"{env_name('dbt_threads')} must be at least 1, got {self.dbt_threads}")
         known = (NATIVE_PROFILE, *profile_names(self.profiles_dir))
         if self.source_profile not in known:
             problems.append(
-                f"PORTFOLIO_SOURCE_PROFILE={self.source_profile!r} is not a source profile; "
+                f"{env_name('source_profile')}={self.source_profile!r} is not a source profile; "
                 f"choose one of {', '.join(known)}"
             )
         if problems:
@@ -121,6 +124,7 @@ class SettingsError(ValueError):
 _ENV_NAMES = {spec.name: f"PORTFOLIO_{spec.name.upper()}" for spec in fields(Settings)}
 _ENV_NAMES["warehouse_path"] = "PORTFOLIO_WAREHOUSE"
 _ENV_NAMES["profiles_dir"] = "PORTFOLIO_SOURCE_PROFILES_DIR"
+_FIELD_TYPES = {spec.name: spec.type for spec in fields(Settings)}
 
 
 def env_name(field_name: str) -> str:
@@ -128,7 +132,7 @@ def env_name(field_name: str) -> str:
 
 
 def _parse(name: str, raw: str) -> Any:
-    kind = {spec.name: spec.type for spec in fields(Settings)}[name]
+    kind = _FIELD_TYPES[name]
     if kind == "Path":
         return Path(raw).expanduser().resolve()
     try:
@@ -141,5 +145,6 @@ def _parse(name: str, raw: str) -> Any:
     return raw.lower() if name == "board_pack" else raw
 
 
+@cache  # every Settings checks its profile against the folder; read it once per folder
 def profile_names(directory: Path = SOURCE_PROFILES_DIR) -> tuple[str, ...]:
     return tuple(path.stem for path in sorted(directory.glob("*.yml")))

@@ -93,22 +93,21 @@ _RUN_FIXTURES = {"demo_run", "published_copy"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        uses_a_run = _RUN_FIXTURES & set(getattr(item, "fixturenames", ()))
-        if uses_a_run and not item.get_closest_marker("integration"):
-            item.add_marker(pytest.mark.integration)
-        if not item.get_closest_marker("integration"):
-            item.add_marker(pytest.mark.unit)
     # Longest files first: pytest-xdist hands out whole files (--dist loadfile) in this order, so
     # a file of whole pipeline runs started last would leave one worker running it alone. Slow
     # files that do not need the session's run go first of all: one worker runs them while the
     # other builds that run (which any other slow file would wait for).
     rank: dict[str, int] = {}
     for item in items:
-        slow = item.get_closest_marker("slow") is not None
-        if slow:
-            weight = 1 if _RUN_FIXTURES & set(getattr(item, "fixturenames", ())) else 0
+        uses_a_run = bool(_RUN_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if uses_a_run and not item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.integration)
+        integration = item.get_closest_marker("integration") is not None
+        if not integration:
+            item.add_marker(pytest.mark.unit)
+        if item.get_closest_marker("slow"):
+            weight = 1 if uses_a_run else 0
         else:
-            weight = 2 if item.get_closest_marker("integration") else 3
+            weight = 2 if integration else 3
         rank[item.path.name] = min(rank.get(item.path.name, 3), weight)
     items.sort(key=lambda item: rank[item.path.name])

@@ -32,11 +32,11 @@ from pipelines.ingest.warehouse_tables import (
     ensure_audit_tables,
     ensure_raw_table,
 )
+from pipelines.settings import env_name
 from pipelines.sql_helpers import fetch_row
 
 log = logging.getLogger(__name__)
 _HASH_CHUNK = 1 << 20
-SETTLE_ENV = "PORTFOLIO_LANDING_SETTLE_SECONDS"  # named in the message a deferred file gets
 _PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".filepart", "~")
 _MANIFEST_COLUMNS = (
     "source, source_file, source_file_hash, file_size_bytes, extract_date, status, duplicate_of, "
@@ -197,7 +197,8 @@ def _refuse_if_unsettled(path: Path, settle: float) -> None:
     age = time.time() - path.stat().st_mtime
     if age < settle:
         raise FileDeferred(
-            f"it was modified {age:.0f}s ago, within the {settle:g}s settle window ({SETTLE_ENV})"
+            f"it was modified {age:.0f}s ago, within the {settle:g}s settle window "
+            f"({env_name('landing_settle_seconds')})"
         )
 
 
@@ -257,14 +258,13 @@ def load_source(
 ) -> SourceLoadSummary:
     """Load the source's new files; files modified less than `settle_seconds` ago wait a run."""
     loaded_at = loaded_at or datetime.now()
-    settle = settle_seconds
     ensure_audit_tables(con)
     ensure_raw_table(con, spec)
     summary = SourceLoadSummary(source=spec.name)
     for path in landing_files(spec, landing_dir):
         rel_name = path.relative_to(landing_dir).as_posix()
         try:
-            _refuse_if_unsettled(path, settle)
+            _refuse_if_unsettled(path, settle_seconds)
             before = _signature(path)
             context = FileContext(spec.name, rel_name, file_sha256(path), run_id, loaded_at)
             seen = fetch_row(

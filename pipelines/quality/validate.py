@@ -67,7 +67,7 @@ def validate_source(
     *,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     expectations_dir: Path | None = None,
-    reporting_currency: str = "USD",
+    reporting_currency: str = settings.Settings.reporting_currency,
 ) -> ValidationOutcome:
     """Validate `raw.<source>` against `expectations/<source>.json`.
 
