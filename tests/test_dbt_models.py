@@ -79,8 +79,8 @@ def test_project_cost_performance_matches_hand_computed_values(built_warehouse: 
     assert alpha["labour_cost_to_date"] == pytest.approx(2_300)
     assert alpha["non_labour_cost_to_date"] == pytest.approx(900)
     assert alpha["actual_cost_to_date"] == pytest.approx(3_200)
-    assert alpha["variance_at_completion"] == pytest.approx(-10_000)
-    assert alpha["variance_at_completion_pct"] == pytest.approx(-10)
+    assert alpha["forecast_variance"] == pytest.approx(-10_000)
+    assert alpha["forecast_variance_pct"] == pytest.approx(-10)
     assert alpha["budget_burn_pct"] == pytest.approx(3.2)
     assert alpha["current_fy_budget"] == pytest.approx(15_000)
     assert alpha["current_fy_actual"] == pytest.approx(1_400)
@@ -97,7 +97,7 @@ def test_project_cost_performance_matches_hand_computed_values(built_warehouse: 
     gamma = by_id["PRJ-0003"]  # BAC 0: percentages undefined
     assert gamma["actual_cost_to_date"] == pytest.approx(875)
     assert gamma["forecast_at_completion"] == pytest.approx(3_500)
-    assert gamma["variance_at_completion_pct"] is None
+    assert gamma["forecast_variance_pct"] is None
     assert gamma["budget_burn_pct"] is None
 
     delta = by_id["PRJ-0004"]  # dropped from the latest extract, kept with its own last extract
@@ -115,11 +115,11 @@ def test_portfolio_ratios_are_ratios_of_sums(built_warehouse: Path) -> None:
     assert digital["budget_at_completion"] == pytest.approx(150_000)
     assert digital["actual_cost_to_date"] == pytest.approx(3_980)
     assert digital["budget_burn_pct"] == pytest.approx(3_980 / 150_000 * 100)
-    assert digital["variance_at_completion_pct"] == pytest.approx(-5_000 / 150_000 * 100)
+    assert digital["forecast_variance_pct"] == pytest.approx(-5_000 / 150_000 * 100)
     infrastructure = by_portfolio["Infrastructure"]
     assert infrastructure["budget_at_completion"] == pytest.approx(5_000)
     assert infrastructure["forecast_at_completion"] == pytest.approx(8_500)
-    assert infrastructure["variance_at_completion_pct"] == pytest.approx(-70)
+    assert infrastructure["forecast_variance_pct"] == pytest.approx(-70)
     assert infrastructure["budget_burn_pct"] == pytest.approx(17.5)
 
 

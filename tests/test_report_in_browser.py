@@ -284,7 +284,7 @@ def hostile_site(
     with duckdb.connect(str(warehouse)) as con:
         worst = con.execute(
             "select project_id from marts.fct_project_cost_performance "
-            "order by variance_at_completion asc nulls last, project_id limit 1"
+            "order by forecast_variance asc nulls last, project_id limit 1"
         ).fetchone()
         assert worst is not None
         tables = con.execute(

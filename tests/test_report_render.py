@@ -70,8 +70,8 @@ def build_marts(path: Path) -> None:
                 category varchar, status varchar, reported_rag varchar, percent_complete double,
                 budget_at_completion double, labour_cost_to_date double,
                 non_labour_cost_to_date double, actual_cost_to_date double,
-                forecast_at_completion double, variance_at_completion double,
-                variance_at_completion_pct double, budget_burn_pct double,
+                forecast_at_completion double, forecast_variance double,
+                forecast_variance_pct double, budget_burn_pct double,
                 current_fy_budget double, current_fy_actual double, as_of_date date,
                 reporting_currency varchar
             )
@@ -95,9 +95,9 @@ def build_marts(path: Path) -> None:
                 sum(budget_at_completion) as budget_at_completion,
                 sum(actual_cost_to_date) as actual_cost_to_date,
                 sum(forecast_at_completion) as forecast_at_completion,
-                sum(variance_at_completion) as variance_at_completion,
-                sum(variance_at_completion) / nullif(sum(budget_at_completion), 0) * 100
-                    as variance_at_completion_pct,
+                sum(forecast_variance) as forecast_variance,
+                sum(forecast_variance) / nullif(sum(budget_at_completion), 0) * 100
+                    as forecast_variance_pct,
                 sum(actual_cost_to_date) / nullif(sum(budget_at_completion), 0) * 100
                     as budget_burn_pct,
                 max(as_of_date) as as_of_date,

@@ -105,15 +105,15 @@ def portfolio_variance_chart(portfolios: tuple[PortfolioRow, ...], currency: str
     records: list[dict[str, Any]] = []
     order: list[str] = []
     for p in portfolios:
-        if p.variance_at_completion is None:
+        if p.forecast_variance is None:
             continue
         label = format_text(p.portfolio)
         order.append(label)
-        overrun = p.variance_at_completion < 0
+        overrun = p.forecast_variance < 0
         records.append(
             {
                 "portfolio": label,
-                "variance": p.variance_at_completion,
+                "variance": p.forecast_variance,
                 "direction": "Forecast overrun" if overrun else "Within budget",
             }
         )
@@ -158,8 +158,8 @@ def budget_vs_actual_alt(bva: BudgetVsActual, fiscal_year_label: str, currency: 
 
 
 def portfolio_variance_alt(portfolios: tuple[PortfolioRow, ...], currency: str) -> str:
-    known = [p.variance_at_completion for p in portfolios if p.variance_at_completion is not None]
-    overruns = [p for p in portfolios if (p.variance_at_completion or 0) < 0]
+    known = [p.forecast_variance for p in portfolios if p.forecast_variance is not None]
+    overruns = [p for p in portfolios if (p.forecast_variance or 0) < 0]
     text = (
         f"Bar chart of variance at completion for {len(known)} portfolio(s); "
         f"{len(overruns)} forecast an overrun."
@@ -168,7 +168,7 @@ def portfolio_variance_alt(portfolios: tuple[PortfolioRow, ...], currency: str) 
         worst = overruns[0]  # portfolios arrive worst variance first
         text += (
             f" Largest overrun: {format_text(worst.portfolio)} at "
-            f"{format_money(worst.variance_at_completion, currency)}."
+            f"{format_money(worst.forecast_variance, currency)}."
         )
     return text + " The portfolio table below lists every figure."
 
@@ -222,7 +222,7 @@ def write_charts(data: PortfolioReportData, output_dir: Path) -> dict[str, Chart
             budget_vs_actual_alt(data.budget_vs_actual, data.context.fiscal_year_label, currency),
         )
     }
-    if any(p.variance_at_completion is not None for p in data.portfolios):
+    if any(p.forecast_variance is not None for p in data.portfolios):
         charts["portfolio_variance"] = write_chart(
             portfolio_variance_chart(data.portfolios, currency),
             currency,

@@ -47,7 +47,7 @@ class ProjectInfo:
     labour_cost_to_date: float | None
     non_labour_cost_to_date: float | None
     actual_cost_to_date: float | None
-    variance_at_completion: float | None
+    forecast_variance: float | None
     reported_rag: str | None
     computed_rag: str | None
     is_reported_green_computed_red: bool
@@ -160,7 +160,7 @@ select
     d.baseline_start_date, d.baseline_finish_date, d.forecast_start_date, d.forecast_finish_date,
     d.budget_at_completion, d.capex_budget, d.opex_budget, d.forecast_at_completion,
     c.labour_cost_to_date, c.non_labour_cost_to_date, c.actual_cost_to_date,
-    c.variance_at_completion,
+    c.forecast_variance,
     d.reported_rag, h.computed_rag, coalesce(h.is_reported_green_computed_red, false),
     coalesce(h.is_health_assessed, false), h.health_reasons, h.unrated_measures,
     h.cpi, h.cpi_rag, h.spi, h.spi_rag, h.finish_slip_days, h.finish_slip_days_rag,

@@ -53,8 +53,8 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "budget_at_completion",
         "actual_cost_to_date",
         "forecast_at_completion",
-        "variance_at_completion",
-        "variance_at_completion_pct",
+        "forecast_variance",
+        "forecast_variance_pct",
         "budget_burn_pct",
         "as_of_date",
         "reporting_currency",
@@ -65,8 +65,8 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "budget_at_completion",
         "actual_cost_to_date",
         "forecast_at_completion",
-        "variance_at_completion",
-        "variance_at_completion_pct",
+        "forecast_variance",
+        "forecast_variance_pct",
         "budget_burn_pct",
     ),
 }
@@ -151,8 +151,8 @@ class PortfolioTotals:
     budget_at_completion: float | None
     actual_cost_to_date: float | None
     forecast_at_completion: float | None
-    variance_at_completion: float | None
-    variance_at_completion_pct: float | None
+    forecast_variance: float | None
+    forecast_variance_pct: float | None
     budget_burn_pct: float | None
     rag: RagCounts
 
@@ -212,8 +212,8 @@ class PortfolioRow:
     budget_at_completion: float | None
     actual_cost_to_date: float | None
     forecast_at_completion: float | None
-    variance_at_completion: float | None
-    variance_at_completion_pct: float | None
+    forecast_variance: float | None
+    forecast_variance_pct: float | None
     budget_burn_pct: float | None
 
 
@@ -229,8 +229,8 @@ class ProjectRow:
     budget_at_completion: float | None
     actual_cost_to_date: float | None
     forecast_at_completion: float | None
-    variance_at_completion: float | None
-    variance_at_completion_pct: float | None
+    forecast_variance: float | None
+    forecast_variance_pct: float | None
     budget_burn_pct: float | None
 
 
@@ -378,7 +378,7 @@ def load_totals(con: duckdb.DuckDBPyConnection) -> PortfolioTotals:
             sum(budget_at_completion),
             sum(actual_cost_to_date),
             sum(forecast_at_completion),
-            sum(variance_at_completion),
+            sum(forecast_variance),
             {rag_filters}
         from marts.fct_project_cost_performance
         """,
@@ -390,8 +390,8 @@ def load_totals(con: duckdb.DuckDBPyConnection) -> PortfolioTotals:
         budget_at_completion=bac_f,
         actual_cost_to_date=ac_f,
         forecast_at_completion=_float(fac),
-        variance_at_completion=vac_f,
-        variance_at_completion_pct=_ratio_pct(vac_f, bac_f),
+        forecast_variance=vac_f,
+        forecast_variance_pct=_ratio_pct(vac_f, bac_f),
         budget_burn_pct=_ratio_pct(ac_f, bac_f),
         rag=RagCounts(
             red=int(red),
@@ -466,10 +466,10 @@ def load_portfolios(con: duckdb.DuckDBPyConnection) -> tuple[PortfolioRow, ...]:
         """
         select
             portfolio, project_count, budget_at_completion, actual_cost_to_date,
-            forecast_at_completion, variance_at_completion, variance_at_completion_pct,
+            forecast_at_completion, forecast_variance, forecast_variance_pct,
             budget_burn_pct
         from marts.fct_portfolio_cost_performance
-        order by variance_at_completion asc nulls last, portfolio
+        order by forecast_variance asc nulls last, portfolio
         """,
     )
     return tuple(
@@ -479,8 +479,8 @@ def load_portfolios(con: duckdb.DuckDBPyConnection) -> tuple[PortfolioRow, ...]:
             budget_at_completion=_float(bac),
             actual_cost_to_date=_float(ac),
             forecast_at_completion=_float(fac),
-            variance_at_completion=_float(vac),
-            variance_at_completion_pct=_float(vac_pct),
+            forecast_variance=_float(vac),
+            forecast_variance_pct=_float(vac_pct),
             budget_burn_pct=_float(burn),
         )
         for portfolio, count, bac, ac, fac, vac, vac_pct, burn in rows
@@ -495,9 +495,9 @@ def load_projects(con: duckdb.DuckDBPyConnection) -> tuple[ProjectRow, ...]:
         select
             project_id, project_name, portfolio, category, status, reported_rag,
             percent_complete, budget_at_completion, actual_cost_to_date, forecast_at_completion,
-            variance_at_completion, variance_at_completion_pct, budget_burn_pct
+            forecast_variance, forecast_variance_pct, budget_burn_pct
         from marts.fct_project_cost_performance
-        order by variance_at_completion asc nulls last, project_id
+        order by forecast_variance asc nulls last, project_id
         """,
     )
     return tuple(
@@ -512,8 +512,8 @@ def load_projects(con: duckdb.DuckDBPyConnection) -> tuple[ProjectRow, ...]:
             budget_at_completion=_float(bac),
             actual_cost_to_date=_float(ac),
             forecast_at_completion=_float(fac),
-            variance_at_completion=_float(vac),
-            variance_at_completion_pct=_float(vac_pct),
+            forecast_variance=_float(vac),
+            forecast_variance_pct=_float(vac_pct),
             budget_burn_pct=_float(burn),
         )
         for (

@@ -20,10 +20,11 @@ budgets as (
 
 as_of as (
 
+    -- cost is measured to the reporting cut-off, the last month every cost source has closed
     select
-        max(as_of_date) as as_of_date,
-        {{ fiscal_year('max(as_of_date)') }} as current_fiscal_year
-    from projects
+        cutoff_date as as_of_date,
+        {{ fiscal_year('cutoff_date') }} as current_fiscal_year
+    from {{ ref('int_reporting_cutoff') }}
 
 ),
 
@@ -131,9 +132,9 @@ final as (
         non_labour_cost_to_date,
         labour_cost_to_date + non_labour_cost_to_date as actual_cost_to_date,
         forecast_at_completion,
-        budget_at_completion - forecast_at_completion as variance_at_completion,
+        budget_at_completion - forecast_at_completion as forecast_variance,
         (budget_at_completion - forecast_at_completion)
-        / nullif(budget_at_completion, 0) * 100 as variance_at_completion_pct,
+        / nullif(budget_at_completion, 0) * 100 as forecast_variance_pct,
         (labour_cost_to_date + non_labour_cost_to_date)
         / nullif(budget_at_completion, 0) * 100 as budget_burn_pct,
         budget_at_completion - (labour_cost_to_date + non_labour_cost_to_date) as remaining_budget,

@@ -1,7 +1,9 @@
--- Every project cost line, labour and non-labour, in the reporting currency, with the date that
--- decides whether it counts "to date": labour by the day worked, a GL line by its posting date (a
--- line posted after the as-of date was not known on that date, whatever its GL period). This is
--- the one place the cost-to-date cut-off is written; every actual-cost model reads it.
+-- Every project cost line, labour and non-labour, in the reporting currency, with the month that
+-- decides whether it counts "to date": labour by the month worked, a GL line by its GL period.
+-- A line counts to date when its month is on or before the reporting cut-off (the last month every
+-- cost source has closed, int_reporting_cutoff); later lines are "since close", shown apart and
+-- never mixed in. This is the one place the cost-to-date cut-off is applied; every actual-cost
+-- model reads it.
 
 with
 
@@ -17,16 +19,10 @@ gl_lines as (
 
 ),
 
-projects as (
+cutoff as (
 
-    select * from {{ ref('int_projects_deduplicated') }}
-
-),
-
-as_of as (
-
-    select max(as_of_date) as as_of_date
-    from projects
+    select cutoff_date as as_of_date
+    from {{ ref('int_reporting_cutoff') }}
 
 ),
 
@@ -78,7 +74,7 @@ final as (
         cost_lines.labour_cost,
         cost_lines.non_labour_capex_cost,
         cost_lines.non_labour_opex_cost,
-        as_of.as_of_date,
+        cutoff.as_of_date,
         cost_lines.source_file,
         cost_lines.source_row,
         cost_lines.non_labour_capex_cost
@@ -86,9 +82,10 @@ final as (
         cost_lines.labour_cost
         + cost_lines.non_labour_capex_cost
         + cost_lines.non_labour_opex_cost as total_cost,
-        coalesce(cost_lines.cost_date <= as_of.as_of_date, false) as is_to_date
+        coalesce(cost_lines.month_start_date <= cutoff.as_of_date, false) as is_to_date,
+        coalesce(cost_lines.month_start_date > cutoff.as_of_date, false) as is_since_close
     from cost_lines
-    cross join as_of
+    cross join cutoff
 
 )
 

@@ -47,6 +47,16 @@ numbered as (
             order by extracts.extract_date
             rows between unbounded preceding and unbounded following
         ) as original_bac_local,
+        first_value(extracts.baseline_start_date) over (
+            partition by extracts.project_id
+            order by extracts.extract_date
+            rows between unbounded preceding and unbounded following
+        ) as original_baseline_start_date,
+        first_value(extracts.baseline_finish_date) over (
+            partition by extracts.project_id
+            order by extracts.extract_date
+            rows between unbounded preceding and unbounded following
+        ) as original_baseline_finish_date,
         min(extracts.extract_date) over (
             partition by extracts.project_id
         ) as first_extract_date,
@@ -108,6 +118,18 @@ final as (
         with_state_since.project_currency,
         with_state_since.budget_at_completion_local,
         with_state_since.original_bac_local,
+        with_state_since.original_baseline_start_date,
+        with_state_since.original_baseline_finish_date,
+        -- the first extract's budget and dates still in force: finance's phasing describes this
+        -- baseline; after a re-baseline it describes one that no longer exists
+        coalesce(
+            with_state_since.budget_at_completion_local = with_state_since.original_bac_local
+            and with_state_since.baseline_start_date
+            = with_state_since.original_baseline_start_date
+            and with_state_since.baseline_finish_date
+            = with_state_since.original_baseline_finish_date,
+            false
+        ) as is_on_original_baseline,
         fx_rates.average_rate as fx_rate,
         -- both at the rate of the extract's month: bac - original_bac is re-baselining, not FX
         {{ to_money('with_state_since.budget_at_completion_local * fx_rates.average_rate') }}

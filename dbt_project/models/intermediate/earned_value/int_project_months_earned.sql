@@ -1,5 +1,7 @@
--- One row per project and month from the month of its first extract to the as-of month, with the
--- extract that reports on the month and the earned value (EV) it gives.
+-- One row per project and month from the month of its first extract to the reporting cut-off's
+-- month, with the extract that reports on the month and the earned value (EV) it gives. The
+-- cut-off (int_reporting_cutoff) is the last month end every cost source has closed, so EV, PV and
+-- AC are measured on one date, with the project extract nearest it (the latest on or before it).
 
 with
 
@@ -12,19 +14,22 @@ extracts as (
 as_of as (
 
     select
-        max(extract_date) as as_of_date,
-        cast({{ dbt.date_trunc('month', 'max(extract_date)') }} as date) as as_of_month
-    from extracts
+        cutoff_date as as_of_date,
+        cast({{ dbt.date_trunc('month', 'cutoff_date') }} as date) as as_of_month
+    from {{ ref('int_reporting_cutoff') }}
 
 ),
 
 project_bounds as (
 
+    -- a project first reported after the cut-off has no figures at it yet
     select
-        project_id,
-        min(extract_month) as first_extract_month
+        extracts.project_id,
+        min(extracts.extract_month) as first_extract_month
     from extracts
-    group by project_id
+    cross join as_of
+    where extracts.extract_date <= as_of.as_of_date
+    group by extracts.project_id
 
 ),
 
@@ -176,6 +181,9 @@ final as (
         end as schedule_date,
         basis.baseline_start_date,
         basis.baseline_finish_date,
+        basis.original_baseline_start_date,
+        basis.original_baseline_finish_date,
+        basis.is_on_original_baseline,
         basis.project_currency,
         basis.fx_rate,
         basis.budget_at_completion_local as bac_local,

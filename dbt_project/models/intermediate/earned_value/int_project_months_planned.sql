@@ -96,7 +96,13 @@ curve_bounds as (
         project_months.measurement_date,
         project_months.schedule_date,
         project_months.ev,
-        project_budget_bounds.project_id is not null as has_budget_phasing,
+        -- finance's phasing is of the first baseline: after a re-baseline PV follows the current
+        -- baseline linearly, never the superseded phasing beside an EV on the new BAC
+        coalesce(
+            project_budget_bounds.project_id is not null
+            and project_months.is_on_original_baseline,
+            false
+        ) as has_budget_phasing,
         cast(
             {{ dbt.date_trunc('month', 'project_months.baseline_start_date') }} as date
         ) as baseline_start_month,
@@ -268,22 +274,74 @@ curve_points as (
             and curve_bounds.curve_last_month >= months.month_start_date
     left join budget_cumulative
         on
-            curve_bounds.project_id = budget_cumulative.project_id
+            curve_bounds.has_budget_phasing
+            and curve_bounds.project_id = budget_cumulative.project_id
             and months.month_start_date = budget_cumulative.curve_month
+
+),
+
+curve_ends as (
+
+    select
+        curve_points.project_id,
+        curve_points.month_start_date,
+        max(
+            case
+                when curve_points.curve_month = curve_bounds.curve_last_month
+                    then curve_points.planned_value
+            end
+        ) as curve_end_value
+    from curve_points
+    inner join curve_bounds
+        on
+            curve_points.project_id = curve_bounds.project_id
+            and curve_points.month_start_date = curve_bounds.month_start_date
+    group by curve_points.project_id, curve_points.month_start_date
+
+),
+
+-- finance phases its own budget, which need not equal the PPM tool's BAC: the phasing gives the
+-- curve's shape and BAC its size, so PV ends at BAC (ANSI/EIA-748: the PMB sums to BAC)
+curve_points_scaled as (
+
+    select
+        curve_points.project_id,
+        curve_points.month_start_date,
+        curve_points.curve_month,
+        curve_points.period_number,
+        curve_points.is_budget_phased,
+        case
+            when curve_ends.curve_end_value > 0 and curve_bounds.has_budget_phasing
+                then {{ to_money(
+                    'cast(curve_points.planned_value as ' ~ type_double() ~ ')'
+                    ~ ' * cast(curve_bounds.bac as ' ~ type_double() ~ ')'
+                    ~ ' / cast(curve_ends.curve_end_value as ' ~ type_double() ~ ')'
+                ) }}
+            else curve_points.planned_value
+        end as planned_value
+    from curve_points
+    inner join curve_bounds
+        on
+            curve_points.project_id = curve_bounds.project_id
+            and curve_points.month_start_date = curve_bounds.month_start_date
+    left join curve_ends
+        on
+            curve_points.project_id = curve_ends.project_id
+            and curve_points.month_start_date = curve_ends.month_start_date
 
 ),
 
 curve_steps as (
 
     select
-        curve_points.*,
+        curve_points_scaled.*,
         -- earned schedule reads a non-decreasing curve: the highest PV planned so far
-        max(curve_points.planned_value) over (
-            partition by curve_points.project_id, curve_points.month_start_date
-            order by curve_points.curve_month
+        max(curve_points_scaled.planned_value) over (
+            partition by curve_points_scaled.project_id, curve_points_scaled.month_start_date
+            order by curve_points_scaled.curve_month
             rows between unbounded preceding and current row
         ) as running_max_pv
-    from curve_points
+    from curve_points_scaled
 
 ),
 
@@ -375,7 +433,7 @@ crossings as (
 
 ),
 
-final as (
+measured as (
 
     select
         curve_bounds.project_id,
@@ -439,7 +497,27 @@ final as (
                     ) }}
                     + {{ ev_month_fraction('curve_bounds.schedule_date') }}
                 )
-        end as actual_time_months
+        end as actual_time_months,
+        -- the linear baseline is a straight line in days: ES = EV / BAC x the baseline's days,
+        -- AT = days from the baseline start to the schedule date, both ends inclusive
+        case
+            when
+                curve_bounds.bac > 0
+                and curve_bounds.ev is not null
+                and curve_bounds.schedule_date is not null
+                then {{ ev_ratio(
+                    'least(cast(curve_bounds.ev as ' ~ type_double() ~ ')'
+                    ~ ' / cast(curve_bounds.bac as ' ~ type_double() ~ '), 1.0)'
+                    ~ ' * greatest(' ~ dbt.datediff(
+                        'curve_bounds.baseline_start_date',
+                        'curve_bounds.baseline_finish_date',
+                        'day'
+                    ) ~ ' + 1, 1)',
+                    dbt.datediff(
+                        'curve_bounds.baseline_start_date', 'curve_bounds.schedule_date', 'day'
+                    ) ~ ' + 1'
+                ) }}
+        end as linear_spi_t
     from curve_bounds
     left join planned_values
         on
@@ -449,6 +527,28 @@ final as (
         on
             curve_bounds.project_id = crossings.project_id
             and curve_bounds.month_start_date = crossings.month_start_date
+
+),
+
+final as (
+
+    select
+        measured.project_id,
+        measured.month_start_date,
+        measured.measurement_date,
+        measured.has_budget_phasing,
+        measured.pv_method,
+        measured.pv,
+        measured.earned_schedule_months,
+        measured.actual_time_months,
+        -- SPI(t) = ES / AT on the curve PV was read from: months on a phased curve, days on the
+        -- linear baseline
+        case
+            when measured.has_budget_phasing
+                then {{ ev_ratio('measured.earned_schedule_months', 'measured.actual_time_months') }}
+            else measured.linear_spi_t
+        end as spi_t
+    from measured
 
 )
 

@@ -1,18 +1,13 @@
--- The twelve fiscal months of the current fiscal year (the one containing the as-of date), each
--- flagged whether it is in the fiscal year-to-date (periods 1 .. the as-of date's period).
+-- The twelve fiscal months of the current fiscal year (the one containing the reporting cut-off),
+-- each flagged whether it is in the fiscal year-to-date (periods 1 .. the cut-off's period).
 
 with
 
-projects as (
-
-    select * from {{ ref('int_projects_deduplicated') }}
-
-),
-
 as_of as (
 
-    select max(as_of_date) as as_of_date
-    from projects
+    -- the reporting cut-off: YTD covers whole months every cost source has closed
+    select cutoff_date as as_of_date
+    from {{ ref('int_reporting_cutoff') }}
 
 ),
 

@@ -100,12 +100,23 @@ sums as (
         {{ strict_sum('pv') }} as pv,
         {{ strict_sum('ev') }} as ev,
         {{ strict_sum('ac') }} as ac,
-        -- forward-looking measures: projects that are not cancelled
-        {{ ev_strict_sum_where('bac', 'not is_cancelled') }} as bac,
-        {{ ev_strict_sum_where('original_bac', 'not is_cancelled') }} as original_bac,
-        {{ ev_strict_sum_where('pv', 'not is_cancelled') }} as pv_not_cancelled,
-        {{ ev_strict_sum_where('ev', 'not is_cancelled') }} as ev_not_cancelled,
-        {{ ev_strict_sum_where('ac', 'not is_cancelled') }} as ac_not_cancelled
+        -- the headline set: active projects (neither completed nor cancelled). BAC, EAC, VAC and
+        -- the indices they use cover the same projects, so EAC = BAC / CPI holds on the page
+        cast(
+            sum(case when is_cancelled or is_completed then 0 else 1 end)
+            as {{ dbt.type_int() }}
+        ) as active_project_count,
+        {{ ev_strict_sum_where('bac', 'not is_cancelled and not is_completed') }} as active_bac,
+        {{ ev_strict_sum_where('original_bac', 'not is_cancelled and not is_completed') }} as active_original_bac,
+        {{ ev_strict_sum_where('pv', 'not is_cancelled and not is_completed') }} as active_pv,
+        {{ ev_strict_sum_where('ev', 'not is_cancelled and not is_completed') }} as active_ev,
+        {{ ev_strict_sum_where('ac', 'not is_cancelled and not is_completed') }} as active_ac,
+        -- closed projects, shown apart: completed ones at their final cost, cancelled ones with
+        -- the budget their cancellation released (never an underrun)
+        {{ ev_strict_sum_where('bac', 'is_completed') }} as completed_bac,
+        {{ ev_strict_sum_where('ac', 'is_completed') }} as completed_ac,
+        {{ ev_strict_sum_where('bac', 'is_cancelled') }} as cancelled_bac,
+        {{ ev_strict_sum_where('ac', 'is_cancelled') }} as cancelled_ac
     from rollup_members
     -- the calendar columns are the same for every project in a month
     group by
@@ -125,12 +136,12 @@ indices as (
 
     select
         sums.*,
-        sums.project_count - sums.cancelled_project_count > 0 as has_open_projects,
+        sums.active_project_count > 0 as has_open_projects,
         -- ratios of the sums, never averages of the projects' ratios
         {{ ev_ratio('sums.ev', 'sums.ac') }} as cpi,
         {{ ev_ratio('sums.ev', 'sums.pv') }} as spi,
-        {{ ev_ratio('sums.ev_not_cancelled', 'sums.ac_not_cancelled') }} as forecast_cpi,
-        {{ ev_ratio('sums.ev_not_cancelled', 'sums.pv_not_cancelled') }} as forecast_spi
+        {{ ev_ratio('sums.active_ev', 'sums.active_ac') }} as active_cpi,
+        {{ ev_ratio('sums.active_ev', 'sums.active_pv') }} as active_spi
     from sums
 
 ),
@@ -141,29 +152,27 @@ estimates as (
         indices.*,
         case
             when indices.has_open_projects
-                then {{ ev_eac_cpi('indices.bac', 'indices.forecast_cpi') }}
+                then {{ ev_eac_cpi('indices.active_bac', 'indices.active_cpi') }}
         end as eac_cpi,
         case
             when indices.has_open_projects
                 then {{ ev_eac_remaining_at_budget(
-                    'indices.bac', 'indices.ev_not_cancelled', 'indices.ac_not_cancelled'
+                    'indices.active_bac', 'indices.active_ev', 'indices.active_ac'
                 ) }}
         end as eac_remaining_at_budget,
         case
             when indices.has_open_projects
                 then {{ ev_eac_cpi_spi(
-                    'indices.bac',
-                    'indices.ev_not_cancelled',
-                    'indices.ac_not_cancelled',
-                    'indices.forecast_cpi',
-                    'indices.forecast_spi'
+                    'indices.active_bac',
+                    'indices.active_ev',
+                    'indices.active_ac',
+                    'indices.active_cpi',
+                    'indices.active_spi'
                 ) }}
         end as eac_cpi_spi,
         case
             when indices.has_open_projects
-                then {{ ev_tcpi(
-                    'indices.bac', 'indices.ev_not_cancelled', 'indices.ac_not_cancelled'
-                ) }}
+                then {{ ev_tcpi('indices.active_bac', 'indices.active_ev', 'indices.active_ac') }}
         end as tcpi
     from indices
 
@@ -185,8 +194,7 @@ final as (
         cancelled_project_count,
         completed_project_count,
         not_started_project_count,
-        bac,
-        original_bac,
+        active_project_count,
         pv,
         ev,
         ac,
@@ -194,20 +202,31 @@ final as (
         {{ to_money('ev - pv') }} as sv,
         cpi,
         spi,
-        pv_not_cancelled,
-        ev_not_cancelled,
-        ac_not_cancelled,
-        forecast_cpi,
-        forecast_spi,
+        active_bac,
+        active_original_bac,
+        {{ to_money('active_bac - active_original_bac') }} as active_rebaselined_budget,
+        active_pv,
+        active_ev,
+        active_ac,
+        {{ to_money('active_ev - active_ac') }} as active_cv,
+        {{ to_money('active_ev - active_pv') }} as active_sv,
+        active_cpi,
+        active_spi,
         eac_cpi,
         eac_remaining_at_budget,
         eac_cpi_spi,
-        {{ to_money('eac_cpi - ac_not_cancelled') }} as etc,
-        {{ to_money('bac - eac_cpi') }} as vac,
+        {{ to_money('eac_cpi - active_ac') }} as etc,
+        {{ to_money('active_bac - eac_cpi') }} as vac,
         tcpi,
-        {{ ev_percent_of_bac('ev_not_cancelled', 'bac') }} as percent_complete,
-        {{ ev_percent_of_bac('pv_not_cancelled', 'bac') }} as percent_planned,
-        {{ ev_percent_of_bac('ac_not_cancelled', 'bac') }} as percent_spent,
+        {{ ev_percent_of_bac('active_ev', 'active_bac') }} as percent_complete,
+        {{ ev_percent_of_bac('active_pv', 'active_bac') }} as percent_planned,
+        {{ ev_percent_of_bac('active_ac', 'active_bac') }} as percent_spent,
+        completed_bac,
+        completed_ac,
+        {{ to_money('completed_bac - completed_ac') }} as completed_final_variance,
+        cancelled_bac,
+        cancelled_ac,
+        {{ to_money('cancelled_bac - cancelled_ac') }} as released_budget,
         '{{ reporting_currency() }}' as reporting_currency
     from estimates
 

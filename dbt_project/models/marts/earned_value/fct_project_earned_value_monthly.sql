@@ -60,7 +60,8 @@ joined as (
         costed.labour_cost_to_date,
         costed.non_labour_cost_to_date,
         planned.earned_schedule_months,
-        planned.actual_time_months
+        planned.actual_time_months,
+        planned.spi_t
     from project_months
     left join planned
         on
@@ -160,7 +161,7 @@ final as (
         {{ ev_percent_of_bac('ac', 'bac') }} as percent_spent,
         earned_schedule_months,
         actual_time_months,
-        {{ ev_ratio('earned_schedule_months', 'actual_time_months') }} as spi_t,
+        spi_t,
         '{{ reporting_currency() }}' as reporting_currency
     from estimates
 

@@ -3,7 +3,7 @@
     ('cpi', 'CPI', 2, ''),
     ('spi', 'SPI', 2, ''),
     ('finish_slip_days', 'finish slip', 0, ' days'),
-    ('forecast_variance_pct', 'forecast variance', 1, '%'),
+    ('forecast_overrun_pct', 'forecast overrun', 1, '%'),
     ('days_since_status_update', 'days since status update', 0, ''),
 ] -%}
 {%- set rag_columns = [] -%}
@@ -115,7 +115,7 @@ measures as (
         cast(
             100 * (projects.forecast_at_completion_local - projects.budget_at_completion_local)
             / nullif(projects.budget_at_completion_local, 0) as {{ type_double() }}
-        ) as forecast_variance_pct,
+        ) as forecast_overrun_pct,
         status_updates.last_status_update_date,
         coalesce(status_updates.has_status_update_in_history, false)
             as has_status_update_in_history,
@@ -212,7 +212,7 @@ combined as (
             case when rated.cpi_rag is null then 0 else 1 end
             + case when rated.spi_rag is null then 0 else 1 end
             + case when rated.finish_slip_days_rag is null then 0 else 1 end
-            + case when rated.forecast_variance_pct_rag is null then 0 else 1 end
+            + case when rated.forecast_overrun_pct_rag is null then 0 else 1 end
             + case when rated.days_since_status_update_rag is null then 0 else 1 end
             as {{ dbt.type_int() }}
         ) as rated_measure_count,

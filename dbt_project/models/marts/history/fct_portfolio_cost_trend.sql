@@ -12,16 +12,11 @@ dates as (
 
 ),
 
-projects as (
-
-    select * from {{ ref('dim_projects') }}
-
-),
-
 as_of as (
 
-    select max(as_of_date) as as_of_date
-    from projects
+    -- the trend runs to the reporting cut-off: a month after it is not closed in every source
+    select cutoff_date as as_of_date
+    from {{ ref('int_reporting_cutoff') }}
 
 ),
 
@@ -33,7 +28,9 @@ monthly as (
         {{ strict_sum('non_labour_cost') }} as non_labour_cost,
         {{ strict_sum('total_cost') }} as total_cost
     from project_costs
-    group by month_start_date
+    cross join as_of
+    where project_costs.month_start_date <= as_of.as_of_date
+    group by project_costs.month_start_date
 
 ),
 
@@ -116,8 +113,6 @@ final as (
             100 * (with_previous.total_cost - with_previous.previous_month_total_cost)
             / nullif(with_previous.previous_month_total_cost, 0) as {{ type_double() }}
         ) as total_cost_delta_pct,
-        with_previous.month_start_date
-        >= cast({{ dbt.date_trunc('month', 'as_of.as_of_date') }} as date) as is_month_to_date,
         as_of.as_of_date,
         '{{ reporting_currency() }}' as reporting_currency
     from with_previous

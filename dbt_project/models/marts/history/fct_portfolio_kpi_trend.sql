@@ -9,8 +9,8 @@
     'rebaselined_project_count',
     'budget_at_completion',
     'forecast_at_completion',
-    'forecast_variance',
-    'forecast_variance_pct',
+    'forecast_overrun',
+    'forecast_overrun_pct',
 ] -%}
 
 with
@@ -65,12 +65,12 @@ with_ratios as (
         rebaselined_project_count,
         budget_at_completion,
         forecast_at_completion,
-        forecast_at_completion - budget_at_completion as forecast_variance,
+        forecast_at_completion - budget_at_completion as forecast_overrun,
         -- a ratio of the sums, never an average of the projects' ratios
         cast(
             100 * (forecast_at_completion - budget_at_completion)
             / nullif(budget_at_completion, 0) as {{ type_double() }}
-        ) as forecast_variance_pct
+        ) as forecast_overrun_pct
     from per_extract
 
 ),
@@ -88,8 +88,8 @@ kpis_to_compare as (
         with_ratios.open_slipped_over_30_days_count,
         with_ratios.budget_at_completion,
         with_ratios.forecast_at_completion,
-        with_ratios.forecast_variance,
-        with_ratios.forecast_variance_pct,
+        with_ratios.forecast_overrun,
+        with_ratios.forecast_overrun_pct,
         -- the first extract has nothing to compare with: no project can be re-baselined in it
         case
             when with_ratios.previous_extract_date is not null
