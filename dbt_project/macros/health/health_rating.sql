@@ -36,21 +36,27 @@
 {#-
     The explanation of an Amber or Red rating, e.g. "CPI 0.82 < 0.90 (red)" or
     "finish slip 45 days > 30 days (red)": label, value and unit, the comparison with the
-    threshold that was crossed, the rating. `unit` is literal text (no quotes). Null for Green and
-    unrated measures, so concat_ws skips them.
+    threshold that was crossed, the rating. `unit` is literal text (no quotes). A value that
+    rounds to the threshold it crossed is shown with two (or four) more decimals ("CPI 0.8996 <
+    0.90", never "CPI 0.90 < 0.90"), so the text always proves its comparison. Null for Green and unrated measures, so concat_ws
+    skips them.
 -#}
 {% macro health_reason(label, value, amber, red, direction, rating, decimals, unit='') -%}
+    {%- set crossed = "case when " ~ rating ~ " = 'Red' then " ~ red ~ " else " ~ amber ~ " end" -%}
     case
         when {{ rating }} in ('Amber', 'Red')
             then {{ dbt.concat([
                 "'" ~ label ~ " '",
-                format_decimal(value, decimals),
+                "case when cast(" ~ value ~ " as decimal(18, " ~ decimals ~ ")) <> cast("
+                ~ crossed ~ " as decimal(18, " ~ decimals ~ ")) then "
+                ~ format_decimal(value, decimals)
+                ~ " when cast(" ~ value ~ " as decimal(18, " ~ (decimals + 2) ~ ")) <> cast("
+                ~ crossed ~ " as decimal(18, " ~ (decimals + 2) ~ ")) then "
+                ~ format_decimal(value, decimals + 2)
+                ~ " else " ~ format_decimal(value, decimals + 4) ~ " end",
                 "'" ~ unit ~ "'",
                 "case when " ~ direction ~ " = 'higher_is_worse' then ' > ' else ' < ' end",
-                format_decimal(
-                    "case when " ~ rating ~ " = 'Red' then " ~ red ~ " else " ~ amber ~ " end",
-                    decimals
-                ),
+                format_decimal(crossed, decimals),
                 "'" ~ unit ~ "'",
                 "' ('",
                 "lower(" ~ rating ~ ")",

@@ -49,6 +49,19 @@ joined as (
         project_months.baseline_finish_date,
         project_months.bac,
         project_months.original_bac,
+        project_months.original_baseline_start_date,
+        project_months.original_baseline_finish_date,
+        project_months.is_on_original_baseline,
+        -- the first baseline's view: the work done valued at the first budget, and what the first
+        -- plan (linear on its dates) had scheduled by the measurement date
+        {{ to_money('project_months.original_bac * project_months.percent_complete / 100') }}
+            as ev_first_baseline,
+        {{ ev_linear_planned_value(
+            'project_months.original_bac',
+            'project_months.original_baseline_start_date',
+            'project_months.original_baseline_finish_date',
+            'project_months.measurement_date'
+        ) }} as pv_first_baseline,
         project_months.reported_percent_complete,
         project_months.percent_complete,
         project_months.is_percent_complete_capped,
@@ -137,6 +150,9 @@ final as (
         baseline_finish_date,
         bac,
         original_bac,
+        original_baseline_start_date,
+        original_baseline_finish_date,
+        is_on_original_baseline,
         reported_percent_complete,
         percent_complete,
         is_percent_complete_capped,
@@ -149,6 +165,10 @@ final as (
         non_labour_cost_to_date,
         {{ to_money('ev - ac') }} as cv,
         {{ to_money('ev - pv') }} as sv,
+        ev_first_baseline,
+        pv_first_baseline,
+        {{ to_money('ev_first_baseline - ac') }} as cv_first_baseline,
+        {{ to_money('ev_first_baseline - pv_first_baseline') }} as sv_first_baseline,
         cpi,
         spi,
         eac_cpi,

@@ -2,8 +2,10 @@
 {%- set measures = [
     ('cpi', 'CPI', 2, ''),
     ('spi', 'SPI', 2, ''),
+    ('spi_t', 'SPI(t)', 2, ''),
     ('finish_slip_days', 'finish slip', 0, ' days'),
     ('forecast_overrun_pct', 'forecast overrun', 1, '%'),
+    ('forecast_optimism_pct', 'PM forecast below EAC (BAC / CPI) by', 1, '% of BAC'),
     ('days_since_status_update', 'days since status update', 0, ''),
 ] -%}
 {%- set rag_columns = [] -%}
@@ -28,6 +30,42 @@ earned_value as (
 snapshots as (
 
     select * from {{ ref('int_project_snapshots_compared') }}
+
+),
+
+rebaselines as (
+
+    select * from {{ ref('fct_project_rebaselines') }}
+
+),
+
+extracts as (
+
+    select * from {{ ref('int_project_extracts_converted') }}
+
+),
+
+-- the first baseline each project was reported with, beside the current one: a re-baseline
+-- never makes the variance against it vanish from the board's view
+first_baselines as (
+
+    select
+        project_id,
+        max(original_bac_local) as original_bac_local,
+        max(original_baseline_finish_date) as original_baseline_finish_date
+    from extracts
+    group by project_id
+
+),
+
+rebaseline_counts as (
+
+    select
+        project_id,
+        count(*) as rebaseline_count,
+        max(rebaseline_date) as last_rebaseline_date
+    from rebaselines
+    group by project_id
 
 ),
 
@@ -108,6 +146,28 @@ measures as (
         ) as is_health_assessed,
         cast(earned_value.cpi as {{ type_double() }}) as cpi,
         cast(earned_value.spi as {{ type_double() }}) as spi,
+        cast(earned_value.spi_t as {{ type_double() }}) as spi_t,
+        -- the PM's forecast against what the cost performance so far supports (EAC = BAC / CPI,
+        -- measured at the cut-off), as a share of BAC: positive = the forecast is more optimistic
+        cast(
+            100 * (earned_value.eac_cpi - projects.forecast_at_completion)
+            / nullif(projects.budget_at_completion, 0) as {{ type_double() }}
+        ) as forecast_optimism_pct,
+        cast(coalesce(rebaseline_counts.rebaseline_count, 0) as {{ dbt.type_int() }})
+            as rebaseline_count,
+        rebaseline_counts.last_rebaseline_date,
+        first_baselines.original_baseline_finish_date,
+        -- at the register's rate for both, so the change is re-baselining, never FX
+        {{ to_money(
+            '(projects.budget_at_completion_local - first_baselines.original_bac_local)'
+            ~ ' * projects.fx_rate'
+        ) }} as rebaselined_budget_change,
+        {{ days_between(
+            'first_baselines.original_baseline_finish_date', 'projects.baseline_finish_date'
+        ) }} as rebaselined_finish_days,
+        {{ days_between(
+            'first_baselines.original_baseline_finish_date', 'projects.forecast_finish_date'
+        ) }} as finish_slip_days_vs_first_baseline,
         {{ days_between('projects.baseline_finish_date', 'projects.forecast_finish_date') }}
             as finish_slip_days,
         -- in the project currency: the same ratio as in the reporting currency, and not lost
@@ -126,6 +186,10 @@ measures as (
         on projects.project_id = earned_value.project_id
     left join status_updates
         on projects.project_id = status_updates.project_id
+    left join first_baselines
+        on projects.project_id = first_baselines.project_id
+    left join rebaseline_counts
+        on projects.project_id = rebaseline_counts.project_id
 
 ),
 
@@ -209,11 +273,10 @@ combined as (
                 ), '')
         end as unrated_measures,
         cast(
-            case when rated.cpi_rag is null then 0 else 1 end
-            + case when rated.spi_rag is null then 0 else 1 end
-            + case when rated.finish_slip_days_rag is null then 0 else 1 end
-            + case when rated.forecast_overrun_pct_rag is null then 0 else 1 end
-            + case when rated.days_since_status_update_rag is null then 0 else 1 end
+            {%- for measure, _label, _decimals, _unit in measures %}
+                case when rated.{{ measure }}_rag is null then 0 else 1 end
+                {{- ' +' if not loop.last }}
+            {%- endfor %}
             as {{ dbt.type_int() }}
         ) as rated_measure_count,
         {%- for measure, _label, _decimals, _unit in measures %}
@@ -222,6 +285,12 @@ combined as (
         {%- endfor %}
         rated.last_status_update_date,
         rated.has_status_update_in_history,
+        rated.rebaseline_count,
+        rated.last_rebaseline_date,
+        rated.original_baseline_finish_date,
+        rated.rebaselined_budget_change,
+        rated.rebaselined_finish_days,
+        rated.finish_slip_days_vs_first_baseline,
         rated.as_of_date
     from rated
 
@@ -259,6 +328,12 @@ final as (
         {%- endfor %}
         combined.last_status_update_date,
         combined.has_status_update_in_history,
+        combined.rebaseline_count,
+        combined.last_rebaseline_date,
+        combined.original_baseline_finish_date,
+        combined.rebaselined_budget_change,
+        combined.rebaselined_finish_days,
+        combined.finish_slip_days_vs_first_baseline,
         combined.as_of_date
     from combined
 
