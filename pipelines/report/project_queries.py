@@ -63,6 +63,12 @@ class ProjectInfo:
     days_since_status_update: int | None
     days_since_status_update_rag: str | None
     last_status_update_date: date | None
+    # the first-baseline view (fct_project_health): a re-baseline never hides what moved
+    rebaseline_count: int
+    rebaselined_budget_change: float | None
+    rebaselined_finish_days: int | None
+    finish_slip_days_vs_first_baseline: int | None
+    original_baseline_finish_date: date | None
 
 
 @dataclass(frozen=True)
@@ -164,16 +170,18 @@ select
     d.reported_rag, h.computed_rag, coalesce(h.is_reported_green_computed_red, false),
     coalesce(h.is_health_assessed, false), h.health_reasons, h.unrated_measures,
     h.cpi, h.cpi_rag, h.spi, h.spi_rag, h.finish_slip_days, h.finish_slip_days_rag,
-    h.days_since_status_update, h.days_since_status_update_rag, h.last_status_update_date
+    h.days_since_status_update, h.days_since_status_update_rag, h.last_status_update_date,
+    coalesce(h.rebaseline_count, 0), h.rebaselined_budget_change, h.rebaselined_finish_days,
+    h.finish_slip_days_vs_first_baseline, h.original_baseline_finish_date
 from marts.dim_projects as d
 left join marts.fct_project_cost_performance as c on d.project_id = c.project_id
 left join marts.fct_project_health as h on d.project_id = h.project_id
 order by d.project_id
 """
 
-_MONEY_COLUMNS = set(range(16, 24)) | {30, 32}
-_DATE_COLUMNS = {12, 13, 14, 15, 38}
-_INT_COLUMNS = {34, 36}
+_MONEY_COLUMNS = set(range(16, 24)) | {30, 32, 40}
+_DATE_COLUMNS = {12, 13, 14, 15, 38, 43}
+_INT_COLUMNS = {34, 36, 39, 41, 42}
 
 
 def _info(row: tuple[Any, ...]) -> ProjectInfo:

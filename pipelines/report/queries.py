@@ -99,7 +99,10 @@ REQUIRED_COLUMNS.update(
             "budget_at_completion_delta",
         ),
         "fct_portfolio_earned_value_monthly": (
-            "rollup_level", "month_start_date", "ac", "eac_cpi", "cpi", "spi",
+            "rollup_level", "month_start_date", "is_as_of_month", "active_bac", "active_ac",
+            "eac_cpi", "vac", "active_cpi", "active_spi", "active_project_count",
+            "completed_project_count", "completed_bac", "completed_ac", "cancelled_project_count",
+            "cancelled_bac", "cancelled_ac", "released_budget",
         ),
         "fct_project_earned_value_monthly": (
             "project_id", "month_start_date", "pv", "ev", "ac", "cpi", "spi",

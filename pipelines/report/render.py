@@ -195,6 +195,7 @@ def _render_site(
         fiscal_year_label=ctx.fiscal_year_label,
         project_ids=frozenset(info.project_id for info in data.infos),
         nav=tuple(nav),
+        cutoff=data.cutoff,
     )
 
     def write(name: str, html: str) -> None:
@@ -220,7 +221,7 @@ def _render_site(
         )  # fmt: skip
     phases.done("charts")
     write(SUMMARY_PAGE, env.get_template("summary.html.j2").render(
-        **site.for_page(SUMMARY_PAGE), tiles=data.tiles, health=data.health,
+        **site.for_page(SUMMARY_PAGE), tiles=data.tiles, health=data.health, closed=data.closed,
         exceptions=data.exceptions, shown_exceptions=EXCEPTIONS_ON_SUMMARY, months=data.months,
         mix=data.mix, mix_dimensions=MIX_DIMENSIONS, trend=data.trend, charts=summary_charts,
         ppm_note=ppm_note, published=coverage.profiles,

@@ -27,13 +27,15 @@ nav                [(label, href)] for every page in the site, hrefs relative to
 current            the page's own file name ("finance.html"), to mark it in the nav
 run_id             the Dagster run id (str) or None
 generated_at       timezone-aware datetime the site was rendered
-as_of_date         date of the marts (the newest projects extract)
+as_of_date         the reporting cut-off the cost figures are measured to
 currency           the reporting currency code ("USD"); env's money filter uses it
 fiscal_year        int, the fiscal year containing as_of_date (named after its start year)
 fiscal_year_label  "FY2026"
 project_href       function project_id -> href of its one-pager *from this page* (root
                    already applied): <a href="{{ project_href(p.project_id) }}">
 project_ids        frozenset of project ids that have a one-pager (link only those)
+cutoff             DataCutoff (cutoff_queries.py) or None: the reporting cut-off and how far
+                   each source runs; base.html.j2 states it on every page
 =================  ======================================================================
 
 Templates include the shared "_nav.html.j2" (with `nav`, `root` and `current`) and may use
@@ -51,6 +53,8 @@ from datetime import date, datetime
 from functools import partial
 
 from jinja2 import Environment
+
+from pipelines.report.cutoff_queries import DataCutoff
 
 from pipelines.report.formatting import (
     format_days,
@@ -125,6 +129,7 @@ class SiteCommon:
     fiscal_year_label: str
     project_ids: frozenset[str]
     nav: tuple[tuple[str, str], ...] = field(default=())
+    cutoff: DataCutoff | None = None
 
     def project_href_from(self, root: str) -> Callable[[str], str]:
         """project_id -> href from a page at `root`; ids without a one-pager get no link target."""
@@ -149,4 +154,5 @@ class SiteCommon:
             "fiscal_year_label": self.fiscal_year_label,
             "project_href": self.project_href_from(root),
             "project_ids": self.project_ids,
+            "cutoff": self.cutoff,
         }

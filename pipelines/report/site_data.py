@@ -13,6 +13,7 @@ import duckdb
 
 from pipelines.report.coverage import Coverage, load_coverage
 from pipelines.report.errors import MartsUnavailableError
+from pipelines.report.cutoff_queries import DataCutoff, load_data_cutoff
 from pipelines.report.exceptions import ProjectException, find_exceptions
 from pipelines.report.project_queries import (
     ProjectInfo,
@@ -44,6 +45,8 @@ from pipelines.report.summary_queries import (
     load_mix,
     load_month_plan,
     load_tiles,
+    load_closed_projects,
+    ClosedProjects,
     load_trend,
 )
 from pipelines.settings import Settings
@@ -65,6 +68,8 @@ class SiteData:
     sources: tuple[SourceAsOf, ...]
     tiles: tuple[Tile, ...]
     health: HealthCounts
+    closed: ClosedProjects | None
+    cutoff: DataCutoff | None
     months: tuple[MonthPlan, ...]
     mix: tuple[MixRow, ...]
     trend: tuple[TrendPoint, ...]
@@ -149,7 +154,9 @@ def load_site_data(
             trend=load_trend(con),
             infos=infos,
             pages=load_project_pages(con, infos, rebaselines),
-            exceptions=find_exceptions(infos, rebaselines, portfolio.context.as_of_date),
+            exceptions=find_exceptions(infos, portfolio.context.reporting_currency),
+            closed=load_closed_projects(con),
+            cutoff=load_data_cutoff(con),
             coverage=coverage,
             published_checks=load_published_checks(con) if coverage.has_published else None,
         )

@@ -3,10 +3,12 @@
 Each figure names the mart it comes from, so a reader (and the tests) can check a tile against
 the warehouse:
 
-- total BAC and its change: fct_portfolio_kpi_trend, newest extract vs the one before;
-- actual to date, EAC (CPI-based), CPI, SPI and their change: fct_portfolio_earned_value_monthly
-  (rollup 'portfolio_total'), the as-of month vs the month before. The marts keep no per-extract
-  CPI/SPI, so "the period" of these tiles, and the CPI/SPI trend, is the calendar month;
+- the headline tiles: fct_portfolio_earned_value_monthly (rollup 'portfolio_total'), the
+  reporting cut-off's month against the month before. Every tile covers the same set, the
+  active projects (neither completed nor cancelled): BAC, AC, EAC = BAC / CPI, VAC = BAC - EAC,
+  CPI and SPI, so each tile equals its stated formula on the others;
+- completed and cancelled projects apart (ClosedProjects): final cost, and the budget that
+  cancellations released (never an underrun);
 - projects by computed health: fct_project_health (the mart keeps no history, so no change);
 - budget vs actual vs latest forecast by fiscal month: fct_project_financials_monthly;
 - investment mix: fct_financial_performance_by_dimension (category, capex_opex, strategic_theme).
@@ -91,28 +93,37 @@ class TrendPoint:
     spi: float | None
 
 
+@dataclass(frozen=True)
+class ClosedProjects:
+    """Completed and cancelled projects at the cut-off, shown apart from the headline set."""
+
+    active_count: int
+    completed_count: int
+    completed_bac: float | None
+    completed_ac: float | None
+    cancelled_count: int
+    cancelled_bac: float | None
+    cancelled_ac: float | None
+    released_budget: float | None  # cancelled BAC - cancelled AC
+
+
+# (key, label, mart column, kind, which change is worse); every column covers the active projects
+HEADLINE_TILES = (
+    ("bac", "Budget at completion (BAC)", "active_bac", "money", None),
+    ("ac", "Actual cost to date (AC)", "active_ac", "money", None),
+    ("eac", "Estimate at completion (EAC = BAC / CPI)", "eac_cpi", "money", "up"),
+    ("vac", "Variance at completion (VAC = BAC - EAC)", "vac", "money", "down"),
+    ("cpi", "CPI (EV / AC)", "active_cpi", "ratio", "down"),
+    ("spi", "SPI (EV / PV)", "active_spi", "ratio", "down"),
+)
+
+
 def load_tiles(con: duckdb.DuckDBPyConnection) -> tuple[Tile, ...]:
-    kpi = _fetch(
-        con,
-        """
-        select extract_date, previous_extract_date, budget_at_completion,
-            budget_at_completion - budget_at_completion_delta
-        from marts.fct_portfolio_kpi_trend
-        order by extract_date desc
-        limit 1
-        """,
-    )
-    bac = prev_bac = None
-    bac_since = "no earlier extract"
-    if kpi:
-        _, prev_extract, bac_raw, prev_raw = kpi[0]
-        bac, prev_bac = _float(bac_raw), _float(prev_raw)
-        if prev_extract is not None:
-            bac_since = f"since the {_date(prev_extract).isoformat()} extract"
+    columns = ", ".join(column for _, _, column, _, _ in HEADLINE_TILES)
     ev = _fetch(
         con,
-        """
-        select month_start_date, ac, eac_cpi, cpi, spi
+        f"""
+        select month_start_date, {columns}
         from marts.fct_portfolio_earned_value_monthly
         where rollup_level = ?
         order by month_start_date desc
@@ -120,22 +131,34 @@ def load_tiles(con: duckdb.DuckDBPyConnection) -> tuple[Tile, ...]:
         """,
         [PORTFOLIO_TOTAL],
     )
-    now = ev[0] if ev else (None, None, None, None, None)
-    before = ev[1] if len(ev) > 1 else (None, None, None, None, None)
-    ev_since = f"since {_date(before[0]):%b %Y}" if before[0] is not None else "no earlier month"
-    source_ev = "fct_portfolio_earned_value_monthly"
+    empty = (None,) * (len(HEADLINE_TILES) + 1)
+    now = ev[0] if ev else empty
+    before = ev[1] if len(ev) > 1 else empty
+    since = f"since {_date(before[0]):%b %Y}" if before[0] is not None else "no earlier month"
+    return tuple(
+        Tile(key, label, kind, _float(now[i]), _float(before[i]), since,
+             "fct_portfolio_earned_value_monthly", worse)
+        for i, (key, label, _, kind, worse) in enumerate(HEADLINE_TILES, start=1)
+    )  # fmt: skip
 
-    def ev_tile(key: str, label: str, kind: str, column: int, worse: str | None) -> Tile:
-        value, previous = _float(now[column]), _float(before[column])
-        return Tile(key, label, kind, value, previous, ev_since, source_ev, worse)
 
-    return (
-        Tile("bac", "Total budget at completion (BAC)", "money", bac, prev_bac, bac_since,
-             "fct_portfolio_kpi_trend"),
-        ev_tile("ac", "Actual cost to date (AC)", "money", 1, None),
-        ev_tile("eac", "Estimate at completion (EAC = BAC / CPI)", "money", 2, "up"),
-        ev_tile("cpi", "Portfolio CPI (EV / AC)", "ratio", 3, "down"),
-        ev_tile("spi", "Portfolio SPI (EV / PV)", "ratio", 4, "down"),
+def load_closed_projects(con: duckdb.DuckDBPyConnection) -> ClosedProjects | None:
+    rows = _fetch(
+        con,
+        """
+        select active_project_count, completed_project_count, completed_bac, completed_ac,
+            cancelled_project_count, cancelled_bac, cancelled_ac, released_budget
+        from marts.fct_portfolio_earned_value_monthly
+        where rollup_level = ? and is_as_of_month
+        """,
+        [PORTFOLIO_TOTAL],
+    )
+    if not rows:
+        return None
+    active, completed, c_bac, c_ac, cancelled, x_bac, x_ac, released = rows[0]
+    return ClosedProjects(
+        int(active), int(completed), _float(c_bac), _float(c_ac),
+        int(cancelled), _float(x_bac), _float(x_ac), _float(released),
     )  # fmt: skip
 
 
@@ -204,7 +227,7 @@ def load_trend(con: duckdb.DuckDBPyConnection) -> tuple[TrendPoint, ...]:
     rows = _fetch(
         con,
         """
-        select month_start_date, cpi, spi
+        select month_start_date, active_cpi, active_spi
         from marts.fct_portfolio_earned_value_monthly
         where rollup_level = ?
         order by month_start_date
