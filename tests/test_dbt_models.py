@@ -84,13 +84,13 @@ def test_project_cost_performance_matches_hand_computed_values(built_warehouse: 
     assert alpha["budget_burn_pct"] == pytest.approx(3.2)
     assert alpha["current_fy_budget"] == pytest.approx(15_000)
     assert alpha["current_fy_actual"] == pytest.approx(1_400)
-    assert alpha["as_of_date"] == dt.date(2026, 4, 6)
+    assert alpha["as_of_date"] == dt.date(2026, 4, 30)  # the cut-off: ledger closed to April
     assert alpha["current_fiscal_year"] == 2026
     assert alpha["reporting_currency"] == "USD"
 
     beta = by_id["PRJ-0002"]  # EUR project: BAC 40000 x 1.25 (April, the latest extract's month)
     assert beta["budget_at_completion"] == pytest.approx(50_000)
-    # 4 h x 80 EUR x 1.5 (March) + 200 EUR x 1.5; the 2026-04-10 entry is after the as-of date
+    # 4 h x 80 EUR x 1.5 (March) + 200 EUR x 1.5; the May entry is after the cut-off (since close)
     assert beta["actual_cost_to_date"] == pytest.approx(780)
     assert beta["current_fy_budget"] == pytest.approx(5_000)
 

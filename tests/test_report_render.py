@@ -225,6 +225,21 @@ def build_site_marts(con: duckdb.DuckDBPyConnection) -> None:
             "?, ?, ?, date '2025-10-08', ?)",
             [row[0], rags[row[0]], *row[1:], AS_OF],
         )
+    # the first-baseline view: PRJ-0002 was re-baselined once (+20,000, +60 days)
+    con.execute(
+        """
+        alter table marts.fct_project_health add column rebaseline_count integer default 0;
+        alter table marts.fct_project_health add column rebaselined_budget_change double;
+        alter table marts.fct_project_health add column rebaselined_finish_days integer;
+        alter table marts.fct_project_health add column finish_slip_days_vs_first_baseline integer;
+        alter table marts.fct_project_health add column original_baseline_finish_date date;
+        update marts.fct_project_health
+        set rebaseline_count = 1, rebaselined_budget_change = 20000.0,
+            rebaselined_finish_days = 60, finish_slip_days_vs_first_baseline = 60,
+            original_baseline_finish_date = date '2026-01-30'
+        where project_id = 'PRJ-0002';
+        """
+    )
     con.execute(
         """
         create table marts.fct_project_rebaselines as
@@ -249,11 +264,19 @@ def build_site_marts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         create table marts.fct_portfolio_earned_value_monthly as
-        select * from (values
-            ('portfolio_total', date '2025-09-01', 1100000.0, 2100000.0, 0.95, 0.97),
-            ('portfolio_total', date '2025-10-01', 1229783.70, 2150000.0, 0.92, 0.98),
-            ('portfolio', date '2025-10-01', 5.0, 5.0, 5.0, 5.0)
-        ) as t(rollup_level, month_start_date, ac, eac_cpi, cpi, spi)
+        select
+            *, ac as active_ac, cpi as active_cpi, spi as active_spi,
+            active_bac - eac_cpi as vac, 3 as active_project_count,
+            1 as completed_project_count, 100000.0 as completed_bac, 90000.0 as completed_ac,
+            0 as cancelled_project_count, 0.0 as cancelled_bac, 0.0 as cancelled_ac,
+            0.0 as released_budget
+        from (values
+            ('portfolio_total', date '2025-09-01', false, 1900000.0, 1100000.0, 2100000.0, 0.95,
+             0.97),
+            ('portfolio_total', date '2025-10-01', true, 1934567.40, 1229783.70, 2150000.0, 0.92,
+             0.98),
+            ('portfolio', date '2025-10-01', true, 5.0, 5.0, 5.0, 5.0, 5.0)
+        ) as t(rollup_level, month_start_date, is_as_of_month, active_bac, ac, eac_cpi, cpi, spi)
         """
     )
     con.execute(

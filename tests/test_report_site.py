@@ -93,15 +93,18 @@ def test_index_shows_data_as_of_and_gate_status(site: Path) -> None:
 
 def test_summary_tiles_show_values_and_changes_from_the_marts(site: Path) -> None:
     headline = text(section(read(site, "summary.html"), "headline"))
-    assert "Total budget at completion (BAC) $1,934,567 +$34,567 since the 2025-10-08 extract" in (
-        headline
-    )
+    assert "Budget at completion (BAC) $1,934,567 +$34,567 since Sep 2025" in headline
     assert "Actual cost to date (AC) $1,229,784 +$129,784 since Sep 2025" in headline
     assert "Estimate at completion (EAC = BAC / CPI) $2,150,000 +$50,000 since Sep 2025" in (
         headline
     )
-    assert "Portfolio CPI (EV / AC) 0.92 -0.03 since Sep 2025 (worse)" in headline
-    assert "Portfolio SPI (EV / PV) 0.98 +0.01 since Sep 2025" in headline
+    assert "Variance at completion (VAC = BAC - EAC) -$215,433 -$15,433 since Sep 2025 (worse)" in (
+        headline
+    )
+    assert "CPI (EV / AC) 0.92 -0.03 since Sep 2025 (worse)" in headline
+    assert "SPI (EV / PV) 0.98 +0.01 since Sep 2025" in headline
+    assert "covers the same 3 active projects" in headline
+    assert "Cancelled: 0 project(s)" in headline and "released budget $0" in headline
     assert "Projects by computed health 4 ▲ Red 2 ◆ Amber 1 ● Green 0 ○ not rated 1" in headline
     assert "1 reported Green but computed Red" in headline
 
@@ -116,13 +119,15 @@ def test_every_exception_has_its_reasons(site: Path) -> None:
     ]
     assert by_project["Zero Budget Discovery PRJ-0003"][2:5] == ["● Green", "▲ Red", "$0"]
     assert by_project["Zero Budget Discovery PRJ-0003"][5] == (
-        "reported Green but computed Red status stale: 40 days since the last update"
+        "reported Green but computed Red days since status update 40 > 28 (red)"
     )
     assert by_project["Data Platform PRJ-0001"][5] == (
-        "CPI 0.85 < 0.90 finish slipped 45 days (> 30) past the baseline"
+        "CPI 0.85 < 0.90 (red) finish slip 45 days > 30 days (red)"
     )
+    # Amber, but re-baselined: what the re-baseline moved stays in the board's view
     assert by_project[f"{MALICIOUS_NAME} PRJ-0002"][5] == (
-        "re-baselined this period (2025-10-15): baseline finish moved +60 days"
+        "re-baselined once, +$20,000 budget, +60 days; "
+        "forecast finish 60 days past the first baseline"
     )
     summary = read(site, "summary.html")
     assert table_rows(summary, "exceptions")[1:] == rows  # fewer than the summary's limit
@@ -154,7 +159,8 @@ def test_project_one_pager_shows_health_ev_milestones_costs_and_history(site: Pa
     page = read(site, "projects/PRJ-0001.html")
     health = text(section(page, "health"))
     assert "Reported by the project manager ▲ Red Computed from the measures ▲ Red" in health
-    assert "CPI 0.85 < 0.90" in health and "finish slipped 45 days" in health
+    assert "CPI 0.85 < 0.90" in health and "finish slip 45 days > 30 days" in health
+    assert "Against the first baseline (finish" in health and "never re-baselined" in health
     assert table_rows(page, "earned-value")[-1] == [
         "Oct 2025", "$600,000", "$524,691", "$617,284", "0.85", "0.87",
     ]  # fmt: skip
@@ -166,6 +172,7 @@ def test_project_one_pager_shows_health_ev_milestones_costs_and_history(site: Pa
     assert history[1][3] == "◆ Amber"
     rebaselined = read(site, "projects/PRJ-0002.html")
     assert "Re-baselined 2025-10-15: baseline finish 2026-01-30 → 2026-03-31" in text(rebaselined)
+    assert "re-baselined once, +$20,000 budget, +60 days" in text(section(rebaselined, "health"))
     assert "Kick-off &lt;b&gt;now&lt;/b&gt;" in rebaselined
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from pipelines.report.exceptions import rebaseline_summary
 from pipelines.report.formatting import format_money, format_month, format_ratio
 from pipelines.report.project_queries import ProjectPage
 from pipelines.report.site import PROJECTS_DIRNAME, project_file_name
@@ -67,6 +68,7 @@ def write_project_pages(
         context.update(
             page=page,
             reasons=reasons.get(pid, ()),
+            first_baseline=rebaseline_summary(page.info, currency),
             ev_alt=ev_alt(page, currency),
             cost_alt=cost_alt(page, currency),
         )
