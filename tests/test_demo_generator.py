@@ -393,7 +393,7 @@ def test_resource_plan_rows_are_streamed() -> None:
     employees = generate_employees(SMALL.employees, window, SMALL.seed)
     projects = generate_projects(SMALL.projects, window, SMALL.seed)
     staff_projects(projects, employees, SMALL.seed)
-    rows = ResourcePlan(projects, employees).rows(window.as_of_week)
+    rows = ResourcePlan(projects, employees, SMALL.seed).rows(window.as_of_week)
     assert isinstance(rows, GeneratorType), "rows are yielded one by one, never built as a list"
     assert next(rows)
 
