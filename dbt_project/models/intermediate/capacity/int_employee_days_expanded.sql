@@ -1,8 +1,8 @@
 -- Every person's contracted hours, recorded leave and booked time per day of the capacity
 -- calendar. A day's contracted hours are FTE x var standard_weekly_hours / 5 on a weekday covered
 -- by one of the person's rate periods (HR's effective-dated rows) that is not a company public
--- holiday, so a joiner or leaver counts only the weekdays they are employed; leave is deducted on the day it is booked, at most that
--- day's contracted hours.
+-- holiday (seed public_holidays), so a joiner or leaver counts only the weekdays they are
+-- employed; leave is deducted on the day it is booked, at most that day's contracted hours.
 --
 -- A table, not a view like the other intermediate models: three marts and its own tests read it,
 -- and each read of a view would redo the day expansion and the timesheet roll-up.
