@@ -4,7 +4,9 @@ The shared `demo_run` fixture runs the whole pipeline once (the resource plan fi
 Every row of the three capacity marts is recomputed here from the landing files with the csv
 module and exact decimals, independently of DuckDB and dbt, following the rules the marts'
 docs state (HR: the latest extract holding a person; timesheets: an entry in several files
-counts once, from the latest; plan: the latest extract), and compared with the marts.
+counts once, from the latest; no contracted hours on the company's public holidays, the dbt
+seed; demand: each month's plan of record, the latest extract dated before the month began, or
+the first extract for earlier months), and compared with the marts.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pipelines.ingest.sources import PROJECTS, RESOURCE_PLAN
 from pipelines.quality import validate_source
 from tests.pipeline_runs import RunPaths
 
+PUBLIC_HOLIDAYS_SEED = Path(__file__).parents[1] / "dbt_project" / "seeds" / "public_holidays.csv"
 STANDARD_WEEKLY_HOURS = Decimal(40)  # dbt var standard_weekly_hours, left at its default by the run
 COMPLIANCE_THRESHOLD = Decimal("0.9")  # dbt var timesheet_compliance_threshold, default
 ZERO = Decimal(0)
@@ -50,6 +53,10 @@ def _plan_files_by_date(landing: Path) -> dict[date, Path]:
     for path in sorted((landing / "resource_plan").glob("resource_plan_*.csv")):
         files.setdefault(_date_in_name(path), path)
     return files
+
+
+def _plan_month(row: Row) -> date:
+    return date.fromisoformat(f"{row['Month']}-01")
 
 
 def _query(paths: RunPaths, sql: str, params: list[object] | None = None) -> list[tuple[Any, ...]]:
@@ -85,6 +92,7 @@ class _Day:
 
     period: _Period | None
     contracted: Decimal = ZERO
+    public_holiday: Decimal = ZERO
     leave_recorded: Decimal = ZERO
     logged: Decimal = ZERO
     project: Decimal = ZERO
@@ -102,6 +110,7 @@ class _Day:
 @dataclass
 class _Sums:
     contracted: Decimal = ZERO
+    public_holiday: Decimal = ZERO
     leave: Decimal = ZERO
     capacity: Decimal = ZERO
     capacity_to_date: Decimal = ZERO
@@ -145,13 +154,31 @@ class _Exports:
                 if held is None or rank >= held[0]:
                     entries[row["Entry ID"]] = (rank, row)
         self.timesheets = [row for _rank, row in entries.values()]
-        plans = _plan_files_by_date(landing)
-        self.plan_extract_date = max(plans)
-        self.plan = _read(plans[self.plan_extract_date])
+        self.holidays = {
+            date.fromisoformat(row["holiday_date"]) for row in _read(PUBLIC_HOLIDAYS_SEED)
+        }
+        # Demand: each month's lines come from its plan of record.
+        plans = {extract: _read(path) for extract, path in _plan_files_by_date(landing).items()}
+        plan_months = {_plan_month(row) for lines in plans.values() for row in lines}
+        self.plan_of_record: dict[date, tuple[date, str]] = {}
+        for month in plan_months:
+            before = [extract for extract in plans if extract < month]
+            self.plan_of_record[month] = (
+                (max(before), "plan of record")
+                if before
+                else (min(plans), "earliest plan available")
+            )
+        self.plan = [
+            row
+            for extract, lines in plans.items()
+            for row in lines
+            if self.plan_of_record[_plan_month(row)][0] == extract
+        ]
 
         work_dates = [date.fromisoformat(row["Work Date"]) for row in self.timesheets]
         months = {day.replace(day=1) for day in work_dates}
-        months |= {date.fromisoformat(f"{row['Month']}-01") for row in self.plan}
+        # the calendar still spans the months of the latest (current) plan
+        months |= {_plan_month(row) for row in plans[max(plans)]}
         # Reporting months: first to last month with timesheets or plan demand, in whole weeks.
         self.first_month = min(months)
         self.last_month_end = _month_end(max(months))
@@ -178,8 +205,12 @@ class _Exports:
             for day in self.calendar:
                 period = self.period_on(employee, day)
                 if period is not None and day.weekday() < 5:
-                    contracted = period.fte * STANDARD_WEEKLY_HOURS / 5
-                    days[(employee, day)] = _Day(period, contracted)
+                    hours = period.fte * STANDARD_WEEKLY_HOURS / 5
+                    days[(employee, day)] = (
+                        _Day(period, public_holiday=hours)
+                        if day in self.holidays
+                        else _Day(period, hours)
+                    )
         for row in self.timesheets:
             employee, day = row["Employee ID"], date.fromisoformat(row["Work Date"])
             booked = days.get((employee, day))
@@ -198,6 +229,7 @@ class _Exports:
 
 def _add(sums: _Sums, employee: str, day: date, booked: _Day, in_window: bool) -> None:
     sums.contracted += booked.contracted
+    sums.public_holiday += booked.public_holiday
     sums.leave += booked.leave
     sums.capacity += booked.capacity
     sums.capacity_to_date += booked.capacity if in_window else ZERO
@@ -257,6 +289,7 @@ def test_every_weekly_capacity_row_recomputed_by_hand_equals_the_mart(demo_run) 
         key: (
             len(sums.contracted_people),
             sums.contracted,
+            sums.public_holiday,
             sums.leave,
             sums.capacity,
             exports.in_window(key[2]),
@@ -264,14 +297,17 @@ def test_every_weekly_capacity_row_recomputed_by_hand_equals_the_mart(demo_run) 
         for key, sums in weeks.items()
     }
     mart = {
-        (team, role, monday): (count, contracted, leave, capacity, has_timesheets)
-        for team, role, monday, count, contracted, leave, capacity, has_timesheets in _query(
+        (row[0], row[1], row[2]): row[3:]
+        for row in _query(
             paths,
             "select team, role, iso_week_start_date, active_employee_count, contracted_hours, "
-            "leave_hours, capacity_hours, has_timesheets from marts.fct_team_capacity_weekly",
+            "public_holiday_hours, leave_hours, capacity_hours, has_timesheets "
+            "from marts.fct_team_capacity_weekly",
         )
     }
     assert mart == expected
+    # the demo's public holidays take hours off capacity
+    assert sum(sums.public_holiday for sums in weeks.values()) > 0
     # the demo exercises the leave deduction, and its cap on a part-timer's rounded leave day
     assert sum(sums.leave for sums in weeks.values()) > 0
     assert any(day.leave_recorded > day.leave > 0 for day in exports.days.values())
@@ -289,9 +325,8 @@ def test_every_monthly_capacity_and_demand_row_recomputed_by_hand_equals_the_mar
             _add(months[(team, day.replace(day=1))], employee, day, booked, exports.in_window(day))
     demand: dict[tuple[str | None, date], Decimal] = defaultdict(Decimal)
     for line in exports.plan:
-        demand[(line["Team"], date.fromisoformat(f"{line['Month']}-01"))] += Decimal(
-            line["Planned Hours"]
-        )
+        if exports.in_reporting_months(_plan_month(line)):
+            demand[(line["Team"], _plan_month(line))] += Decimal(line["Planned Hours"])
     expected = {}
     for key in months.keys() | demand.keys():
         sums, planned = months[key], demand[key]
@@ -311,7 +346,7 @@ def test_every_monthly_capacity_and_demand_row_recomputed_by_hand_equals_the_mar
             planned > sums.capacity,
             max(ZERO, planned - sums.capacity),
             exports.window[0] <= key[1] and exports.window[1] >= _month_end(key[1]),
-            exports.plan_extract_date,
+            *exports.plan_of_record.get(key[1], (None, "no plan")),
         )
     mart = {
         (row[0], row[1]): row[2:]
@@ -321,7 +356,7 @@ def test_every_monthly_capacity_and_demand_row_recomputed_by_hand_equals_the_mar
             "capacity_hours_to_date, planned_demand_hours, actual_hours, actual_project_hours, "
             "actual_non_project_hours, utilisation, project_share, planned_allocation, "
             "is_over_allocated, over_allocation_hours, has_complete_timesheets, "
-            "plan_extract_date from marts.fct_capacity_demand_monthly",
+            "plan_extract_date, plan_basis from marts.fct_capacity_demand_monthly",
         )
     }
     assert mart.keys() == expected.keys()
@@ -340,6 +375,47 @@ def test_the_demo_shows_over_allocated_and_available_team_months(demo_run) -> No
         "from marts.fct_capacity_demand_monthly",
     )[0]
     assert 0 < over < total
+
+
+def test_every_month_with_hours_worked_has_planned_demand(demo_run) -> None:
+    """The plan of record gives the past months demand too (the latest plan looks only two
+    months back), so no month shows tens of thousands of hours worked against no demand."""
+    paths, _ = demo_run
+    rows = _query(
+        paths,
+        "select month_start_date, sum(actual_hours), sum(planned_demand_hours), "
+        "max(plan_basis) from marts.fct_capacity_demand_monthly group by all",
+    )
+    worked = [row for row in rows if row[1] > 0]
+    assert worked
+    assert [row[0] for row in worked if row[2] == 0] == []
+    # the first timesheet month began before the first extract, and says so
+    assert min(worked)[3] == "earliest plan available"
+
+
+def test_the_demo_has_teams_over_and_under_capacity_and_incomplete_weeks(demo_run) -> None:
+    paths, _ = demo_run
+    team_months = _query(
+        paths,
+        "select team, month_start_date, planned_allocation from marts.fct_capacity_demand_monthly "
+        "where planned_allocation is not null",
+    )
+    over_teams = {team for team, _month, share in team_months if share > 1}
+    assert over_teams, "some team is planned above its capacity in some month"
+    assert any(0 < share < 1 for _team, _month, share in team_months), "some team has room"
+    weeks = _query(
+        paths,
+        "select iso_week_start_date, avg(case when is_compliant then 1.0 else 0.0 end) "
+        "from marts.fct_timesheet_compliance_weekly where expected_hours > 0 group by all",
+    )
+    shares = [share for _week, share in weeks]
+    assert min(shares) < 1 and max(shares) > min(shares)
+    teams = _query(
+        paths,
+        "select team, avg(case when is_compliant then 1.0 else 0.0 end) "
+        "from marts.fct_timesheet_compliance_weekly where expected_hours > 0 group by all",
+    )
+    assert len({round(share, 3) for _team, share in teams}) > 1, "compliance varies by team"
 
 
 def test_weekly_and_monthly_capacity_add_up_to_the_same_hours(demo_run) -> None:

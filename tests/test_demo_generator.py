@@ -21,6 +21,7 @@ import pytest
 from pipelines.demo import DemoConfig, DemoSummary, LandingNotEmptyError, generate_demo_exports
 from pipelines.demo.__main__ import main as cli_main
 from pipelines.demo.dates import Window
+from pipelines.demo.holidays import public_holidays
 from pipelines.demo.people import generate_employees
 from pipelines.demo.projects import generate_projects
 from pipelines.demo.resource_plan import ResourcePlan
@@ -393,7 +394,7 @@ def test_resource_plan_rows_are_streamed() -> None:
     employees = generate_employees(SMALL.employees, window, SMALL.seed)
     projects = generate_projects(SMALL.projects, window, SMALL.seed)
     staff_projects(projects, employees, SMALL.seed)
-    rows = ResourcePlan(projects, employees).rows(window.as_of_week)
+    rows = ResourcePlan(projects, employees, SMALL.seed).rows(window.as_of_week)
     assert isinstance(rows, GeneratorType), "rows are yielded one by one, never built as a list"
     assert next(rows)
 
@@ -585,3 +586,44 @@ def test_cli_writes_and_summarises(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "timesheets" in printed and "fx_rates" in printed
     assert cli_main(args) == 2  # now the folder is not empty
     assert "already contains files" in capsys.readouterr().err
+
+
+def test_public_holidays_match_the_pipelines_calendar_and_nobody_books_on_them(
+    tmp_path: Path,
+) -> None:
+    seed = Path(__file__).parents[1] / "dbt_project" / "seeds" / "public_holidays.csv"
+    seeded = {date.fromisoformat(row["holiday_date"]): row["holiday_name"] for row in _read(seed)}
+    years = {day.year for day in seeded}
+    generated = {day: name for year in years for day, name in public_holidays(year).items()}
+    assert seeded == generated
+    assert all(day.weekday() < 5 for day in seeded)
+    # twelve weeks before the as-of date reach back over Labor Day (2026-09-07)
+    root = generate_demo_exports(tmp_path, replace(SMALL, weeks=12)).landing_dir
+    booked = {row["Work Date"] for _path, row in _all(root, "timesheets", "timesheets")}
+    window = {date.fromisoformat(day) for day in booked}
+    in_window = [day for day in seeded if min(window) <= day <= max(window)]
+    assert in_window, "the demo's timesheet weeks include a public holiday"
+    assert not booked & {day.isoformat() for day in in_window}
+
+
+def test_some_people_miss_timesheet_weeks(root: Path) -> None:
+    resources = _read(root / "resources" / f"resources_{AS_OF}.csv")
+    team_of = {row["Employee ID"]: row["Team"] for row in resources}
+    weekdays: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for path in _files(root, "timesheets", "timesheets"):
+        for row in _read(path):
+            weekdays[(row["Employee ID"], path.name)].add(row["Work Date"])
+    people = {employee for employee, _file in weekdays}
+    files = {name for _employee, name in weekdays}
+    assert len(files) == SMALL.weeks
+    # a week with a gap: no row at all, or fewer than three days booked (holidays are at most
+    # two weekdays of a week)
+    short = [
+        (employee, name)
+        for employee in people
+        for name in files
+        if len(weekdays.get((employee, name), ())) < 3
+    ]
+    assert short, "someone misses a timesheet week"
+    assert len(short) < len(people) * len(files) / 4, "but most weeks are complete"
+    assert len({team_of[employee] for employee, _name in short}) > 1

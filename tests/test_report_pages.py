@@ -369,6 +369,29 @@ def test_capacity_timesheet_compliance_equals_the_mart(marts: Any, html: dict[st
     assert len(body_rows(read(html["capacity"]), "cap-weeks-table")) == min(weeks, 53)
 
 
+def test_capacity_names_each_months_plan_and_counts_the_weeks_with_gaps(
+    marts: Any, html: dict[str, str]
+) -> None:
+    plans = marts.execute(
+        "select month_start_date, max(plan_extract_date), max(plan_basis) "
+        "from marts.fct_capacity_demand_monthly group by all order by month_start_date"
+    ).fetchall()
+    rows = body_rows(read(html["capacity"]), "cap-months-table")
+    assert [r[9] for r in rows] == [
+        f"{extract.isoformat()} ({basis})" if extract else basis for _month, extract, basis in plans
+    ]
+    gaps, weeks = marts.execute(
+        "select count(distinct iso_week_start_date) filter (where expected_hours > 0 "
+        "and not is_compliant), count(distinct iso_week_start_date) "
+        "from marts.fct_timesheet_compliance_weekly"
+    ).fetchall()[0]
+    assert gaps > 0, "the demo has weeks with incomplete timesheets"
+    text = section_text(html["capacity"], "cap-compliance")
+    assert (
+        f"{format_count(gaps)} of {format_count(min(weeks, 53))} week(s) shown have incomplete"
+    ) in text
+
+
 # --- schedule ---------------------------------------------------------------------------------
 
 

@@ -191,7 +191,9 @@ def generate_demo_exports(
         if progress is not None:
             progress(file)
 
-    _write_ppm_extracts(landing_dir, projects, ResourcePlan(projects, employees), window, record)
+    _write_ppm_extracts(
+        landing_dir, projects, ResourcePlan(projects, employees, config.seed), window, record
+    )
     record(
         write_csv(
             landing_dir,

@@ -3,12 +3,13 @@
 Demand comes from the same staffing the timesheets are drawn from, but as project managers ask
 for it, not as people end up working:
 
-- each assignment asks for `weight x FTE x 40 h x the team's project share x 1.2` every week of
-  its span (capped at the person's full week): project managers plan on the project share a
-  team quotes plus some optimism, with no regard to the person's other projects (the timesheets
-  cap a person at 100%; the plan does not), to holidays, or to the person leaving (the role is
-  still needed after a leaver goes). Teams whose people sit on several projects at once are
-  therefore over-allocated in some months, as real plans are;
+- each assignment asks for `weight x FTE x 40 h x the team's demand pressure that month`
+  (demand_pressure.py) every week of its span, capped at the person's full week: project
+  managers plan a named person at their weighted full week, leaning harder on some teams than
+  others and more in some months, with no regard to the person's BAU or other projects (the
+  timesheets cap a person at 100%; the plan does not), to holidays, or to the person leaving
+  (the role is still needed after a leaver goes). Some teams are therefore over-allocated in
+  some months and have room in others, as in real plans;
 - a week's hours are split over its five working days, so a week that straddles a month end
   counts in both months by its weekdays;
 - projects that have not started by the extract date are planned at team level (Role blank,
@@ -30,8 +31,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from pipelines.demo.catalogue import TEAMS_BY_NAME
 from pipelines.demo.dates import monday_of, month_of, period_label
+from pipelines.demo.demand_pressure import pressure
 from pipelines.demo.people import Employee
 from pipelines.demo.projects import Project
 
@@ -43,7 +44,6 @@ RESOURCE_PLAN_HEADER: tuple[str, ...] = (
     "Planned Hours",
 )
 STANDARD_WEEKLY_HOURS = 40.0
-PLANNING_OPTIMISM = 1.2
 MONTHS_BEFORE_EXTRACT = 2
 MONTHS_AFTER_EXTRACT = 6
 # The tool refuses more than a month of round-the-clock hours (24 x 31) on one plan line, and the
@@ -67,9 +67,19 @@ def _weekday_months(week: int) -> list[tuple[int, int]]:
     return sorted(counts.items())
 
 
-def _add(lines: dict[_Line, float], team: str, role: str, week: int, hours: float) -> None:
+def _add(
+    lines: dict[_Line, float],
+    team: str,
+    role: str,
+    week: int,
+    full_week: float,
+    ask: float,
+    seed: int,
+) -> None:
+    """Add one assignment's week: `ask` of a `full_week` under the month's pressure, capped."""
     for month, weekdays in _weekday_months(week):
         key = (team, role, month)
+        hours = min(full_week, full_week * ask * pressure(seed, team, month))
         lines[key] = lines.get(key, 0.0) + hours * weekdays / 5
 
 
@@ -93,17 +103,16 @@ def _project_plan(lines: dict[_Line, float]) -> _ProjectPlan:
 class ResourcePlan:
     """Per-project planned demand, built once from the staffing; one extract per `rows(week)`."""
 
-    def __init__(self, projects: list[Project], employees: list[Employee]) -> None:
+    def __init__(self, projects: list[Project], employees: list[Employee], seed: int) -> None:
         self._projects = projects
-        # project index -> (team, role, weekly hours asked, first week, last week), in employee
+        # project index -> (team, role, full week, weight, first week, last week), in employee
         # then assignment order; each project's lines are then built and kept in compact form
-        asks: dict[int, list[tuple[str, str, float, int, int]]] = {}
+        asks: dict[int, list[tuple[str, str, float, float, int, int]]] = {}
         for employee in employees:
-            share = min(1.0, TEAMS_BY_NAME[employee.team].project_share * PLANNING_OPTIMISM)
-            weekly = employee.fte * STANDARD_WEEKLY_HOURS * share
+            full_week = employee.fte * STANDARD_WEEKLY_HOURS
             for a in employee.assignments:
                 asks.setdefault(a.project, []).append(
-                    (employee.team, employee.role, weekly * a.weight, a.first_week, a.last_week)
+                    (employee.team, employee.role, full_week, a.weight, a.first_week, a.last_week)
                 )
         # The whole plan, and for a project that gets cancelled the part before its cancellation
         # (all the plan keeps once the cancellation is known).
@@ -113,11 +122,11 @@ class ResourcePlan:
             cancel_week = projects[index].cancel_week
             whole: dict[_Line, float] = {}
             before: dict[_Line, float] = {}
-            for team, role, hours, first_week, last_week in project_asks:
+            for team, role, full_week, weight, first_week, last_week in project_asks:
                 for week in range(first_week, last_week + 1):
-                    _add(whole, team, role, week, hours)
+                    _add(whole, team, role, week, full_week, weight, seed)
                     if cancel_week is not None and week < cancel_week:
-                        _add(before, team, role, week, hours)
+                        _add(before, team, role, week, full_week, weight, seed)
             self._planned[index] = _project_plan(whole)
             if before:
                 self._worked[index] = _project_plan(before)

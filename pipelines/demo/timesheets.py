@@ -13,9 +13,11 @@ from datetime import timedelta
 
 from pipelines.demo.catalogue import ADMIN_ACTIVITIES, TEAMS_BY_NAME
 from pipelines.demo.dates import monday_of
+from pipelines.demo.holidays import is_public_holiday
 from pipelines.demo.people import Employee
 from pipelines.demo.projects import Project
 from pipelines.demo.seeds import rng_for
+from pipelines.demo.timesheet_gaps import gap_probability, week_factor, weekdays_logged
 from pipelines.demo.worktime import (
     HOURS_PER_FTE_DAY,
     LEAVE_DAY_PROBABILITY,
@@ -48,11 +50,12 @@ class _Person:
     hired_ordinal: int
     left_ordinal: int
     day_hours: float
+    gap_probability: float
     bau: tuple[str, ...]
     project_comments: tuple[str, ...]
 
 
-def _people(employees: list[Employee]) -> list[_Person]:
+def _people(employees: list[Employee], seed: int) -> list[_Person]:
     people = []
     for employee in employees:
         team = TEAMS_BY_NAME[employee.team]
@@ -63,6 +66,7 @@ def _people(employees: list[Employee]) -> list[_Person]:
                 hired_ordinal=employee.hired.toordinal(),
                 left_ordinal=employee.left.toordinal() if employee.left else 10**9,
                 day_hours=employee.fte * HOURS_PER_FTE_DAY,
+                gap_probability=gap_probability(employee, seed),
                 bau=team.bau_activities,
                 project_comments=team.project_activities,
             )
@@ -74,21 +78,29 @@ class TimesheetGenerator:
     """Streams the weekly timesheet files; entry IDs run on across weeks, as the tracker's do."""
 
     def __init__(self, employees: list[Employee], projects: list[Project], seed: int) -> None:
-        self._people = _people(employees)
+        self._people = _people(employees, seed)
         self._projects = projects
         self._seed = seed
         self._next_entry = 1
 
     def write_week(self, week: int, output: CsvFile) -> None:
         rng = rng_for(self._seed, "timesheets", week)
+        # a stream of its own, so gaps do not shift the hours everyone else books
+        gaps = rng_for(self._seed, "timesheet-gaps", week)
+        how_bad = week_factor(self._seed, week)
         monday = monday_of(week)
-        day_ordinals = [monday.toordinal() + offset for offset in range(5)]
-        day_labels = [(monday + timedelta(days=offset)).isoformat() for offset in range(5)]
+        # nobody books time on a public holiday: the office is closed
+        days = [monday + timedelta(days=offset) for offset in range(5)]
+        workdays = [day for day in days if not is_public_holiday(day)]
+        day_ordinals = [day.toordinal() for day in workdays]
+        day_labels = [day.isoformat() for day in workdays]
+        first_ordinal, last_ordinal = days[0].toordinal(), days[4].toordinal()
         working = [project.is_working(week) for project in self._projects]
         project_ids = [project.project_id for project in self._projects]
         for person in self._people:
-            if person.hired_ordinal > day_ordinals[4] or person.left_ordinal < day_ordinals[0]:
+            if person.hired_ordinal > last_ordinal or person.left_ordinal < first_ordinal:
                 continue
+            logged = weekdays_logged(person.gap_probability * how_bad, gaps)
             active = [
                 a
                 for a in person.employee.assignments
@@ -98,7 +110,9 @@ class TimesheetGenerator:
             booked = [
                 (project_ids[a.project], share) for a, share in zip(active, shares, strict=True)
             ]
-            rows = self._person_week(person, booked, day_ordinals, day_labels, rng)
+            rows = self._person_week(
+                person, booked, day_ordinals[:logged], day_labels[:logged], rng
+            )
             output.write_many(rows)
 
     def _entry_id(self) -> str:

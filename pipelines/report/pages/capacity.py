@@ -1,7 +1,8 @@
 """Resource capacity page (capacity.html): can the teams deliver what the plan asks of them?
 
-Capacity against the latest resource plan's demand and the hours actually booked, per month and
-team; the over-allocated team-months; utilisation; and whether people log their time (timesheet
+Capacity against planned demand and the hours actually booked, per month and team; each month's
+demand is its plan of record (the resource plan in force before the month began, as the mart
+takes it); the over-allocated team-months; utilisation; and whether people log their time (timesheet
 compliance), because utilisation is only as good as the timesheets behind it. Ratios are ratios
 of sums, so a portfolio-wide figure is never an average of team percentages.
 """
@@ -57,6 +58,7 @@ DEMAND_COLUMNS = (
     "over_allocation_hours",
     "has_complete_timesheets",
     "plan_extract_date",
+    "plan_basis",
 )
 COMPLIANCE_COLUMNS = (
     "employee_id",
@@ -96,6 +98,8 @@ class MonthRow:
     fiscal_year: int
     complete_timesheets: bool
     totals: Totals
+    plan_extract_date: date | None  # the month's plan of record; None without a plan
+    plan_basis: str  # 'plan of record', 'earliest plan available' or 'no plan'
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,10 @@ class WeekRow:
     def compliance_pct(self) -> float | None:
         return ratio_pct(float(self.compliant), float(self.people))
 
+    @property
+    def incomplete(self) -> int:
+        return self.people - self.compliant
+
 
 @dataclass(frozen=True)
 class TeamCompliance:
@@ -147,7 +155,8 @@ class CapacityData:
     notes: tuple[str, ...]
     has_plan: bool
     has_actuals: bool
-    plan_extract_date: date | None
+    plan_extract_date: date | None  # the latest plan any month's demand comes from
+    earliest_plan_months: int  # months that began before the first extract
     total: Totals | None
     months: tuple[MonthRow, ...]
     teams: tuple[TeamRow, ...]
@@ -157,6 +166,11 @@ class CapacityData:
     weeks: tuple[WeekRow, ...]
     team_compliance: tuple[TeamCompliance, ...]
     compliance_total: WeekRow | None
+
+    @property
+    def weeks_with_gaps(self) -> int:
+        """Weeks shown in which at least one person's timesheet is incomplete."""
+        return sum(1 for week in self.weeks if week.incomplete > 0)
 
 
 def _totals(row: dict[str, Any], has_plan: bool, has_actuals: bool) -> Totals:
@@ -210,12 +224,16 @@ def load_demand(con: duckdb.DuckDBPyConnection, notes: list[str]) -> dict[str, A
             fiscal_year=whole(r["fiscal_year"]),
             complete_timesheets=bool(r["complete"]),
             totals=_totals(r, has_plan, has_actuals and num(r["capacity_hours_to_date"]) != 0),
+            plan_extract_date=day(r["plan_extract_date"]),
+            plan_basis=str(r["plan_basis"]),
         )
         for r in fetch_dicts(
             con,
             f"""
             select month_start_date, fiscal_year, fiscal_period, {_SUMS},
-                bool_and(has_complete_timesheets) as complete
+                bool_and(has_complete_timesheets) as complete,
+                -- the same for every team of a month: the month's plan of record
+                max(plan_extract_date) as plan_extract_date, max(plan_basis) as plan_basis
             from marts.fct_capacity_demand_monthly
             group by month_start_date, fiscal_year, fiscal_period
             order by month_start_date
@@ -269,6 +287,7 @@ def load_demand(con: duckdb.DuckDBPyConnection, notes: list[str]) -> dict[str, A
         "has_plan": has_plan,
         "has_actuals": has_actuals,
         "plan_extract_date": plan_date,
+        "earliest_plan_months": sum(1 for m in months if m.plan_basis == "earliest plan available"),
         "total": _totals(overall, has_plan, has_actuals),
         "months": months,
         "teams": tuple(teams),
@@ -368,6 +387,7 @@ def load_capacity(con: duckdb.DuckDBPyConnection) -> CapacityData:
         "has_plan": False,
         "has_actuals": False,
         "plan_extract_date": None,
+        "earliest_plan_months": 0,
         "total": None,
         "months": (),
         "teams": (),

@@ -1,8 +1,8 @@
 -- Every person's contracted hours, recorded leave and booked time per day of the capacity
 -- calendar. A day's contracted hours are FTE x var standard_weekly_hours / 5 on a weekday covered
--- by one of the person's rate periods (HR's effective-dated rows), so a joiner or leaver counts
--- only the weekdays they are employed; leave is deducted on the day it is booked, at most that
--- day's contracted hours.
+-- by one of the person's rate periods (HR's effective-dated rows) that is not a company public
+-- holiday (seed public_holidays), so a joiner or leaver counts only the weekdays they are
+-- employed; leave is deducted on the day it is booked, at most that day's contracted hours.
 --
 -- A table, not a view like the other intermediate models: three marts and its own tests read it,
 -- and each read of a view would redo the day expansion and the timesheet roll-up.
@@ -28,6 +28,12 @@ timesheet_entries as (
 
 ),
 
+public_holidays as (
+
+    select * from {{ ref('public_holidays') }}
+
+),
+
 day_offsets as (
 
     select 0 as day_offset
@@ -46,7 +52,7 @@ day_offsets as (
 
 ),
 
-calendar_days as (
+week_days as (
 
     select
         calendar_weeks.week_start_date as iso_week_start_date,
@@ -60,6 +66,17 @@ calendar_days as (
         ) as date_day
     from calendar_weeks
     cross join day_offsets
+
+),
+
+calendar_days as (
+
+    select
+        week_days.*,
+        public_holidays.holiday_date is not null as is_public_holiday
+    from week_days
+    left join public_holidays
+        on week_days.date_day = public_holidays.holiday_date
 
 ),
 
@@ -148,6 +165,7 @@ joined as (
             {{ dbt.date_trunc('month', 'employee_day_keys.date_day') }} as date
         ) as month_start_date,
         calendar_days.is_weekday,
+        calendar_days.is_public_holiday,
         calendar_days.is_in_timesheet_window,
         (
             employee_day_keys.date_day >= calendar_days.first_month_start_date
@@ -158,10 +176,20 @@ joined as (
         employee_periods.role,
         employee_periods.fte,
         case
-            when employee_periods.employee_id is not null and calendar_days.is_weekday
+            when
+                employee_periods.employee_id is not null and calendar_days.is_weekday
+                and not calendar_days.is_public_holiday
                 then {{ to_hours('employee_periods.fte * ' ~ standard_weekly_hours() ~ ' / 5') }}
             else {{ to_hours('0') }}
         end as contracted_hours,
+        -- the hours the holiday took off the person's day (shown, never deducted twice)
+        case
+            when
+                employee_periods.employee_id is not null and calendar_days.is_weekday
+                and calendar_days.is_public_holiday
+                then {{ to_hours('employee_periods.fte * ' ~ standard_weekly_hours() ~ ' / 5') }}
+            else {{ to_hours('0') }}
+        end as public_holiday_hours,
         coalesce(timesheet_days.leave_hours_recorded, {{ to_hours('0') }}) as leave_hours_recorded,
         coalesce(timesheet_days.logged_hours, {{ to_hours('0') }}) as logged_hours,
         coalesce(timesheet_days.project_hours, {{ to_hours('0') }}) as project_hours,
@@ -198,12 +226,14 @@ final as (
         iso_week_start_date,
         month_start_date,
         is_weekday,
+        is_public_holiday,
         is_in_timesheet_window,
         is_in_reporting_months,
         is_active,
         team,
         role,
         fte,
+        public_holiday_hours,
         contracted_hours,
         leave_hours_recorded,
         leave_hours,

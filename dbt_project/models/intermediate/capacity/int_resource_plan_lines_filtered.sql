@@ -1,31 +1,12 @@
 -- The current resource plan: the PPM tool's plan is a weekly snapshot, so the latest extract
--- replaces every earlier one, and a corrected file re-sent under the same name replaces its
--- earlier load.
+-- replaces every earlier one (the prioritisation plans the future from it; the capacity marts
+-- take each month's demand from its plan of record instead).
 
 with
 
-plan_loads as (
-
-    select * from {{ ref('stg_ppm__resource_plans') }}
-
-),
-
-ranked_loads as (
-
-    select
-        plan_loads.*,
-        max(plan_loads.loaded_at) over (
-            partition by plan_loads.source_file
-        ) as file_latest_loaded_at
-    from plan_loads
-
-),
-
 plan_lines as (
 
-    select * from ranked_loads
-    -- rows without a load time (none from the loader; loaded_at is tested not null) are kept
-    where file_latest_loaded_at is null or loaded_at = file_latest_loaded_at
+    select * from {{ ref('int_resource_plan_loads_deduplicated') }}
 
 ),
 
@@ -43,8 +24,8 @@ final as (
         plan_lines.team,
         plan_lines.role,
         plan_lines.month_start_date,
-        {{ to_hours('plan_lines.planned_hours') }} as planned_hours,
-        plan_lines.role is null as is_team_level,
+        plan_lines.planned_hours,
+        plan_lines.is_team_level,
         plan_lines.extract_date,
         plan_lines.source_file,
         plan_lines.source_row

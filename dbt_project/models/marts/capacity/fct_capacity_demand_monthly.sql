@@ -8,7 +8,13 @@ employee_days as (
 
 plan_lines as (
 
-    select * from {{ ref('int_resource_plan_lines_filtered') }}
+    select * from {{ ref('int_resource_plan_lines_of_record') }}
+
+),
+
+plans_of_record as (
+
+    select * from {{ ref('int_resource_plans_of_record') }}
 
 ),
 
@@ -18,19 +24,27 @@ calendar_weeks as (
 
 ),
 
-timesheet_window as (
+calendar_bounds as (
 
     select
         min(timesheet_window_start_date) as timesheet_window_start_date,
-        max(timesheet_window_end_date) as timesheet_window_end_date
+        max(timesheet_window_end_date) as timesheet_window_end_date,
+        min(first_month_start_date) as first_month_start_date,
+        max(last_month_end_date) as last_month_end_date
     from calendar_weeks
 
 ),
 
-plan_extract as (
+-- a plan of record also covers months before the calendar (an extract looks two months back):
+-- only the reporting months count, as for capacity
+reporting_plan_lines as (
 
-    select max(extract_date) as plan_extract_date
+    select plan_lines.*
     from plan_lines
+    inner join calendar_bounds
+        on
+            plan_lines.month_start_date >= calendar_bounds.first_month_start_date
+            and plan_lines.month_start_date <= calendar_bounds.last_month_end_date
 
 ),
 
@@ -53,7 +67,7 @@ team_months as (
     select
         team,
         month_start_date
-    from plan_lines
+    from reporting_plan_lines
 
 ),
 
@@ -81,7 +95,7 @@ demand as (
         team,
         month_start_date,
         sum(planned_hours) as planned_demand_hours
-    from plan_lines
+    from reporting_plan_lines
     group by team, month_start_date
 
 ),
@@ -150,14 +164,16 @@ final as (
             else {{ to_hours('0') }}
         end as over_allocation_hours,
         coalesce(
-            timesheet_window.timesheet_window_start_date <= joined.month_start_date
-            and timesheet_window.timesheet_window_end_date >= joined.month_end_date,
+            calendar_bounds.timesheet_window_start_date <= joined.month_start_date
+            and calendar_bounds.timesheet_window_end_date >= joined.month_end_date,
             false
         ) as has_complete_timesheets,
-        plan_extract.plan_extract_date
+        plans_of_record.plan_extract_date,
+        coalesce(plans_of_record.plan_basis, 'no plan') as plan_basis
     from joined
-    cross join timesheet_window
-    cross join plan_extract
+    cross join calendar_bounds
+    left join plans_of_record
+        on joined.month_start_date = plans_of_record.month_start_date
 
 )
 

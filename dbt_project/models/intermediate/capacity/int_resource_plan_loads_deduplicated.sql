@@ -1,0 +1,42 @@
+-- Every resource plan extract, once: a corrected file re-sent under the same name replaces its
+-- earlier load. Both the current plan (int_resource_plan_lines_filtered) and the plans of record
+-- (int_resource_plan_lines_of_record) choose extracts from these rows.
+
+with
+
+plan_loads as (
+
+    select * from {{ ref('stg_ppm__resource_plans') }}
+
+),
+
+ranked_loads as (
+
+    select
+        plan_loads.*,
+        max(plan_loads.loaded_at) over (
+            partition by plan_loads.source_file
+        ) as file_latest_loaded_at
+    from plan_loads
+
+),
+
+final as (
+
+    select
+        project_id,
+        team,
+        role,
+        month_start_date,
+        {{ to_hours('planned_hours') }} as planned_hours,
+        role is null as is_team_level,
+        extract_date,
+        source_file,
+        source_row
+    from ranked_loads
+    -- rows without a load time (none from the loader; loaded_at is tested not null) are kept
+    where file_latest_loaded_at is null or loaded_at = file_latest_loaded_at
+
+)
+
+select * from final
