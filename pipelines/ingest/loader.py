@@ -56,6 +56,7 @@ class SourceLoadSummary:
     files_already_seen: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    failing_cells: int = 0  # cells that failed their type; one quarantined row may hold several
 
 
 def file_sha256(path: Path) -> str:
@@ -329,17 +330,20 @@ def _summarise(summary: SourceLoadSummary, spec: SourceSpec, name: str, outcome:
         )
         if outcome.result:  # every row was read and set aside: the rows are counted as such
             summary.rows_quarantined += outcome.result.rows_quarantined
+            summary.failing_cells += outcome.result.failing_cells
     else:
         assert outcome.result is not None
         summary.files_loaded.append(name)
         summary.rows_loaded += outcome.result.rows_loaded
         summary.rows_quarantined += outcome.result.rows_quarantined
+        summary.failing_cells += outcome.result.failing_cells
         if outcome.result.rows_quarantined:
             log.warning(
-                "%s: %s: %d of %d row(s) quarantined, e.g. %s",
+                "%s: %s: %d of %d row(s) quarantined (%d failing cell(s)), e.g. %s",
                 spec.name,
                 name,
                 outcome.result.rows_quarantined,
                 outcome.result.rows_read,
+                outcome.result.failing_cells,
                 "; ".join(outcome.result.examples),
             )
