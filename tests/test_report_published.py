@@ -699,7 +699,8 @@ def test_findings_show_both_values_and_earlier_extracts_are_named_not_counted(
     rows = read(html).table_rows["pub-us_itdashboard-findings-table"]
     assert rows[1:] == [
         "657 Virtualization out of proportion to the same row lifecycle / whole-life cost: "
-        "$179M planned cost: $0.179M 1,000× The lifecycle cost is 1000 times the planned cost 3"
+        "$179M planned cost: $0.179M 1,000\u00d7 "
+        "The lifecycle cost is 1000 times the planned cost 3"
     ]
     text = text_of(html)
     assert "No finding beyond the figure checks in this export's latest extract" in text  # GMPP

@@ -123,7 +123,7 @@ final as (
         agency_name_as_published,
         agency_name_expected,
         portfolio,
-        cast('warn' as {{ dbt.type_string() }}) as action,
+        cast('warn' as {{ dbt.type_string() }}) as finding_action,
         cast(evidence as {{ dbt.type_string() }}) as evidence,
         cast(figure as {{ dbt.type_string() }}) as figure,
         cast(figure_value as {{ type_double() }}) as figure_value,
