@@ -111,7 +111,11 @@ def _ingest_line(source: str, found: dict[str, Any]) -> str | None:
         return None  # an optional source nobody delivered: its gate line says so
     parts = [f"{loaded} new file(s), {_int(found.get('rows_loaded')):,} rows"]
     if found.get("rows_quarantined"):
-        parts.append(f"{_int(found['rows_quarantined']):,} rows set aside")
+        cells = _int(found.get("failing_cells"))
+        parts.append(
+            f"{_int(found['rows_quarantined']):,} rows set aside"
+            + (f" ({cells:,} failing cells)" if cells else "")
+        )
     if rejected:
         parts.append(f"{rejected} file(s) REJECTED")
     if deferred:

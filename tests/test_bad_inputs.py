@@ -420,10 +420,15 @@ def test_day_month_dates_are_refused_not_guessed(
     _write(tmp_path, TS, HEADER + rows)
     with caplog.at_level(logging.WARNING, logger="pipelines.ingest.loader"):
         _load(con, TIMESHEETS, tmp_path)
+    # Every row set aside: the file is rejected, its rows kept in the quarantine with reasons.
     assert (
-        f'{TS}: 3 of 3 row(s) quarantined, e.g. line 2 column Work Date rule "ambiguous date" '
+        f"{TS}: all 3 rows were set aside (3 failing cells); each is in audit.quarantine with its "
+        'line, column and rule, e.g. line 2 column Work Date rule "ambiguous date" '
         "(quarantine): '03/04/2026' is ambiguous" in caplog.text
     )
+    assert con.execute("select status, rule from raw.load_manifest").fetchall() == [
+        ("rejected", "every row set aside")
+    ]
     assert [(r[1], r[2], r[3], r[4], r[6]) for r in _quarantine(con)] == [
         (2, "Work Date", "03/04/2026", "ambiguous date",
          "'03/04/2026' is ambiguous: 2026-04-03 (day/month) or 2026-03-04 (month/day); "

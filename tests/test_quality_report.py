@@ -352,6 +352,22 @@ def test_quarantined_row_shows_file_line_column_rule_reason_and_raw_value(good_p
     assert "timesheets: 3 row(s) set aside" in page_text(good_page)
 
 
+def test_rows_set_aside_and_failing_cells_are_counted_apart(
+    audit_warehouse: Path, tmp_path: Path
+) -> None:
+    """One row with two unreadable dates is one row set aside holding two failing cells."""
+    warehouse = tmp_path / "portfolio.duckdb"
+    shutil.copy(audit_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        for column, value in (("work_date", "01-Nov-2017"), ("hours", "eight")):
+            add_quarantined(con, GOOD_RUN, "timesheets", "timesheets_2025-10-13.csv", 12, column,
+                            value, "type", f"'{value}' is unreadable", stage="ingest")  # fmt: skip
+    text = page_text(render(warehouse, GOOD_RUN))
+    # Three gate rows before, plus line 12 once: four rows, two cells, five entries listed.
+    assert "timesheets: 4 row(s) set aside, holding 2 failing cell(s)" in text
+    assert "one entry per rule a row broke" in text
+
+
 def test_malicious_values_show_literally(good_page: str) -> None:
     rows = table_rows(good_page, "quarantine")
     assert row_starting(rows[1:], "timesheets_2025-10-13.csv")  # sanity

@@ -520,8 +520,14 @@ def test_published_page_summarises_each_profile_by_portfolio(
         "All portfolios 3 3 $19M $19.2M -$0.2M 0 2",
     ]
     uk = page.table_rows["pub-uk_gmpp-portfolios-table"]
-    assert uk[1] == "MOJ 1 1 £2,607m £2,500m £107m 0 0 1 0 0 0"
-    assert uk[2] == "MOD 1 0 — — — 0 0 0 0 1 0"  # nothing published: no value
+    # GMPP publishes no forecast finish: lateness is "—" with its reason, never 0
+    assert uk[1] == "MOJ 1 1 £2,607m £2,500m £107m — 0 1 0 0 0"
+    assert uk[2] == "MOD 1 0 — — — — 0 0 0 1 0"  # nothing published: no value
+    assert "Forecast late: —, not published by this source: the export has no forecast finish" in (
+        text_of(html)
+    )
+    assert "Amounts GBP millions (£m)" in text_of(html)
+    assert "Amounts USD millions ($ M)" in text_of(html)
     # every chart has a text alternative and a data table, and the SVG is there
     for profile in ("us_itdashboard", "uk_gmpp"):
         image = next(i for i in page.images if f"published-{profile}" in str(i["src"]))
@@ -662,6 +668,43 @@ def test_missing_published_marts_read_as_empty(warehouse: Path, tmp_path: Path) 
     assert "$15.3M" in text  # the projects still show
     quality = (out / "quality.html").read_text(encoding="utf-8")
     assert "Published figures that disagree" not in quality  # no checks table: no section
+
+
+def test_findings_show_both_values_and_earlier_extracts_are_named_not_counted(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    """A lifecycle cost 1,000 times the planned cost is a warning with both values; projects
+    of an older extract are said to be left out of the latest period."""
+    with_findings = copy_with(
+        warehouse,
+        tmp_path / "findings.duckdb",
+        [
+            "create table marts.fct_published_data_findings (source_profile varchar, "
+            "project_id varchar, project_name varchar, finding_type varchar, evidence varchar, "
+            "figure varchar, figure_value double, compared_figure varchar, "
+            "compared_value double, ratio double, source_file varchar, source_row bigint)",
+            "insert into marts.fct_published_data_findings values ('us_itdashboard', '657', "
+            "'Virtualization', 'out_of_proportion', 'The lifecycle cost is 1000 times the "
+            "planned cost', 'lifecycle / whole-life cost', 179.0, 'planned cost', 0.179, "
+            "1000.0, 'itdashboard/x.csv', 3)",
+            "create table marts.fct_published_earlier_extract_projects "
+            "(source_profile varchar, project_key varchar)",
+            "insert into marts.fct_published_earlier_extract_projects "
+            "select 'uk_gmpp', 'uk_gmpp:G' || i from range(29) t(i)",
+        ],
+    )
+    out = tmp_path / "site"
+    render_portfolio_report(with_findings, out, generated_at=GENERATED_AT)
+    html = (out / "published.html").read_text(encoding="utf-8")
+    rows = read(html).table_rows["pub-us_itdashboard-findings-table"]
+    assert rows[1:] == [
+        "657 Virtualization out of proportion to the same row lifecycle / whole-life cost: "
+        "$179M planned cost: $0.179M 1,000\u00d7 "
+        "The lifecycle cost is 1000 times the planned cost 3"
+    ]
+    text = text_of(html)
+    assert "No finding beyond the figure checks in this export's latest extract" in text  # GMPP
+    assert "Not in these figures 29 project(s) of earlier extracts" in text
 
 
 # What the prioritisation step writes when it has no candidate (the columns its page reads).

@@ -51,6 +51,7 @@ def _build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 "files_already_loaded": summary.files_already_seen,
                 "rows_loaded": summary.rows_loaded,
                 "rows_quarantined": summary.rows_quarantined,
+                "failing_cells": summary.failing_cells,
                 "dagster/row_count": int(total_rows),
             }
         )

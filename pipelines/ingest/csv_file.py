@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest import csv_lines, csv_rows, values
+from pipelines.ingest.column_checks import failing_cells, refuse_lost_columns
+from pipelines.ingest.date_order import decide_orders, orders_json
 from pipelines.ingest.dialect import Header, read_header
 from pipelines.ingest.encoding import LineFacts, utf8_text
 from pipelines.ingest.file_outcome import FileLoadResult, FileRejected
@@ -113,6 +115,7 @@ def load_csv_file(
                 text.lines.physical_lines,
             )
         _refuse_incomplete(account, text.lines)
+        spec, orders = decide_orders(con, spec, account.rows_sql)
         csv_rows.build_typed(con, spec, header, account.rows_sql)
         csv_rows.mark_duplicates(con, header)
         counts = fetch_row(
@@ -138,12 +141,29 @@ def load_csv_file(
             )
         if bad or set_aside:
             csv_rows.quarantine(con, spec, header, context, set_aside)
+        cells = failing_cells(con, context) if bad else 0
+        rows_quarantined = bad + set_aside
+        if rows_quarantined == rows_read:
+            return FileLoadResult(
+                rows_read=rows_read,
+                rows_loaded=0,
+                rows_quarantined=rows_quarantined,
+                extract_date=extract_date,
+                examples=examples(con, context),
+                failing_cells=cells,
+                date_orders=orders_json(orders),
+                rejection=(
+                    "every row set aside",
+                    f"all {rows_read:,} rows were set aside ({cells:,} failing cells); "
+                    "each is in audit.quarantine with its line, column and rule",
+                ),
+            )
+        refuse_lost_columns(con, spec, header, context)
         if spec.extract_date_column:
             extract_date = _latest_date(con, spec.extract_date_column)
         elif extract_date is None:
             extract_date = _extract_date_from_periods(con)
         _insert_raw(con, spec, context, extract_date, account.in_file_order)
-        rows_quarantined = bad + set_aside
         notes = "; ".join(n for n in (text.note, header.note) if n) or None
         return FileLoadResult(
             rows_read=rows_read,
@@ -152,6 +172,8 @@ def load_csv_file(
             extract_date=extract_date,
             note=notes,
             examples=examples(con, context) if rows_quarantined else [],
+            failing_cells=cells,
+            date_orders=orders_json(orders),
         )
     finally:
         _drop_work_tables(con)

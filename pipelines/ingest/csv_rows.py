@@ -57,9 +57,10 @@ def build_typed(
     typed = ", ".join(
         f"{values.column_sql(c, _number(c))} as {ident('v__' + c.name)}" for c in spec.columns
     )
-    # A cell that keeps its reason is never a failure: its text becomes the null's reason.
+    # A sentence in a column that keeps its reason is no failure: it becomes the null's reason.
     reasons = "".join(
-        f", case when {_failed(c)} then {values.text_sql(c.header)} end"
+        f", case when {_unread(c)} and not {values.value_shaped_sql(c.header)} "
+        f"then {values.text_sql(c.header)} end"
         f" as {ident('v__' + c.reason_column)}"
         for c in spec.columns
         if c.keeps_null_reason
@@ -116,13 +117,20 @@ def _number(column: Column) -> str | None:
 
 
 def _checked(spec: SourceSpec) -> list[Column]:
-    """Columns whose unreadable cells quarantine the row (text always reads; reasons are kept)."""
-    return [c for c in spec.columns if c.sql_type != "VARCHAR" and not c.keeps_null_reason]
+    """Columns whose unreadable cells quarantine the row (text always reads)."""
+    return [c for c in spec.columns if c.sql_type != "VARCHAR"]
+
+
+def _unread(column: Column) -> str:
+    """Present but unreadable; the cheap test first, so the regex runs on failures only."""
+    return f"({ident('v__' + column.name)} is null and not {values.is_null_sql(column.header)})"
 
 
 def _failed(column: Column) -> str:
-    """Present but unreadable; the cheap test first, so the regex runs on failures only."""
-    return f"({ident('v__' + column.name)} is null and not {values.is_null_sql(column.header)})"
+    """A type failure: unreadable, and not a sentence kept as the null's reason."""
+    if column.keeps_null_reason:
+        return f"({_unread(column)} and {values.value_shaped_sql(column.header)})"
+    return _unread(column)
 
 
 def quarantine(

@@ -37,3 +37,10 @@ class FileLoadResult:
     note: str | None = None
     # A few "line N column C rule R: reason" lines for the log, so a bad row is visible in the run.
     examples: list[str] = field(default_factory=list)
+    # Cells that failed their column's type (one row may hold several): never called rows.
+    failing_cells: int = 0
+    # JSON {column: {"order": ..., "why": ...}}: how each date column's day/month was read.
+    date_orders: str | None = None
+    # A file read to the end whose every row was set aside is refused as a whole, its rows kept
+    # in the quarantine with their reasons: (rule, reason) for the manifest, else None.
+    rejection: tuple[str, str] | None = None

@@ -26,6 +26,7 @@ from pipelines.ingest.csv_file import load_csv_file
 from pipelines.ingest.file_outcome import FileDeferred, FileLoadResult, FileRejected
 from pipelines.ingest.finance_plan_xlsx import load_finance_plan_file
 from pipelines.ingest.quarantine import FileContext
+from pipelines.ingest.rules import action_of
 from pipelines.ingest.sources import SourceSpec, month_end
 from pipelines.ingest.warehouse_tables import (
     MANIFEST_TABLE,
@@ -40,7 +41,8 @@ _HASH_CHUNK = 1 << 20
 _PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".filepart", "~")
 _MANIFEST_COLUMNS = (
     "source, source_file, source_file_hash, file_size_bytes, extract_date, status, duplicate_of, "
-    "rows_read, rows_loaded, rows_quarantined, reason, loaded_at, rule, action, run_id"
+    "rows_read, rows_loaded, rows_quarantined, reason, loaded_at, rule, action, run_id, "
+    "failing_cells, date_orders"
 )
 
 
@@ -54,6 +56,7 @@ class SourceLoadSummary:
     files_already_seen: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    failing_cells: int = 0  # cells that failed their type; one quarantined row may hold several
 
 
 def file_sha256(path: Path) -> str:
@@ -146,7 +149,7 @@ def _record(
 ) -> None:
     result = outcome.result
     con.execute(
-        f"insert into {MANIFEST_TABLE} ({_MANIFEST_COLUMNS}) values ({', '.join('?' * 15)})",
+        f"insert into {MANIFEST_TABLE} ({_MANIFEST_COLUMNS}) values ({', '.join('?' * 17)})",
         [
             context.source,
             context.source_file,
@@ -163,6 +166,8 @@ def _record(
             outcome.rule,
             outcome.action,
             context.run_id,
+            result.failing_cells if result else 0,
+            result.date_orders if result else None,
         ],
     )
 
@@ -211,6 +216,20 @@ def _ensure_unchanged(path: Path, before: tuple[int, int]) -> None:
         )
 
 
+def _loaded_or_rejected(result: FileLoadResult, context: FileContext) -> _Outcome:
+    """A file whose every row was set aside is rejected, its quarantined rows kept with reasons."""
+    if result.rejection is None:
+        return _Outcome("loaded", result=result)
+    rule, reason = result.rejection
+    return _Outcome(
+        "rejected",
+        result=result,
+        reason=f"{context.source_file}: {reason}",
+        rule=rule,
+        action=action_of(rule),
+    )
+
+
 def _load_file(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
@@ -225,7 +244,7 @@ def _load_file(
         if first:
             outcome = _Outcome("duplicate", duplicate_of=first[0])
         else:
-            outcome = _Outcome("loaded", result=_load_one(con, spec, path, context))
+            outcome = _loaded_or_rejected(_load_one(con, spec, path, context), context)
         _ensure_unchanged(path, before)
         _record(con, context, before[0], outcome)
         con.execute("commit")
@@ -300,24 +319,31 @@ def _summarise(summary: SourceLoadSummary, spec: SourceSpec, name: str, outcome:
     elif outcome.status == "rejected":
         assert outcome.reason is not None
         summary.files_rejected[name] = outcome.reason
+        shown = outcome.result.examples if outcome.result else []
         log.warning(
-            "%s: file rejected by rule %r (%s): %s",
+            "%s: file rejected by rule %r (%s): %s%s",
             spec.name,
             outcome.rule,
             outcome.action,
             outcome.reason,
+            f", e.g. {'; '.join(shown)}" if shown else "",
         )
+        if outcome.result:  # every row was read and set aside: the rows are counted as such
+            summary.rows_quarantined += outcome.result.rows_quarantined
+            summary.failing_cells += outcome.result.failing_cells
     else:
         assert outcome.result is not None
         summary.files_loaded.append(name)
         summary.rows_loaded += outcome.result.rows_loaded
         summary.rows_quarantined += outcome.result.rows_quarantined
+        summary.failing_cells += outcome.result.failing_cells
         if outcome.result.rows_quarantined:
             log.warning(
-                "%s: %s: %d of %d row(s) quarantined, e.g. %s",
+                "%s: %s: %d of %d row(s) quarantined (%d failing cell(s)), e.g. %s",
                 spec.name,
                 name,
                 outcome.result.rows_quarantined,
                 outcome.result.rows_read,
+                outcome.result.failing_cells,
                 "; ".join(outcome.result.examples),
             )

@@ -99,6 +99,7 @@ def _column(raw: Any, where: str) -> Column:
         decode_html=bool(raw.get("decode_html", False)),
         keeps_null_reason=bool(raw.get("keeps_null_reason", False)),
         description=str(raw.get("description", "")),
+        date_shapes=kind == "date",
     )
 
 

@@ -37,6 +37,11 @@ class Column:
     # text in `<name>_null_reason` instead of quarantining the row.
     keeps_null_reason: bool = False
     description: str = ""
+    # Profiles: a date column also reads the date-time shapes spreadsheets write
+    # (pipelines/ingest/date_values.py), day/month in the order its file proves
+    # (`day-first`, `month-first`; else `ambiguous`, `conflicting`: set per file, date_order.py).
+    date_shapes: bool = False
+    day_month_order: str | None = None
 
     @property
     def reason_column(self) -> str:

@@ -20,6 +20,7 @@ import html
 
 import duckdb
 
+from pipelines.ingest.date_values import date_failure_sql, date_value_sql, expected_shapes
 from pipelines.ingest.spec import Column, Parse
 from pipelines.sql_helpers import quote_identifier as ident
 
@@ -121,6 +122,15 @@ def typed_sql(column: str, sql_type: str, number: str | None) -> str:
     raise ValueError(f"no reader for declared type {sql_type}")
 
 
+def value_shaped_sql(column: str) -> str:
+    """The cell looks like a figure or a date, not a sentence: it has a digit and no word of four
+    letters or more (`2017-11-01 00:00:00`, `£2,607m`, `1 Nov 2017` are values; `Exempt under
+    Section 43 ...` is a sentence). A value its column cannot read is a type failure even where
+    the column keeps a sentence as a null's reason: its own text is not a reason."""
+    text = text_sql(column)
+    return f"(regexp_matches({text}, '\\d') and not regexp_matches({text}, '[A-Za-z]{{4,}}'))"
+
+
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -131,6 +141,8 @@ def _quoted(sql: str) -> str:
 
 def column_sql(column: Column, number: str | None) -> str:
     """The column's value: its type, plus what a profile declares (date formats, HTML entities)."""
+    if column.sql_type == "DATE" and column.date_shapes:
+        return date_value_sql(column)
     if column.sql_type == "DATE" and column.date_formats:
         text = text_sql(column.header)
         tries = ", ".join(f"try_strptime({text}, {_lit(f)})" for f in column.date_formats)
@@ -163,6 +175,8 @@ NUMBER_RULES = ("type",)
 def failure_sql(spec_column: Column, number: str | None, decimal: str) -> tuple[str, str]:
     """(rule, reason) SQL for a field that is present but failed its type; use only on failures."""
     column, sql_type = spec_column.header, spec_column.sql_type
+    if sql_type == "DATE" and spec_column.date_shapes:
+        return date_failure_sql(spec_column, expected_shapes(spec_column))
     formats = _expected_dates(spec_column).replace("'", "''")
     # A real YYYY-MM-DD day is only "not valid" when that is the format; else it is the wrong one.
     iso_ok = not spec_column.date_formats or "%Y-%m-%d" in spec_column.date_formats

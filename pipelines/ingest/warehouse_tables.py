@@ -52,10 +52,15 @@ def ensure_audit_tables(con: duckdb.DuckDBPyConnection) -> None:
             loaded_at timestamp not null,
             rule varchar,    -- the file-level rule a rejected file broke
             action varchar,  -- what that rule does: block | quarantine | warn
-            run_id varchar
+            run_id varchar,
+            failing_cells bigint,  -- cells that failed their type (rows_quarantined counts rows)
+            date_orders varchar    -- JSON: each date column's day/month order and why
         )
         """
     )
+    # Warehouses built before these columns existed get them (null for their earlier files).
+    for column, sql_type in (("failing_cells", "bigint"), ("date_orders", "varchar")):
+        con.execute(f"alter table {MANIFEST_TABLE} add column if not exists {column} {sql_type}")
     con.execute(
         f"""
         create table if not exists {QUARANTINE_TABLE} (

@@ -1,6 +1,7 @@
 """The invariant "rows in = accepted + quarantined", checked for every loaded file on every run.
 
-For each file the manifest records as loaded, the rows read must equal the rows loaded plus the
+For each file the manifest records as loaded (or as rejected after every one of its rows was set
+aside, those rows kept in the quarantine), the rows read must equal the rows loaded plus the
 rows quarantined, and the rows loaded must be exactly the rows of `raw.<source>` that carry the
 file's name and hash. Raw rows that no loaded file accounts for are a failure too. A mismatch
 means a row was lost or counted twice somewhere, so it blocks the run.
@@ -47,7 +48,7 @@ def account_for_rows(con: duckdb.DuckDBPyConnection, source: str) -> RowAccounti
                coalesce(in_raw.rows_in_raw, 0)
         FROM {MANIFEST_TABLE} AS m
         LEFT JOIN in_raw USING (source_file, source_file_hash)
-        WHERE m.source = ? AND m.status = 'loaded'
+        WHERE m.source = ? AND m.status IN ('loaded', 'rejected')
         ORDER BY m.source_file, m.loaded_at
         """,
         [source],

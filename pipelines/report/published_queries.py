@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import duckdb
 
 from pipelines.report.pages._shared import day, num
+from pipelines.report.published_findings import DataFinding, earlier_extract_counts, load_findings
 from pipelines.sql_helpers import fetch_dicts
 
 if TYPE_CHECKING:
@@ -468,6 +469,10 @@ class PublishedProfile:
     supplies: frozenset[str]
     # columns with no value in any row but a reason: (column, the reasons given)
     withheld: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # warnings about the published data beyond the figure checks (published_findings.py)
+    findings: tuple[DataFinding, ...] = ()
+    # projects of older extracts that the latest extract no longer lists (not in these totals)
+    earlier_extract_projects: int = 0
 
     @property
     def more_projects(self) -> int:
@@ -799,6 +804,7 @@ def load_published(
     )
     sro = {} if "sro_rating" in read.missing else _ratings(con, read.table, "sro_rating")
     supplies, withheld = _supplies(con, read)
+    findings, earlier = load_findings(con), earlier_extract_counts(con)
     profiles = tuple(
         PublishedProfile(
             overview=o,
@@ -809,6 +815,8 @@ def load_published(
             figures=tuple(checks.get(o.source_profile, ())),
             supplies=supplies.get(o.source_profile, frozenset()),
             withheld=tuple(withheld.get(o.source_profile, ())),
+            findings=findings.get(o.source_profile, ()),
+            earlier_extract_projects=earlier.get(o.source_profile, 0),
         )
         for o in overviews
     )

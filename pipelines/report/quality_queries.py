@@ -116,10 +116,15 @@ class QuarantinedRow:
 
 @dataclass(frozen=True)
 class QuarantineListing:
-    """The first rows set aside for one source, and how many there are in all."""
+    """The first quarantine entries of one source, and how many rows and cells they are.
+
+    One set-aside row has one entry per rule it broke (a row with three unreadable dates has
+    three), so rows, failing cells and entries are three counts, each named as such."""
 
     source: str
-    total: int
+    total: int  # quarantine entries (listed below, capped)
+    rows_set_aside: int  # distinct (file, line): the rows that did not load
+    failing_cells: int  # entries naming a column whose value failed its type
     rows: tuple[QuarantinedRow, ...]
     sql: str  # what an analyst runs to see every row
 
@@ -290,6 +295,10 @@ def _files(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[int, list[FileO
     return (_int(loaded[0]) if loaded else 0), outcomes
 
 
+# The rules that judge one cell against its column's type (pipelines/ingest/column_checks.py).
+CELL_RULES_SQL = "'type', 'ambiguous date', 'excel serial date'"
+
+
 def quarantine_sql(run_id: str, source: str) -> str:
     return (
         f"select * from {QUARANTINE_TABLE}\n"
@@ -301,7 +310,10 @@ def quarantine_sql(run_id: str, source: str) -> str:
 def _quarantine(con: duckdb.DuckDBPyConnection, run_id: str, cap: int) -> list[QuarantineListing]:
     totals = con.execute(
         f"""
-        select source, count(*) from {QUARANTINE_TABLE}
+        select source, count(*),
+               count(distinct (source_file, source_file_hash, coalesce(source_row, -1))),
+               count(*) filter (where column_name is not null and rule in ({CELL_RULES_SQL}))
+        from {QUARANTINE_TABLE}
         where run_id = ? group by source order by source
         """,
         [run_id],
@@ -337,10 +349,12 @@ def _quarantine(con: duckdb.DuckDBPyConnection, run_id: str, cap: int) -> list[Q
         QuarantineListing(
             source=str(source),
             total=int(total),
+            rows_set_aside=int(rows_set_aside),
+            failing_cells=int(cells),
             rows=tuple(by_source.get(str(source), ())),
             sql=quarantine_sql(run_id, str(source)),
         )
-        for source, total in totals
+        for source, total, rows_set_aside, cells in totals
     ]
 
 

@@ -150,6 +150,15 @@ def write_charts(data: PublishedData, out_dir: Path, currency: str) -> dict[str,
     return charts
 
 
+# How each finding type and currency reads on the page (the marts keep the codes).
+FINDING_LABELS = {
+    "out_of_proportion": "out of proportion to the same row",
+    "agency_name_differs": "agency name is not its code's",
+    "unknown_agency_code": "unknown agency code",
+}
+CURRENCY_MARKS = {"GBP": "£m", "USD": "$ M"}
+
+
 def render(
     con: duckdb.DuckDBPyConnection,
     env: jinja2.Environment,
@@ -171,4 +180,6 @@ def render(
         not_published=NOT_PUBLISHED,
         fmt_days=format_days,
         field_labels=FIELD_LABELS,
+        finding_labels=FINDING_LABELS,
+        currency_marks=CURRENCY_MARKS,
     )

@@ -1,5 +1,5 @@
--- The published portfolio: every project of the two public exports in one canonical shape, as
--- of each project's latest extract, with the publishers' own variance figures beside ours.
+-- The published portfolio: the projects of each public export's latest extract in one canonical
+-- shape, with the publishers' own variance figures beside ours.
 -- Money stays in the publisher's currency (millions); nothing is converted or summed across
 -- profiles.
 
@@ -161,6 +161,20 @@ unioned as (
 
 ),
 
+-- An annual or point-in-time source states the whole portfolio as of each extract: the latest
+-- period is the latest extract's projects only. A project missing from it (closed, or left the
+-- GMPP) keeps its last row in the staging models and in fct_published_earlier_extract_projects,
+-- never in this period's totals.
+latest as (
+
+    select
+        unioned.*,
+        max(unioned.extract_date) over (partition by unioned.source_profile)
+            as profile_latest_extract_date
+    from unioned
+
+),
+
 final as (
 
     select
@@ -213,11 +227,13 @@ final as (
         published_schedule_variance_days,
         published_schedule_variance_pct,
         published_fy_variance_pct,
-        is_in_latest_extract,
+        cast(extract_date = profile_latest_extract_date as {{ dbt.type_boolean() }})
+            as is_in_latest_extract,
         extract_date,
         source_file,
         source_row
-    from unioned
+    from latest
+    where extract_date = profile_latest_extract_date
 
 )
 
