@@ -25,6 +25,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from pipelines.prioritization.feasibility import required_projects_problem
+from pipelines.prioritization.native_output import native_stdout_silenced
 from pipelines.prioritization.portfolio import BoolArray, FloatArray, Portfolio
 from pipelines.prioritization.selection import Selection, infeasible, totals
 
@@ -148,13 +149,14 @@ def optimal_selection(
         if core is None:
             return infeasible("optimal", portfolio, _INFEASIBLE)
         lower, upper, lp_bound = core
-    result = milp(
-        c=-value,
-        integrality=np.ones(portfolio.size),
-        bounds=Bounds(lower, upper),
-        constraints=constraint,
-        options={"mip_rel_gap": gap_target, "time_limit": time_limit, "disp": False},
-    )
+    with native_stdout_silenced():
+        result = milp(
+            c=-value,
+            integrality=np.ones(portfolio.size),
+            bounds=Bounds(lower, upper),
+            constraints=constraint,
+            options={"mip_rel_gap": gap_target, "time_limit": time_limit, "disp": False},
+        )
     if result.x is None:
         message = _INFEASIBLE if result.status == 2 else f"the solver stopped: {result.message}"
         return infeasible("optimal", portfolio, message)
