@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from html import unescape
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -72,8 +71,9 @@ def one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
     return row
 
 
-def test_every_page_states_the_one_cutoff(pages: dict[str, str], published: RunPaths,
-                                          marts: duckdb.DuckDBPyConnection) -> None:
+def test_every_page_states_the_one_cutoff(
+    pages: dict[str, str], published: RunPaths, marts: duckdb.DuckDBPyConnection
+) -> None:
     cutoff, ledger, timesheets = one(
         marts, "select cutoff_date, ledger_closed_through, timesheets_through "
         "from marts.fct_reporting_cutoff",
@@ -155,22 +155,27 @@ def test_year_to_date_compares_the_same_closed_periods(
     months = [r for r in table_rows(finance, "fin-months") if re.fullmatch(r"P\d+", r[0])]
     with_actual = [r for r in months if r[4] != EM_DASH]
     # every month with an actual is closed (on or before the cut-off), and no closed month lacks it
-    assert [r[1] for r in with_actual] == [
-        r[1] for r in months if date(int(r[1][-4:]), MONTHS[r[1][:3]], 1) <= cutoff
-    ]
+    assert [r[1] for r in with_actual] == [r[1] for r in months if month_of(r[1]) <= cutoff]
     ytd_budget = sum(money(r[2]) for r in with_actual)
     ytd_actual = sum(money(r[4]) for r in with_actual)
     text = page_text(finance.split('id="fin-key-figures"', 1)[1].split("</section>", 1)[0])
-    assert f"periods P1–P{len(with_actual)}" in text
+    assert f"periods P1\u2013P{len(with_actual)}" in text
     budget = money(text.split("Budget year to date ")[1].split(" ")[0])
     actual = money(text.split("Actual year to date ")[1].split(" ")[0])
     assert abs(budget - ytd_budget) <= len(with_actual)  # the month rows are rounded each
     assert abs(actual - ytd_actual) <= len(with_actual)
     total = row_starting(table_rows(finance, "fin-portfolios"), "All projects")
     assert (money(total[2]), money(total[3])) == (budget, actual)
-    for row in table_rows(pages["summary"], "plan-by-month"):  # the summary's month table stops its actuals at the same cut-off
+    for row in table_rows(
+        pages["summary"], "plan-by-month"
+    ):  # the summary's month table stops its actuals at the same cut-off
         if re.fullmatch(r"P\d+", row[0]) and date(int(row[1][-4:]), MONTHS[row[1][:3]], 1) > cutoff:
             assert row[4] == EM_DASH
+
+
+def month_of(label: str) -> date:
+    """'Oct 2026' -> 2026-10-01."""
+    return date(int(label[-4:]), MONTHS[label[:3]], 1)
 
 
 MONTHS = {m: i for i, m in enumerate(
@@ -189,4 +194,3 @@ def test_one_pagers_agree_with_the_exceptions_list(
             r"<li>(.*?)</li>", one_pager.split('id="attention-reasons"', 1)[1].split("</ul>")[0]
         )
         assert " ".join(unescape(r) for r in reasons) == row[5], project_id
-

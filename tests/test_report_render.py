@@ -26,7 +26,8 @@ AS_OF = "2025-10-15"  # fiscal year starts in April: FY2025 = Apr 2025 - Mar 202
 GENERATED_AT = datetime(2025, 10, 16, 7, 30, tzinfo=UTC)
 EM_DASH = "\u2014"
 
-# (id, name, portfolio, category, status, rag, % complete, BAC, AC, FAC, VAC, VAC %, burn %)
+# (id, name, portfolio, category, status, rag, % complete, BAC, AC, FAC, forecast variance,
+#  forecast variance %, burn %)
 PROJECTS = [
     ("PRJ-0001", "Data Platform", "Digital", "Transform", "Active", "Red", 40.0,
      1234567.40, 617283.70, 1358024.14, -123456.74, -10.0, 50.0),
@@ -293,7 +294,15 @@ def build_site_marts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         create table marts.fct_milestones as
-        select * from (values
+        select
+            *,
+            -- Go-live was first planned for 2025-11-01: re-baselined a month later
+            case when milestone_name = 'Go-live' then date '2025-11-01' else baseline_date end
+                as first_baseline_date,
+            case
+                when milestone_name = 'Go-live' then 75 else -schedule_variance_days
+            end as slip_days_vs_first_baseline
+        from (values
             ('PRJ-0001', 'M1', 'Design signed off', date '2025-06-01', date '2025-06-11',
              date '2025-06-11', -10, true, false),
             ('PRJ-0001', 'M2', 'Go-live', date '2025-12-01', date '2026-01-15', null::date, -45,
@@ -457,7 +466,7 @@ def test_projects_sorted_worst_variance_first(html: str) -> None:
 def test_zero_budget_project_shows_dash_for_percentages(html: str) -> None:
     row = row_starting(table_rows(html, "projects"), "PRJ-0003")
     assert row[7] == "$0"  # BAC
-    assert row[11] == EM_DASH  # VAC %
+    assert row[11] == EM_DASH  # forecast variance %
     assert row[12] == EM_DASH  # burn %
 
 
@@ -474,7 +483,7 @@ def test_kpi_tiles(html: str) -> None:
     assert "Budget at completion (BAC) $1,934,567" in text
     assert "Actual cost to date (AC) $1,229,784" in text
     assert "Forecast at completion (FAC) $2,030,524" in text
-    assert "Variance at completion (VAC) -$95,957 -5.0% of BAC" in text
+    assert "Forecast variance (BAC - FAC) -$95,957 -5.0% of BAC" in text
     assert "Budget burn 63.6%" in text
     assert "Projects 4 Red 1 Amber 1 Green 2" in text
     assert "not reported" not in text

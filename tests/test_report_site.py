@@ -165,7 +165,9 @@ def test_project_one_pager_shows_health_ev_milestones_costs_and_history(site: Pa
         "Oct 2025", "$600,000", "$524,691", "$617,284", "0.85", "0.87",
     ]  # fmt: skip
     milestones = table_rows(page, "milestones")[1:]
-    assert milestones[1] == ["Go-live", "2025-12-01", "2026-01-15", "\u2014", "45 days", "open"]
+    assert milestones[1] == [
+        "Go-live", "2025-12-01", "2026-01-15", "\u2014", "45 days", "2025-11-01", "75 days", "open",
+    ]  # fmt: skip
     assert "labour $370,370, non-labour $246,913" in text(section(page, "costs"))
     history = table_rows(page, "history")[1:]
     assert [row[0] for row in history] == ["2025-10-15", "2025-10-08"]

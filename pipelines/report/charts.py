@@ -101,7 +101,7 @@ def budget_vs_actual_chart(bva: BudgetVsActual, currency: str) -> alt.Chart:
 
 
 def portfolio_variance_chart(portfolios: tuple[PortfolioRow, ...], currency: str) -> alt.Chart:
-    """Horizontal bars of variance at completion per portfolio, overruns (negative) first."""
+    """Horizontal bars of forecast variance (BAC - FAC) per portfolio, overruns (negative) first."""
     records: list[dict[str, Any]] = []
     order: list[str] = []
     for p in portfolios:
@@ -124,7 +124,7 @@ def portfolio_variance_chart(portfolios: tuple[PortfolioRow, ...], currency: str
             y=alt.Y("portfolio:N", sort=order, title=None),
             x=alt.X(
                 "variance:Q",
-                title=f"Variance at completion ({currency}; negative = forecast overrun)",
+                title=f"Forecast variance, BAC - FAC ({currency}; negative = forecast overrun)",
                 axis=alt.Axis(format="$,.3~s"),
             ),
             color=alt.Color(
@@ -161,7 +161,7 @@ def portfolio_variance_alt(portfolios: tuple[PortfolioRow, ...], currency: str) 
     known = [p.forecast_variance for p in portfolios if p.forecast_variance is not None]
     overruns = [p for p in portfolios if (p.forecast_variance or 0) < 0]
     text = (
-        f"Bar chart of variance at completion for {len(known)} portfolio(s); "
+        f"Bar chart of forecast variance (BAC - FAC) for {len(known)} portfolio(s); "
         f"{len(overruns)} forecast an overrun."
     )
     if overruns:

@@ -63,7 +63,9 @@ def reasons_for(info: ProjectInfo, currency: str) -> tuple[str, ...]:
 def find_exceptions(infos: tuple[ProjectInfo, ...], currency: str) -> tuple[ProjectException, ...]:
     """Exceptions, the watermelons first, then most reasons, then by BAC (largest first)."""
     found = [
-        ProjectException(info, reasons) for info in infos if (reasons := reasons_for(info, currency))
+        ProjectException(info, reasons)
+        for info in infos
+        if (reasons := reasons_for(info, currency))
     ]
     found.sort(
         key=lambda e: (

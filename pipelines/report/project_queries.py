@@ -90,6 +90,8 @@ class Milestone:
     schedule_variance_days: int | None  # negative = late (mart convention)
     is_achieved: bool
     is_overdue: bool
+    first_baseline_date: date | None
+    slip_days_vs_first_baseline: int | None  # positive = late against the first plan
 
     @property
     def slip_days(self) -> int | None:
@@ -226,12 +228,13 @@ def load_project_pages(
         con,
         """
         select project_id, milestone_name, baseline_date, forecast_date, actual_date,
-            schedule_variance_days, is_achieved, is_overdue
+            schedule_variance_days, is_achieved, is_overdue, first_baseline_date,
+            slip_days_vs_first_baseline
         from marts.fct_milestones
         order by project_id, baseline_date nulls last, milestone_id
         """,
         lambda r: Milestone(_text(r[0]), _day(r[1]), _day(r[2]), _day(r[3]), _int(r[4]),
-                            bool(r[5]), bool(r[6])),
+                            bool(r[5]), bool(r[6]), _day(r[7]), _int(r[8])),
     )  # fmt: skip
     costs = _grouped(
         con,

@@ -110,6 +110,7 @@ REQUIRED_COLUMNS.update(
         "fct_milestones": (
             "project_id", "milestone_id", "milestone_name", "baseline_date", "forecast_date",
             "actual_date", "schedule_variance_days", "is_achieved", "is_overdue",
+            "first_baseline_date", "slip_days_vs_first_baseline",
         ),
         "fct_project_status_history": (
             "project_id", "extract_date", "status", "phase", "reported_rag", "percent_complete",
@@ -175,7 +176,7 @@ class MonthBudgetActual:
 
     @property
     def variance(self) -> float | None:
-        """Budget minus actual: negative means spent more than budgeted (same sign as VAC)."""
+        """Budget minus actual: negative means spent more than budgeted (same sign as the forecast variance)."""
         if self.budget is None or self.actual is None:
             return None
         return self.budget - self.actual
@@ -463,7 +464,7 @@ def load_budget_vs_actual(con: duckdb.DuckDBPyConnection, context: ReportContext
 
 
 def load_portfolios(con: duckdb.DuckDBPyConnection) -> tuple[PortfolioRow, ...]:
-    """Portfolios, worst variance at completion first so exceptions lead."""
+    """Portfolios, worst forecast variance (BAC - FAC) first so exceptions lead."""
     rows = _fetch(
         con,
         """
@@ -491,7 +492,7 @@ def load_portfolios(con: duckdb.DuckDBPyConnection) -> tuple[PortfolioRow, ...]:
 
 
 def load_projects(con: duckdb.DuckDBPyConnection) -> tuple[ProjectRow, ...]:
-    """Projects, worst (most negative) variance at completion first; unknown variance last."""
+    """Projects, worst (most negative) forecast variance first; unknown variance last."""
     rows = _fetch(
         con,
         """

@@ -55,7 +55,6 @@ from functools import partial
 from jinja2 import Environment
 
 from pipelines.report.cutoff_queries import DataCutoff
-
 from pipelines.report.formatting import (
     format_days,
     format_delta_count,

@@ -12,8 +12,8 @@ from datetime import date
 import duckdb
 
 from pipelines.report.coverage import Coverage, load_coverage
-from pipelines.report.errors import MartsUnavailableError
 from pipelines.report.cutoff_queries import DataCutoff, load_data_cutoff
+from pipelines.report.errors import MartsUnavailableError
 from pipelines.report.exceptions import ProjectException, find_exceptions
 from pipelines.report.project_queries import (
     ProjectInfo,
@@ -36,17 +36,17 @@ from pipelines.report.queries import (
     load_portfolio_data,
 )
 from pipelines.report.summary_queries import (
+    ClosedProjects,
     HealthCounts,
     MixRow,
     MonthPlan,
     Tile,
     TrendPoint,
+    load_closed_projects,
     load_health_counts,
     load_mix,
     load_month_plan,
     load_tiles,
-    load_closed_projects,
-    ClosedProjects,
     load_trend,
 )
 from pipelines.settings import Settings

@@ -545,7 +545,9 @@ final as (
         -- linear baseline
         case
             when measured.has_budget_phasing
-                then {{ ev_ratio('measured.earned_schedule_months', 'measured.actual_time_months') }}
+                then {{ ev_ratio(
+                    'measured.earned_schedule_months', 'measured.actual_time_months'
+                ) }}
             else measured.linear_spi_t
         end as spi_t
     from measured

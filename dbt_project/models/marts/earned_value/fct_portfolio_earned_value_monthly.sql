@@ -1,3 +1,6 @@
+{#- the headline set: projects neither completed nor cancelled -#}
+{%- set active = 'not is_cancelled and not is_completed' -%}
+
 with
 
 project_months as (
@@ -106,11 +109,11 @@ sums as (
             sum(case when is_cancelled or is_completed then 0 else 1 end)
             as {{ dbt.type_int() }}
         ) as active_project_count,
-        {{ ev_strict_sum_where('bac', 'not is_cancelled and not is_completed') }} as active_bac,
-        {{ ev_strict_sum_where('original_bac', 'not is_cancelled and not is_completed') }} as active_original_bac,
-        {{ ev_strict_sum_where('pv', 'not is_cancelled and not is_completed') }} as active_pv,
-        {{ ev_strict_sum_where('ev', 'not is_cancelled and not is_completed') }} as active_ev,
-        {{ ev_strict_sum_where('ac', 'not is_cancelled and not is_completed') }} as active_ac,
+        {{ ev_strict_sum_where('bac', active) }} as active_bac,
+        {{ ev_strict_sum_where('original_bac', active) }} as active_original_bac,
+        {{ ev_strict_sum_where('pv', active) }} as active_pv,
+        {{ ev_strict_sum_where('ev', active) }} as active_ev,
+        {{ ev_strict_sum_where('ac', active) }} as active_ac,
         -- closed projects, shown apart: completed ones at their final cost, cancelled ones with
         -- the budget their cancellation released (never an underrun)
         {{ ev_strict_sum_where('bac', 'is_completed') }} as completed_bac,

@@ -23,10 +23,10 @@ as_of as (
 monthly as (
 
     select
-        month_start_date,
-        {{ strict_sum('labour_cost') }} as labour_cost,
-        {{ strict_sum('non_labour_cost') }} as non_labour_cost,
-        {{ strict_sum('total_cost') }} as total_cost
+        project_costs.month_start_date,
+        {{ strict_sum('project_costs.labour_cost') }} as labour_cost,
+        {{ strict_sum('project_costs.non_labour_cost') }} as non_labour_cost,
+        {{ strict_sum('project_costs.total_cost') }} as total_cost
     from project_costs
     cross join as_of
     where project_costs.month_start_date <= as_of.as_of_date

@@ -35,7 +35,14 @@ ranked as (
         row_number() over (
             partition by milestone_snapshots.milestone_id
             order by milestone_snapshots.extract_date desc
-        ) as extract_recency_rank
+        ) as extract_recency_rank,
+        -- the date the milestone was first planned for: a re-baseline moves baseline_date, never
+        -- this, so the slip it hid stays visible
+        first_value(milestone_snapshots.baseline_date) over (
+            partition by milestone_snapshots.milestone_id
+            order by milestone_snapshots.extract_date
+            rows between unbounded preceding and unbounded following
+        ) as first_baseline_date
     from milestone_snapshots
 
 ),
@@ -47,6 +54,7 @@ latest as (
         ranked.project_id,
         ranked.milestone_name,
         ranked.baseline_date,
+        ranked.first_baseline_date,
         ranked.forecast_date,
         ranked.actual_date,
         ranked.extract_date as last_extract_date,
@@ -91,6 +99,10 @@ final as (
         due_date,
         {{ days_between('coalesce(actual_date, forecast_date)', 'baseline_date') }}
             as schedule_variance_days,
+        first_baseline_date,
+        -- positive = late against the first plan (the opposite sign of schedule_variance_days)
+        {{ days_between('first_baseline_date', 'coalesce(actual_date, forecast_date)') }}
+            as slip_days_vs_first_baseline,
         is_achieved,
         case
             when not is_achieved then false
