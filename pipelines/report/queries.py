@@ -176,7 +176,7 @@ class MonthBudgetActual:
 
     @property
     def variance(self) -> float | None:
-        """Budget minus actual: negative means spent more than budgeted (same sign as the forecast variance)."""
+        """Budget minus actual: negative = spent more than budgeted (as the forecast variance)."""
         if self.budget is None or self.actual is None:
             return None
         return self.budget - self.actual
