@@ -1,12 +1,15 @@
-"""Earned value at the as-of month, recomputed from the landing files and compared with the marts.
+"""Earned value at the reporting cut-off, recomputed from the landing files, against the marts.
 
 Everything here is plain Python over the raw exports (csv module and openpyxl; no DuckDB, no dbt):
-BAC and percent complete from the newest projects extract, PV from finance's Budget sheet (anchored
-on the linear baseline at the fiscal-year start) or from the linear baseline, AC from timesheet
-hours x the cost rate valid on the work date plus the GL lines, all converted to USD at the month's
-average rate. CPI, SPI and EAC (CPI method) of a project with budget phasing, of one without (when
-the demo has one) and of the whole portfolio (ratios of sums) must match the marts to 1e-6
-relative, so a wrong formula, date rule or roll-up in the marts fails this test.
+the cut-off is the last month end both the ledger (its latest GL period) and the timesheets (the
+Sunday of their latest week) cover; BAC and percent complete from the last projects extract on or
+before it; PV from finance's Budget sheet (anchored on the linear baseline at the fiscal-year
+start, scaled so the curve ends at BAC, and only while the project is on its first baseline) or
+from the linear baseline; AC from timesheet hours x the cost rate valid on the work date plus the
+GL lines of the closed months, all converted to USD at the month's average rate. CPI, SPI and
+EAC (CPI method) of a project with budget phasing, of one without (when the demo has one) and of
+the whole portfolio (ratios of sums, the headline on the active projects) must match the marts to
+1e-6 relative, so a wrong formula, date rule or roll-up in the marts fails this test.
 """
 
 from __future__ import annotations
@@ -77,7 +80,11 @@ class ProjectEv:
     ev: float
     ac: float
     is_phased: bool
-    is_cancelled: bool
+    state: str  # open / completed / cancelled at the cut-off
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == "cancelled"
 
 
 class Exports:
@@ -105,11 +112,23 @@ class Exports:
             )
         for history in self.extracts.values():
             history.sort(key=lambda extract: extract.extract_date)
-        self.as_of = max(e.extract_date for h in self.extracts.values() for e in h)
         self.budget, self.budget_first_month = self._read_budget(landing)
         self.resources = _csv_rows(landing / "resources", "resources")
         self.timesheets = _csv_rows(landing / "timesheets", "timesheets")
         self.gl = _csv_rows(landing / "finance", "gl_actuals")
+        # the cut-off: the ledger is closed to the end of its latest period, the timesheets run to
+        # the Sunday of their latest week; the last month end both cover
+        last_period = max(datetime.strptime(r["Period"], "%Y-%m").date() for r in self.gl)
+        ledger = _add_months(last_period, 1) - timedelta(1)
+        last_day = max(date.fromisoformat(r["Work Date"]) for r in self.timesheets)
+        timesheets = last_day + timedelta(6 - last_day.weekday())
+        covered = min(ledger, timesheets)
+        self.as_of = _month_start(covered + timedelta(1)) - timedelta(1)
+        self.reported = {
+            project: [e for e in history if e.extract_date <= self.as_of]
+            for project, history in self.extracts.items()
+            if history[0].extract_date <= self.as_of
+        }
 
     def usd(self, amount: float, month: date, currency: str) -> float:
         return amount * self.fx[(month.strftime("%Y-%m"), currency)]
@@ -154,9 +173,9 @@ def _linear_pv(bac: float, start: date, finish: date, on: date) -> float:
 
 
 def _project_ev(exports: Exports, project: str) -> ProjectEv:
-    """The as-of month's PV, EV and AC of one project, by the documented rules."""
-    history = exports.extracts[project]
-    reporting = history[-1]  # the last extract on or before the as-of date
+    """PV, EV and AC of one project at the cut-off, by the documented rules."""
+    history = exports.reported[project]
+    reporting = history[-1]  # the last extract on or before the cut-off
     basis, measured_on = reporting, exports.as_of
     if reporting.state == "cancelled":
         # frozen at the first extract of the current run of Cancelled extracts
@@ -169,22 +188,35 @@ def _project_ev(exports: Exports, project: str) -> ProjectEv:
     percent = 100.0 if basis.state == "completed" else min(max(basis.percent_complete, 0), 100)
     ev = bac * percent / 100
 
-    phasing = exports.budget.get(project)
-    month_now = _month_start(measured_on)
-    workbook_months = (
-        exports.budget_first_month <= month_now < _add_months(exports.budget_first_month, 12)
+    first = history[0]
+    on_first_baseline = (basis.bac_local, basis.baseline_start, basis.baseline_finish) == (
+        first.bac_local,
+        first.baseline_start,
+        first.baseline_finish,
     )
+    # finance phased the first baseline: after a re-baseline PV is the linear current baseline
+    phasing = exports.budget.get(project) if on_first_baseline else None
+    month_now = _month_start(measured_on)
+    year_end = _add_months(exports.budget_first_month, 12)
+    workbook_months = exports.budget_first_month <= month_now < year_end
     if phasing and workbook_months:
-        # linear-baseline PV on the day before the workbook's year, then the workbook as given;
+        # linear-baseline PV on the day before the workbook's year, then the workbook's months;
         # the measurement month's amount accrues evenly over its days
         anchor = exports.budget_first_month
-        pv = _linear_pv(bac, basis.baseline_start, basis.baseline_finish, anchor - timedelta(1))
-        pv += sum(amount for month, amount in phasing.items() if month < month_now)
+        start_pv = _linear_pv(
+            bac, basis.baseline_start, basis.baseline_finish, anchor - timedelta(1)
+        )
+        pv = start_pv + sum(amount for month, amount in phasing.items() if month < month_now)
         pv += _month_fraction(measured_on) * phasing.get(month_now, 0.0)
+        # the curve ends at BAC: scaled by BAC / its final value when the baseline finishes
+        # within the workbook's year (after it the linear baseline already ends at BAC)
+        if _month_start(basis.baseline_finish) < year_end:
+            final = start_pv + sum(phasing.values())
+            pv = pv * bac / final
     else:
         pv = _linear_pv(bac, basis.baseline_start, basis.baseline_finish, measured_on)
 
-    ac = 0.0
+    ac = 0.0  # the closed months: labour by month worked, GL by period, none after the cut-off
     for row in exports.timesheets:
         day = date.fromisoformat(row["Work Date"])
         if row["Project ID"] != project or day > exports.as_of:
@@ -192,12 +224,11 @@ def _project_ev(exports: Exports, project: str) -> ProjectEv:
         rate, currency = exports.rate_on(row["Employee ID"], day)
         ac += exports.usd(float(row["Hours"]) * rate, _month_start(day), currency)
     for row in exports.gl:
-        posted = date.fromisoformat(row["Posting Date"])
-        if row["Project ID"] != project or posted > exports.as_of:
-            continue
         period = datetime.strptime(row["Period"], "%Y-%m").date()
+        if row["Project ID"] != project or period > exports.as_of:
+            continue
         ac += exports.usd(float(row["Amount"]), period, row["Currency"])
-    return ProjectEv(bac, pv, ev, ac, bool(phasing), reporting.state == "cancelled")
+    return ProjectEv(bac, pv, ev, ac, bool(phasing), reporting.state)
 
 
 def _mart_row(warehouse: Path, sql: str, params: list[object]) -> dict[str, Any]:
@@ -214,7 +245,7 @@ def recomputed(demo_run) -> tuple[Path, Exports, dict[str, ProjectEv]]:
     paths, result = demo_run
     assert result.success
     exports = Exports(paths.landing)
-    return paths.warehouse, exports, {p: _project_ev(exports, p) for p in exports.extracts}
+    return paths.warehouse, exports, {p: _project_ev(exports, p) for p in exports.reported}
 
 
 def _projects_to_check(by_project: dict[str, ProjectEv]) -> list[str]:
@@ -274,20 +305,31 @@ def test_portfolio_cpi_spi_and_eac_are_ratios_of_sums(recomputed) -> None:
     total_ev = sum(ev.ev for ev in by_project.values())
     total_ac = sum(ev.ac for ev in by_project.values())
     total_pv = sum(ev.pv for ev in by_project.values())
-    not_cancelled = [ev for ev in by_project.values() if not ev.is_cancelled]
-    bac = sum(ev.bac for ev in not_cancelled)
-    forecast_cpi = sum(ev.ev for ev in not_cancelled) / sum(ev.ac for ev in not_cancelled)
+    # the headline set: active projects only (neither completed nor cancelled)
+    active = [ev for ev in by_project.values() if ev.state == "open"]
+    bac = sum(ev.bac for ev in active)
+    active_cpi = sum(ev.ev for ev in active) / sum(ev.ac for ev in active)
+    active_spi = sum(ev.ev for ev in active) / sum(ev.pv for ev in active)
+    cancelled = [ev for ev in by_project.values() if ev.is_cancelled]
 
     mart = _mart_row(
         warehouse,
-        "select project_count, cpi, spi, eac_cpi from marts.fct_portfolio_earned_value_monthly "
+        "select project_count, active_project_count, cpi, spi, active_bac, active_cpi, "
+        "active_spi, eac_cpi, vac, released_budget from marts.fct_portfolio_earned_value_monthly "
         "where rollup_level = 'portfolio_total' and is_as_of_month",
         [],
     )
     assert mart["project_count"] == len(by_project)
+    assert mart["active_project_count"] == len(active)
     assert mart["cpi"] == pytest.approx(total_ev / total_ac, rel=REL)
     assert mart["spi"] == pytest.approx(total_ev / total_pv, rel=REL)
-    assert float(mart["eac_cpi"]) == pytest.approx(bac / forecast_cpi, rel=REL)
+    assert float(mart["active_bac"]) == pytest.approx(bac, rel=REL)
+    assert mart["active_cpi"] == pytest.approx(active_cpi, rel=REL)
+    assert mart["active_spi"] == pytest.approx(active_spi, rel=REL)
+    assert float(mart["eac_cpi"]) == pytest.approx(bac / active_cpi, rel=REL)
+    assert float(mart["vac"]) == pytest.approx(bac - bac / active_cpi, rel=REL)
+    released = sum(ev.bac - ev.ac for ev in cancelled)
+    assert float(mart["released_budget"]) == pytest.approx(released, rel=REL, abs=0.01)
 
     # an average of the projects' CPIs is a different number: the test can tell them apart
     average_cpi = sum(ev.ev / ev.ac for ev in by_project.values() if ev.ac > 0) / sum(

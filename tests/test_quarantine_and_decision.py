@@ -28,7 +28,7 @@ def _manifest(con: duckdb.DuckDBPyConnection, source: str, run_id: str = RUN) ->
         f"""
         insert into {MANIFEST_TABLE}
         select ?, source_file, source_file_hash, 1000, any_value(extract_date), 'loaded', null,
-               count(*), count(*), 0, null, ?, null, null, ?
+               count(*), count(*), 0, null, ?, null, null, ?, 0, null
         from raw.{source} group by source_file, source_file_hash
         """,
         [source, AT, run_id],

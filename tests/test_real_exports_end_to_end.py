@@ -8,7 +8,9 @@ note and docs/profiles.md report; a change in any of them is a change in what us
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import duckdb
@@ -19,6 +21,7 @@ from pipelines.settings import Settings
 from tests.published_raw_fixture import GMPP_CSV, ITDASHBOARD_CSV
 
 FILES = {"us_itdashboard": ITDASHBOARD_CSV, "uk_gmpp": GMPP_CSV}
+FIXTURES = {"us_itdashboard": "itdashboard", "uk_gmpp": "gmpp"}
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.slow,  # one whole pipeline run per profile
@@ -147,3 +150,67 @@ def test_the_export_is_linked_never_copied_or_edited(itdashboard) -> None:
     _, reports = itdashboard
     link = reports.parent / "landing" / "itdashboard" / FILES["us_itdashboard"].name
     assert link.is_symlink() and Path(os.readlink(link)) == FILES["us_itdashboard"]
+
+
+# --- no page contradicts another (the consistency suite's half on the real exports) ----------
+
+
+def _cells(html: str, table_id: str, column: int) -> list[str]:
+    """Cell text of one column of a table, by the table's id."""
+    body = html.split(f'id="{table_id}"', 1)[1].split("</tbody>", 1)[0].split("<tbody>", 1)[1]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S) for row in rows]
+    return [" ".join(unescape(re.sub(r"<[^>]+>", " ", c[column])).split()) for c in cells if c]
+
+
+def _data_values(html: str, table_id: str, column: int) -> list[float]:
+    """The exact values (data-v) of one money column of a table; blanks left out."""
+    body = html.split(f'id="{table_id}"', 1)[1].split("</tbody>", 1)[0].split("<tbody>", 1)[1]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    cells = [re.findall(r"<t[hd]([^>]*)>", row) for row in rows]
+    found = [re.search(r'data-v="([^"]*)"', c[column]) for c in cells if c]
+    return [float(m.group(1)) for m in found if m and m.group(1)]
+
+
+def _key_figure(html: str, pid: str, label: str) -> str:
+    block = html.split(f'id="{pid}-key-figures"', 1)[1].split("</dl>", 1)[0]
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", block)).split())
+    return text.split(f"{label} ", 1)[1].split(" ", 1)[0]
+
+
+@pytest.mark.parametrize("profile", sorted(FILES))
+def test_published_counts_and_totals_equal_the_rows_behind_them(
+    profile: str, request: pytest.FixtureRequest
+) -> None:
+    warehouse, reports = request.getfixturevalue(FIXTURES[profile])
+    pid = f"pub-{profile}"
+    page = (reports / "published.html").read_text(encoding="utf-8")
+    projects = int(_key_figure(page, pid, "Projects").replace(",", ""))
+    # the count equals the rows of its project table and of its portfolio table
+    assert len(_cells(page, f"{pid}-projects-table", 0)) == projects
+    assert sum(int(c.replace(",", "")) for c in _cells(page, f"{pid}-portfolios-table", 1)) == (
+        projects
+    )
+    # ...and the figure checks' disagreements, on the page and in the mart, the same number
+    disagreeing = int(
+        _key_figure(page, pid, "Published figures that disagree with their own formula")
+    )
+    by_portfolio = _cells(page, f"{pid}-portfolios-table", -1)
+    assert sum(int(c.replace(",", "")) for c in by_portfolio) == disagreeing
+    (in_mart,) = _query(
+        warehouse,
+        "select count(*) from marts.fct_published_figure_checks where status = 'disagree'",
+    )[0]
+    assert disagreeing == in_mart
+    # a tile equals the sum of its table: planned cost (exact values, not the rounded text)
+    (planned,) = _query(
+        warehouse,
+        "select planned_cost_m from marts.fct_published_portfolio_summary where is_profile_total",
+    )[0]
+    assert sum(_data_values(page, f"{pid}-portfolios-table", 3)) == pytest.approx(
+        float(planned), rel=1e-9
+    )
+    # the summary's headline table states the same count for the export
+    summary = (reports / "summary.html").read_text(encoding="utf-8")
+    headline = _cells(summary, "published-headline-table", 2)
+    assert str(projects) in [c.replace(",", "") for c in headline]

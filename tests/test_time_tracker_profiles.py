@@ -221,7 +221,7 @@ def _clockify_with_bad_rows(landing: Path) -> str:
             start, 60, "Carol White", "carol@example.com", cells={"Duration (decimal)": "abc"}
         ),
         ClockifyEntry(
-            start, 30, "Carol White", "carol@example.com", cells={"Start Date": "13/03/2026"}
+            start, 30, "Carol White", "carol@example.com", cells={"Start Date": "31/31/2026"}
         ),
         ClockifyEntry(start, 45, "Dan Green", "dan@example.com"),
     ]
@@ -238,7 +238,13 @@ def _clockify_with_bad_rows(landing: Path) -> str:
             [
                 (3, "Hours", "abc", "type", "'abc' is not a number"),
                 # Harvest writes YYYY-MM-DD: 03/04/2026 is not guessed to be 3 April or 4 March.
-                (4, "Date", "03/04/2026", "ambiguous date", "dates must be %Y-%m-%d"),
+                (
+                    4,
+                    "Date",
+                    "03/04/2026",
+                    "ambiguous date",
+                    "nothing in this column of the file decides",
+                ),
             ],
         ),
         (
@@ -246,7 +252,7 @@ def _clockify_with_bad_rows(landing: Path) -> str:
             _clockify_with_bad_rows,
             [
                 (3, "Duration (decimal)", "abc", "type", "'abc' is not a number"),
-                (4, "Start Date", "13/03/2026", "type", "dates must be %m/%d/%Y"),
+                (4, "Start Date", "31/31/2026", "type", "is not a valid date"),
             ],
         ),
     ],

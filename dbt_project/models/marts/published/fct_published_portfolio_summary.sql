@@ -141,7 +141,12 @@ final as (
         cast(rating_not_rated as {{ dbt.type_bigint() }}) as rating_not_rated,
         cast(projects_with_schedule_variance as {{ dbt.type_bigint() }})
             as projects_with_schedule_variance,
-        cast(projects_late as {{ dbt.type_bigint() }}) as projects_late,
+        -- a figure the source does not publish is unknown, never 0: no project of the group has
+        -- a schedule variance to be late by
+        cast(
+            case when projects_with_schedule_variance > 0 then projects_late end
+            as {{ dbt.type_bigint() }}
+        ) as projects_late,
         cast(checks_agreeing as {{ dbt.type_bigint() }}) as checks_agreeing,
         cast(checks_disagreeing as {{ dbt.type_bigint() }}) as checks_disagreeing,
         cast(checks_not_checkable as {{ dbt.type_bigint() }}) as checks_not_checkable
