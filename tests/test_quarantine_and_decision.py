@@ -109,7 +109,8 @@ def test_a_block_rule_sets_nothing_aside(con) -> None:  # type: ignore[no-untype
 def test_ingest_block_findings_of_this_run_block_and_older_runs_do_not(con) -> None:  # type: ignore[no-untyped-def]
     con.execute(
         f"insert into {MANIFEST_TABLE} values ('timesheets', 'timesheets/x.csv', 'h', 3, null, "
-        "'rejected', null, 0, 0, 0, 'the file is empty', ?, 'empty file', 'block', 'old-run')",
+        "'rejected', null, 0, 0, 0, 'the file is empty', ?, 'empty file', 'block', 'old-run', "
+        "0, null)",
         [AT],
     )
     assert _gate(con)[2].decision == "passed"

@@ -280,54 +280,48 @@ curve_points as (
 
 ),
 
-curve_ends as (
+-- finance phases its own budget, which need not equal the PPM tool's BAC: the phasing gives the
+-- curve's shape and BAC its size, so PV ends at BAC (ANSI/EIA-748: the PMB sums to BAC)
+curve_points_ended as (
 
     select
-        curve_points.project_id,
-        curve_points.month_start_date,
+        curve_points.*,
+        curve_bounds.bac,
+        curve_bounds.has_budget_phasing,
         max(
             case
                 when curve_points.curve_month = curve_bounds.curve_last_month
                     then curve_points.planned_value
             end
+        ) over (
+            partition by curve_points.project_id, curve_points.month_start_date
         ) as curve_end_value
     from curve_points
     inner join curve_bounds
         on
             curve_points.project_id = curve_bounds.project_id
             and curve_points.month_start_date = curve_bounds.month_start_date
-    group by curve_points.project_id, curve_points.month_start_date
 
 ),
 
--- finance phases its own budget, which need not equal the PPM tool's BAC: the phasing gives the
--- curve's shape and BAC its size, so PV ends at BAC (ANSI/EIA-748: the PMB sums to BAC)
 curve_points_scaled as (
 
     select
-        curve_points.project_id,
-        curve_points.month_start_date,
-        curve_points.curve_month,
-        curve_points.period_number,
-        curve_points.is_budget_phased,
+        project_id,
+        month_start_date,
+        curve_month,
+        period_number,
+        is_budget_phased,
         case
-            when curve_ends.curve_end_value > 0 and curve_bounds.has_budget_phasing
+            when curve_end_value > 0 and has_budget_phasing
                 then {{ to_money(
-                    'cast(curve_points.planned_value as ' ~ type_double() ~ ')'
-                    ~ ' * cast(curve_bounds.bac as ' ~ type_double() ~ ')'
-                    ~ ' / cast(curve_ends.curve_end_value as ' ~ type_double() ~ ')'
+                    'cast(planned_value as ' ~ type_double() ~ ')'
+                    ~ ' * cast(bac as ' ~ type_double() ~ ')'
+                    ~ ' / cast(curve_end_value as ' ~ type_double() ~ ')'
                 ) }}
-            else curve_points.planned_value
+            else planned_value
         end as planned_value
-    from curve_points
-    inner join curve_bounds
-        on
-            curve_points.project_id = curve_bounds.project_id
-            and curve_points.month_start_date = curve_bounds.month_start_date
-    left join curve_ends
-        on
-            curve_points.project_id = curve_ends.project_id
-            and curve_points.month_start_date = curve_ends.month_start_date
+    from curve_points_ended
 
 ),
 

@@ -84,6 +84,8 @@ final as (
             dbt.date_trunc('month', dbt.dateadd('day', '1', 'covered_through'))
         ) }} as date) as cutoff_date
     from coverage
+    -- no projects and no cost at all (a published export's warehouse): nothing to cut off
+    where covered_through is not null
 
 )
 
