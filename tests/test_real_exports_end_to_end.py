@@ -199,7 +199,7 @@ def test_published_counts_and_totals_equal_the_rows_behind_them(
     assert sum(int(c.replace(",", "")) for c in by_portfolio) == disagreeing
     (in_mart,) = _query(
         warehouse,
-        "select count(*) from marts.fct_published_figure_checks where status = 'disagree'",
+        "select count(*) from marts.fct_published_figure_checks where status = 'disagrees'",
     )[0]
     assert disagreeing == in_mart
     # a tile equals the sum of its table: planned cost (exact values, not the rounded text)
