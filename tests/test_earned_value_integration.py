@@ -202,17 +202,18 @@ def _project_ev(exports: Exports, project: str) -> ProjectEv:
     if phasing and workbook_months:
         # linear-baseline PV on the day before the workbook's year, then the workbook's months;
         # the measurement month's amount accrues evenly over its days
+        # shaped by the phasing, sized by the baseline: from the linear PV on the day before the
+        # workbook's year to the linear PV at its end, in proportion to the phasing so far
         anchor = exports.budget_first_month
         start_pv = _linear_pv(
             bac, basis.baseline_start, basis.baseline_finish, anchor - timedelta(1)
         )
-        pv = start_pv + sum(amount for month, amount in phasing.items() if month < month_now)
-        pv += _month_fraction(measured_on) * phasing.get(month_now, 0.0)
-        # the curve ends at BAC: scaled by BAC / its final value when the baseline finishes
-        # within the workbook's year (after it the linear baseline already ends at BAC)
-        if _month_start(basis.baseline_finish) < year_end:
-            final = start_pv + sum(phasing.values())
-            pv = pv * bac / final
+        end_pv = _linear_pv(
+            bac, basis.baseline_start, basis.baseline_finish, year_end - timedelta(1)
+        )
+        so_far = sum(amount for month, amount in phasing.items() if month < month_now)
+        so_far += _month_fraction(measured_on) * phasing.get(month_now, 0.0)
+        pv = start_pv + so_far * (end_pv - start_pv) / sum(phasing.values())
     else:
         pv = _linear_pv(bac, basis.baseline_start, basis.baseline_finish, measured_on)
 

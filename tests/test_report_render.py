@@ -234,6 +234,16 @@ def build_site_marts(con: duckdb.DuckDBPyConnection) -> None:
         alter table marts.fct_project_health add column rebaselined_finish_days integer;
         alter table marts.fct_project_health add column finish_slip_days_vs_first_baseline integer;
         alter table marts.fct_project_health add column original_baseline_finish_date date;
+        alter table marts.fct_project_health add column spi_t double;
+        alter table marts.fct_project_health add column spi_t_rag varchar;
+        alter table marts.fct_project_health add column forecast_optimism_pct double;
+        alter table marts.fct_project_health add column forecast_optimism_pct_rag varchar;
+        update marts.fct_project_health set spi_t = spi, spi_t_rag = spi_rag;
+        create table marts.fct_project_earned_value as
+        select * from (values
+            ('PRJ-0001', -92_592.70, -75_309.0),
+            ('PRJ-0002', 1_000.0, 1_000.0)
+        ) as t(project_id, cv_first_baseline, sv_first_baseline);
         update marts.fct_project_health
         set rebaseline_count = 1, rebaselined_budget_change = 20000.0,
             rebaselined_finish_days = 60, finish_slip_days_vs_first_baseline = 60,
@@ -267,15 +277,17 @@ def build_site_marts(con: duckdb.DuckDBPyConnection) -> None:
         create table marts.fct_portfolio_earned_value_monthly as
         select
             *, ac as active_ac, cpi as active_cpi, spi as active_spi,
+            20000.0 as active_rebaselined_budget,
             active_bac - eac_cpi as vac, 3 as active_project_count,
             1 as completed_project_count, 100000.0 as completed_bac, 90000.0 as completed_ac,
             0 as cancelled_project_count, 0.0 as cancelled_bac, 0.0 as cancelled_ac,
             0.0 as released_budget
         from (values
-            ('portfolio_total', date '2025-09-01', false, 1900000.0, 1100000.0, 2100000.0, 0.95,
-             0.97),
-            ('portfolio_total', date '2025-10-01', true, 1934567.40, 1229783.70, 2150000.0, 0.92,
-             0.98),
+            -- EAC = BAC / CPI on the same set, as the mart computes it
+            ('portfolio_total', date '2025-09-01', false, 1900000.0, 1100000.0, 1900000.0 / 0.95,
+             0.95, 0.97),
+            ('portfolio_total', date '2025-10-01', true, 1934567.40, 1229783.70, 1934567.40 / 0.92,
+             0.92, 0.98),
             ('portfolio', date '2025-10-01', true, 5.0, 5.0, 5.0, 5.0, 5.0)
         ) as t(rollup_level, month_start_date, is_as_of_month, active_bac, ac, eac_cpi, cpi, spi)
         """

@@ -95,15 +95,16 @@ def test_summary_tiles_show_values_and_changes_from_the_marts(site: Path) -> Non
     headline = text(section(read(site, "summary.html"), "headline"))
     assert "Budget at completion (BAC) $1,934,567 +$34,567 since Sep 2025" in headline
     assert "Actual cost to date (AC) $1,229,784 +$129,784 since Sep 2025" in headline
-    assert "Estimate at completion (EAC = BAC / CPI) $2,150,000 +$50,000 since Sep 2025" in (
+    assert "Estimate at completion (EAC = BAC / CPI) $2,102,791 +$102,791 since Sep 2025" in (
         headline
     )
-    assert "Variance at completion (VAC = BAC - EAC) -$215,433 -$15,433 since Sep 2025 (worse)" in (
+    assert "Variance at completion (VAC = BAC - EAC) -$168,223 -$68,223 since Sep 2025 (worse)" in (
         headline
     )
     assert "CPI (EV / AC) 0.92 -0.03 since Sep 2025 (worse)" in headline
     assert "SPI (EV / PV) 0.98 +0.01 since Sep 2025" in headline
     assert "covers the same 3 active projects" in headline
+    assert "re-baselines have added $20,000 to their BAC" in headline
     assert "Cancelled: 0 project(s)" in headline and "released budget $0" in headline
     assert "Projects by computed health 4 ▲ Red 2 ◆ Amber 1 ● Green 0 ○ not rated 1" in headline
     assert "1 reported Green but computed Red" in headline
@@ -161,6 +162,8 @@ def test_project_one_pager_shows_health_ev_milestones_costs_and_history(site: Pa
     assert "Reported by the project manager ▲ Red Computed from the measures ▲ Red" in health
     assert "CPI 0.85 < 0.90" in health and "finish slip 45 days > 30 days" in health
     assert "Against the first baseline (finish" in health and "never re-baselined" in health
+    assert "SPI(t) 0.93" in health  # the time-based index is on the page, rated
+    assert "cost variance -$92,593 and schedule variance -$75,309" in health
     assert table_rows(page, "earned-value")[-1] == [
         "Oct 2025", "$600,000", "$524,691", "$617,284", "0.85", "0.87",
     ]  # fmt: skip

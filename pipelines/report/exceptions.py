@@ -33,7 +33,9 @@ def rebaseline_summary(info: ProjectInfo, currency: str) -> str | None:
         return None
     times = "once" if info.rebaseline_count == 1 else f"{info.rebaseline_count} times"
     parts = [f"re-baselined {times}"]
-    if info.rebaselined_budget_change:
+    if info.rebaselined_budget_change is None:
+        parts.append("budget change unknown (no exchange rate)")
+    elif info.rebaselined_budget_change:
         sign = "+" if info.rebaselined_budget_change > 0 else ""
         parts.append(f"{sign}{format_money(info.rebaselined_budget_change, currency)} budget")
     if info.rebaselined_finish_days:

@@ -69,6 +69,14 @@ class ProjectInfo:
     rebaselined_finish_days: int | None
     finish_slip_days_vs_first_baseline: int | None
     original_baseline_finish_date: date | None
+    # the time-based SPI and the PM forecast against BAC / CPI, rated like the others
+    spi_t: float | None
+    spi_t_rag: str | None
+    forecast_optimism_pct: float | None
+    forecast_optimism_pct_rag: str | None
+    # earned value against the first baseline at the cut-off (fct_project_earned_value)
+    cv_first_baseline: float | None
+    sv_first_baseline: float | None
 
 
 @dataclass(frozen=True)
@@ -174,14 +182,18 @@ select
     h.cpi, h.cpi_rag, h.spi, h.spi_rag, h.finish_slip_days, h.finish_slip_days_rag,
     h.days_since_status_update, h.days_since_status_update_rag, h.last_status_update_date,
     coalesce(h.rebaseline_count, 0), h.rebaselined_budget_change, h.rebaselined_finish_days,
-    h.finish_slip_days_vs_first_baseline, h.original_baseline_finish_date
+    h.finish_slip_days_vs_first_baseline, h.original_baseline_finish_date,
+    h.spi_t, h.spi_t_rag, h.forecast_optimism_pct, h.forecast_optimism_pct_rag,
+    e.cv_first_baseline, e.sv_first_baseline
 from marts.dim_projects as d
 left join marts.fct_project_cost_performance as c on d.project_id = c.project_id
 left join marts.fct_project_health as h on d.project_id = h.project_id
+left join marts.fct_project_earned_value as e on d.project_id = e.project_id
 order by d.project_id
 """
 
-_MONEY_COLUMNS = set(range(16, 24)) | {30, 32, 40}
+# numbers: percent complete, money, the indices and ratios
+_NUMBER_COLUMNS = {11} | set(range(16, 24)) | {30, 32, 40, 44, 46, 48, 49}
 _DATE_COLUMNS = {12, 13, 14, 15, 38, 43}
 _INT_COLUMNS = {34, 36, 39, 41, 42}
 
@@ -191,7 +203,7 @@ def _info(row: tuple[Any, ...]) -> ProjectInfo:
     for i, value in enumerate(row):
         if i == 0:
             values.append(str(value))
-        elif i in _MONEY_COLUMNS or i == 11:
+        elif i in _NUMBER_COLUMNS:
             values.append(_float(value))
         elif i in _DATE_COLUMNS:
             values.append(_day(value))
@@ -212,8 +224,13 @@ def load_project_pages(
     con: duckdb.DuckDBPyConnection,
     infos: tuple[ProjectInfo, ...],
     rebaselines: dict[str, tuple[Rebaseline, ...]],
+    cutoff: date,
 ) -> list[ProjectPage]:
-    """One ProjectPage per project in infos, from four more queries in total."""
+    """One ProjectPage per project in infos, from four more queries in total.
+
+    The cost months stop at the reporting cut-off, like every cost to date on the page: a month
+    after it is "since close" (the page header states the since-close total).
+    """
     ev = _grouped(
         con,
         """
@@ -264,7 +281,7 @@ def load_project_pages(
             info=info,
             ev_months=ev.get(info.project_id, ()),
             milestones=milestones.get(info.project_id, ()),
-            costs=costs.get(info.project_id, ()),
+            costs=tuple(c for c in costs.get(info.project_id, ()) if c.month_start_date <= cutoff),
             history=history.get(info.project_id, ()),
             rebaselines=rebaselines.get(info.project_id, ()),
         )

@@ -87,8 +87,12 @@ REQUIRED_COLUMNS.update(
             "project_id", "computed_rag", "is_reported_green_computed_red", "is_health_assessed",
             "health_reasons", "unrated_measures", "cpi", "cpi_rag", "spi", "spi_rag",
             "finish_slip_days", "finish_slip_days_rag", "days_since_status_update",
-            "days_since_status_update_rag", "last_status_update_date",
+            "days_since_status_update_rag", "last_status_update_date", "rebaseline_count",
+            "rebaselined_budget_change", "rebaselined_finish_days",
+            "finish_slip_days_vs_first_baseline", "original_baseline_finish_date", "spi_t",
+            "spi_t_rag", "forecast_optimism_pct", "forecast_optimism_pct_rag",
         ),
+        "fct_project_earned_value": ("project_id", "cv_first_baseline", "sv_first_baseline"),
         "fct_project_rebaselines": (
             "project_id", "rebaseline_date", "previous_baseline_finish_date",
             "baseline_finish_date", "baseline_finish_moved_days", "finish_slip_days_hidden",
@@ -100,6 +104,7 @@ REQUIRED_COLUMNS.update(
         ),
         "fct_portfolio_earned_value_monthly": (
             "rollup_level", "month_start_date", "is_as_of_month", "active_bac", "active_ac",
+            "active_rebaselined_budget",
             "eac_cpi", "vac", "active_cpi", "active_spi", "active_project_count",
             "completed_project_count", "completed_bac", "completed_ac", "cancelled_project_count",
             "cancelled_bac", "cancelled_ac", "released_budget",
@@ -445,8 +450,9 @@ def load_budget_vs_actual(con: duckdb.DuckDBPyConnection, context: ReportContext
     months: list[MonthBudgetActual] = []
     for month_raw, period, budget, actual in rows:
         month = _date(month_raw)
-        has_happened = month <= context.as_of_date
-        actual_f = _float(actual)
+        has_happened = month <= context.as_of_date  # on or before the reporting cut-off
+        # cost of a month after the cut-off is "since close": not set against its budget here
+        actual_f = _float(actual) if has_happened else None
         if actual_f is None and has_happened:
             actual_f = 0.0  # a past month with no cost rows really cost nothing
         budget_f = _float(budget)

@@ -153,7 +153,7 @@ def load_site_data(
             mix=load_mix(con),
             trend=load_trend(con),
             infos=infos,
-            pages=load_project_pages(con, infos, rebaselines),
+            pages=load_project_pages(con, infos, rebaselines, portfolio.context.as_of_date),
             exceptions=find_exceptions(infos, portfolio.context.reporting_currency),
             closed=load_closed_projects(con),
             cutoff=load_data_cutoff(con),

@@ -98,6 +98,7 @@ class ClosedProjects:
     """Completed and cancelled projects at the cut-off, shown apart from the headline set."""
 
     active_count: int
+    active_rebaselined_budget: float | None  # what re-baselines added to the active projects' BAC
     completed_count: int
     completed_bac: float | None
     completed_ac: float | None
@@ -146,8 +147,9 @@ def load_closed_projects(con: duckdb.DuckDBPyConnection) -> ClosedProjects | Non
     rows = _fetch(
         con,
         """
-        select active_project_count, completed_project_count, completed_bac, completed_ac,
-            cancelled_project_count, cancelled_bac, cancelled_ac, released_budget
+        select active_project_count, active_rebaselined_budget, completed_project_count,
+            completed_bac, completed_ac, cancelled_project_count, cancelled_bac, cancelled_ac,
+            released_budget
         from marts.fct_portfolio_earned_value_monthly
         where rollup_level = ? and is_as_of_month
         """,
@@ -155,9 +157,9 @@ def load_closed_projects(con: duckdb.DuckDBPyConnection) -> ClosedProjects | Non
     )
     if not rows:
         return None
-    active, completed, c_bac, c_ac, cancelled, x_bac, x_ac, released = rows[0]
+    active, rebaselined, completed, c_bac, c_ac, cancelled, x_bac, x_ac, released = rows[0]
     return ClosedProjects(
-        int(active), int(completed), _float(c_bac), _float(c_ac),
+        int(active), _float(rebaselined), int(completed), _float(c_bac), _float(c_ac),
         int(cancelled), _float(x_bac), _float(x_ac), _float(released),
     )  # fmt: skip
 

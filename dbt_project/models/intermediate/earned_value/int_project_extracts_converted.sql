@@ -29,6 +29,7 @@ extracts as (
         baseline_finish_date,
         project_currency,
         budget_at_completion_local,
+        forecast_at_completion_local,
         case
             when status = 'Cancelled' then 'cancelled'
             when status = 'Completed' or phase = 'Closed' then 'completed'
@@ -120,22 +121,25 @@ final as (
         with_state_since.original_bac_local,
         with_state_since.original_baseline_start_date,
         with_state_since.original_baseline_finish_date,
-        -- the first extract's budget and dates still in force: finance's phasing describes this
-        -- baseline; after a re-baseline it describes one that no longer exists
-        coalesce(
-            with_state_since.budget_at_completion_local = with_state_since.original_bac_local
-            and with_state_since.baseline_start_date
-            = with_state_since.original_baseline_start_date
-            and with_state_since.baseline_finish_date
-            = with_state_since.original_baseline_finish_date,
-            false
-        ) as is_on_original_baseline,
+        -- the first extract's budget and finish still in force (a re-baseline changes either,
+        -- as in fct_project_rebaselines): finance's phasing describes this baseline; after a
+        -- re-baseline it describes one that no longer exists
+        not {{ is_value_changed(
+            'with_state_since.budget_at_completion_local', 'with_state_since.original_bac_local'
+        ) }}
+        and not {{ is_value_changed(
+            'with_state_since.baseline_finish_date',
+            'with_state_since.original_baseline_finish_date'
+        ) }} as is_on_original_baseline,
         fx_rates.average_rate as fx_rate,
         -- both at the rate of the extract's month: bac - original_bac is re-baselining, not FX
         {{ to_money('with_state_since.budget_at_completion_local * fx_rates.average_rate') }}
             as bac,
         {{ to_money('with_state_since.original_bac_local * fx_rates.average_rate') }}
-            as original_bac
+            as original_bac,
+        -- the project manager's forecast at completion in the same extract, at the same rate
+        {{ to_money('with_state_since.forecast_at_completion_local * fx_rates.average_rate') }}
+            as fac
     from with_state_since
     left join fx_rates
         on

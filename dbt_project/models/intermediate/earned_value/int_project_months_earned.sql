@@ -189,6 +189,7 @@ final as (
         basis.budget_at_completion_local as bac_local,
         basis.bac,
         basis.original_bac,
+        basis.fac,
         basis.reported_percent_complete,
         basis.percent_complete,
         basis.is_percent_complete_capped,

@@ -220,7 +220,20 @@ budget_running as (
             partition by budget_phased_months.project_id, budget_phased_months.anchor_month
             order by budget_phased_months.curve_month
             rows between unbounded preceding and current row
-        ) as running_budget_amount
+        ) as running_budget_amount,
+        -- the whole run: how much finance phased over it, and the month it ends in
+        count(*) over (
+            partition by budget_phased_months.project_id, budget_phased_months.anchor_month
+        ) as run_months,
+        count(budget_phased_months.budget_amount) over (
+            partition by budget_phased_months.project_id, budget_phased_months.anchor_month
+        ) as run_amounts,
+        sum(budget_phased_months.budget_amount) over (
+            partition by budget_phased_months.project_id, budget_phased_months.anchor_month
+        ) as run_budget_amount,
+        max(budget_phased_months.curve_month) over (
+            partition by budget_phased_months.project_id, budget_phased_months.anchor_month
+        ) as run_last_month
     from budget_phased_months
 
 ),
@@ -234,11 +247,19 @@ budget_cumulative as (
         -- a running sum that turns null from the first null amount on (like strict_sum)
         case
             when months_so_far = amounts_so_far then running_budget_amount
-        end as cumulative_budget_amount
+        end as cumulative_budget_amount,
+        case when run_months = run_amounts then run_budget_amount end as run_budget_amount,
+        run_last_month
     from budget_running
 
 ),
 
+-- PV on the current baseline, shaped by finance's phasing where it has one (ANSI/EIA-748: the
+-- baseline sums to BAC). Finance phases its own budget, which need not equal the PPM tool's BAC,
+-- so its months give the curve's shape and the baseline its size: over a run of workbook years
+-- PV rises from the linear baseline's value on the day before the run to the linear baseline's
+-- value at the run's end, in proportion to the phasing so far. A baseline that finishes within
+-- the run therefore ends at BAC; one that runs on after it joins the linear baseline there.
 curve_points as (
 
     select
@@ -249,24 +270,26 @@ curve_points as (
         {{ dbt.datediff('curve_bounds.baseline_start_month', 'months.month_start_date', 'month') }}
         + 1 as period_number,
         budget_cumulative.project_id is not null as is_budget_phased,
-        case
-            when budget_cumulative.project_id is not null
-                then
-                    {{ ev_linear_planned_value(
-                        'curve_bounds.bac',
-                        'curve_bounds.baseline_start_date',
-                        'curve_bounds.baseline_finish_date',
-                        dbt.dateadd('day', '-1', 'budget_cumulative.anchor_month')
-                    ) }}
-                    + budget_cumulative.cumulative_budget_amount
-            else
-                {{ ev_linear_planned_value(
-                    'curve_bounds.bac',
-                    'curve_bounds.baseline_start_date',
-                    'curve_bounds.baseline_finish_date',
-                    ev_month_end('months.month_start_date')
-                ) }}
-        end as planned_value
+        {{ ev_linear_planned_value(
+            'curve_bounds.bac',
+            'curve_bounds.baseline_start_date',
+            'curve_bounds.baseline_finish_date',
+            dbt.dateadd('day', '-1', 'budget_cumulative.anchor_month')
+        ) }} as run_start_pv,
+        {{ ev_linear_planned_value(
+            'curve_bounds.bac',
+            'curve_bounds.baseline_start_date',
+            'curve_bounds.baseline_finish_date',
+            ev_month_end('budget_cumulative.run_last_month')
+        ) }} as run_end_pv,
+        budget_cumulative.cumulative_budget_amount,
+        budget_cumulative.run_budget_amount,
+        {{ ev_linear_planned_value(
+            'curve_bounds.bac',
+            'curve_bounds.baseline_start_date',
+            'curve_bounds.baseline_finish_date',
+            ev_month_end('months.month_start_date')
+        ) }} as linear_pv
     from curve_bounds
     inner join months
         on
@@ -280,31 +303,7 @@ curve_points as (
 
 ),
 
--- finance phases its own budget, which need not equal the PPM tool's BAC: the phasing gives the
--- curve's shape and BAC its size, so PV ends at BAC (ANSI/EIA-748: the PMB sums to BAC)
-curve_points_ended as (
-
-    select
-        curve_points.*,
-        curve_bounds.bac,
-        curve_bounds.has_budget_phasing,
-        max(
-            case
-                when curve_points.curve_month = curve_bounds.curve_last_month
-                    then curve_points.planned_value
-            end
-        ) over (
-            partition by curve_points.project_id, curve_points.month_start_date
-        ) as curve_end_value
-    from curve_points
-    inner join curve_bounds
-        on
-            curve_points.project_id = curve_bounds.project_id
-            and curve_points.month_start_date = curve_bounds.month_start_date
-
-),
-
-curve_points_scaled as (
+curve_values as (
 
     select
         project_id,
@@ -313,29 +312,31 @@ curve_points_scaled as (
         period_number,
         is_budget_phased,
         case
-            when curve_end_value > 0 and has_budget_phasing
-                then {{ to_money(
-                    'cast(planned_value as ' ~ type_double() ~ ')'
-                    ~ ' * cast(bac as ' ~ type_double() ~ ')'
-                    ~ ' / cast(curve_end_value as ' ~ type_double() ~ ')'
-                ) }}
-            else planned_value
+            when not is_budget_phased then linear_pv
+            -- finance planned nothing (or a net credit) over the run: the baseline's own line
+            when run_budget_amount <= 0 then linear_pv
+            else {{ to_money(
+                'cast(run_start_pv as ' ~ type_double() ~ ')'
+                ~ ' + cast(cumulative_budget_amount as ' ~ type_double() ~ ')'
+                ~ ' * cast(run_end_pv - run_start_pv as ' ~ type_double() ~ ')'
+                ~ ' / cast(run_budget_amount as ' ~ type_double() ~ ')'
+            ) }}
         end as planned_value
-    from curve_points_ended
+    from curve_points
 
 ),
 
 curve_steps as (
 
     select
-        curve_points_scaled.*,
+        curve_values.*,
         -- earned schedule reads a non-decreasing curve: the highest PV planned so far
-        max(curve_points_scaled.planned_value) over (
-            partition by curve_points_scaled.project_id, curve_points_scaled.month_start_date
-            order by curve_points_scaled.curve_month
+        max(curve_values.planned_value) over (
+            partition by curve_values.project_id, curve_values.month_start_date
+            order by curve_values.curve_month
             rows between unbounded preceding and current row
         ) as running_max_pv
-    from curve_points_scaled
+    from curve_values
 
 ),
 

@@ -57,10 +57,9 @@ coverage as (
         project_extracts.latest_projects_extract_date,
         -- a cost source that delivered nothing does not hold the cut-off back; with no cost
         -- source at all the projects extract is the only date there is
+        -- (least() skips a null on DuckDB and Spark alike)
         coalesce(
             least(ledger.ledger_closed_through, timesheets.timesheets_through),
-            ledger.ledger_closed_through,
-            timesheets.timesheets_through,
             project_extracts.latest_projects_extract_date
         ) as covered_through
     from ledger

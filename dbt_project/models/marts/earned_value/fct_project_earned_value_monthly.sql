@@ -49,6 +49,7 @@ joined as (
         project_months.baseline_finish_date,
         project_months.bac,
         project_months.original_bac,
+        project_months.fac,
         project_months.original_baseline_start_date,
         project_months.original_baseline_finish_date,
         project_months.is_on_original_baseline,
@@ -150,6 +151,7 @@ final as (
         baseline_finish_date,
         bac,
         original_bac,
+        fac,
         original_baseline_start_date,
         original_baseline_finish_date,
         is_on_original_baseline,
@@ -176,6 +178,9 @@ final as (
         eac_cpi_spi,
         {{ to_money('eac_cpi - ac') }} as etc,
         {{ to_money('bac - eac_cpi') }} as vac,
+        -- the PM's forecast beside the earned value EAC, both of the same extract: positive = the
+        -- forecast is more optimistic than the cost performance so far supports
+        {{ ev_percent_of_bac('eac_cpi - fac', 'bac') }} as forecast_optimism_pct,
         tcpi,
         {{ ev_percent_of_bac('pv', 'bac') }} as percent_planned,
         {{ ev_percent_of_bac('ac', 'bac') }} as percent_spent,

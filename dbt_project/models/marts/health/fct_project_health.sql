@@ -147,12 +147,9 @@ measures as (
         cast(earned_value.cpi as {{ type_double() }}) as cpi,
         cast(earned_value.spi as {{ type_double() }}) as spi,
         cast(earned_value.spi_t as {{ type_double() }}) as spi_t,
-        -- the PM's forecast against what the cost performance so far supports (EAC = BAC / CPI,
-        -- measured at the cut-off), as a share of BAC: positive = the forecast is more optimistic
-        cast(
-            100 * (earned_value.eac_cpi - projects.forecast_at_completion)
-            / nullif(projects.budget_at_completion, 0) as {{ type_double() }}
-        ) as forecast_optimism_pct,
+        -- the PM's forecast against what the cost performance so far supports (EAC = BAC / CPI),
+        -- both of the extract nearest the cut-off, as a share of BAC
+        cast(earned_value.forecast_optimism_pct as {{ type_double() }}) as forecast_optimism_pct,
         cast(coalesce(rebaseline_counts.rebaseline_count, 0) as {{ dbt.type_int() }})
             as rebaseline_count,
         rebaseline_counts.last_rebaseline_date,
