@@ -117,10 +117,18 @@ def test_headline_tiles_cover_one_set_and_equal_their_formulas(
     assert float(released) == pytest.approx(float(x_bac) - float(x_ac), abs=0.01)
     summary = pages["summary"]
     shown = {key: tile(summary, key) for key in ("bac", "ac", "eac", "vac", "cpi", "spi")}
-    assert money(shown["bac"].split(") ")[1].split(" ")[0]) == round(float(bac))
-    assert money(shown["eac"].split(") ")[1].split(" ")[0]) == round(float(eac))
-    assert money(shown["vac"].split(") ")[1].split(" ")[0]) == round(float(vac))
-    assert shown["cpi"].split(") ")[1].split(" ")[0] == f"{cpi:.2f}"
+
+    def value(key: str) -> str:
+        """The tile's figure: the first money or ratio after its label."""
+        found = re.search(r"(-?\$[\d,]+|\d+\.\d\d)(?= )", shown[key].split(")", 1)[1])
+        assert found, shown[key]
+        return found.group(1)
+
+    assert money(value("bac")) == round(float(bac))
+    assert money(value("ac")) == round(float(ac))
+    assert money(value("eac")) == round(float(eac))
+    assert money(value("vac")) == round(float(vac))
+    assert value("cpi") == f"{cpi:.2f}" and value("spi") == f"{spi:.2f}"
     assert f"covers the same {count} active projects" in page_text(summary)
     assert money(page_text(summary).split("released budget ")[1].split(" ")[0]) == round(
         float(released)

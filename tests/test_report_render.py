@@ -492,8 +492,8 @@ def test_malicious_project_name_is_escaped(html: str) -> None:
 def test_kpi_tiles(html: str) -> None:
     kpis = html.split('id="key-figures"')[1].split("</section>")[0]
     text = " ".join(re.sub(r"<[^>]+>", " ", kpis).split())
-    assert "Budget at completion (BAC) $1,934,567" in text
-    assert "Actual cost to date (AC) $1,229,784" in text
+    assert "Budget at completion (BAC) of all projects $1,934,567" in text
+    assert "Actual cost to date (AC) of all projects $1,229,784" in text
     assert "Forecast at completion (FAC) $2,030,524" in text
     assert "Forecast variance (BAC - FAC) -$95,957 -5.0% of BAC" in text
     assert "Budget burn 63.6%" in text

@@ -93,8 +93,12 @@ def test_index_shows_data_as_of_and_gate_status(site: Path) -> None:
 
 def test_summary_tiles_show_values_and_changes_from_the_marts(site: Path) -> None:
     headline = text(section(read(site, "summary.html"), "headline"))
-    assert "Budget at completion (BAC) $1,934,567 +$34,567 since Sep 2025" in headline
-    assert "Actual cost to date (AC) $1,229,784 +$129,784 since Sep 2025" in headline
+    assert "Budget at completion (BAC), active projects $1,934,567 +$34,567 since Sep 2025" in (
+        headline
+    )
+    assert "Actual cost to date (AC), active projects $1,229,784 +$129,784 since Sep 2025" in (
+        headline
+    )
     assert "Estimate at completion (EAC = BAC / CPI) $2,102,791 +$102,791 since Sep 2025" in (
         headline
     )

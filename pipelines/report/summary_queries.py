@@ -110,8 +110,8 @@ class ClosedProjects:
 
 # (key, label, mart column, kind, which change is worse); every column covers the active projects
 HEADLINE_TILES = (
-    ("bac", "Budget at completion (BAC)", "active_bac", "money", None),
-    ("ac", "Actual cost to date (AC)", "active_ac", "money", None),
+    ("bac", "Budget at completion (BAC), active projects", "active_bac", "money", None),
+    ("ac", "Actual cost to date (AC), active projects", "active_ac", "money", None),
     ("eac", "Estimate at completion (EAC = BAC / CPI)", "eac_cpi", "money", "up"),
     ("vac", "Variance at completion (VAC = BAC - EAC)", "vac", "money", "down"),
     ("cpi", "CPI (EV / AC)", "active_cpi", "ratio", "down"),
