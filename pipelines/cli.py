@@ -26,7 +26,13 @@ def _landing_is_empty(landing_dir: Path) -> bool:
     return not landing_dir.exists() or not any(p.is_file() for p in landing_dir.rglob("*"))
 
 
-def _failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
+def _failure_lines(
+    result: dg.ExecuteInProcessResult, settings: Settings, log_file: Path
+) -> list[str]:
+    from pipelines.publish.failure_cause import failure_causes
+    from pipelines.publish.paths import build_path
+    from pipelines.publish.run_state import read_run_state
+
     lines = []
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
@@ -39,6 +45,15 @@ def _failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
         # The first failure in full; later ones (often the same cause) in one line each.
         cause = _root_cause(event.step_failure_data.error, _CAUSE_LINES if number == 0 else 1)
         lines.append(f"  step {event.step_key}: {cause}")
+    # dbt's failing model or test (and its rows), a full disk, the memory limit: the real cause.
+    state = read_run_state(settings.warehouse_path)
+    target = (
+        Path(state["dbt_target"])
+        if state.get("run_id") == result.run_id and state.get("dbt_target")
+        else None
+    )
+    for cause in failure_causes(log_file, target, build_path(settings.warehouse_path)):
+        lines.append(f"  cause: {cause}")
     return lines
 
 
@@ -109,7 +124,9 @@ def run_pipeline(
             print(line)
         return 0
     print("What stopped the run:")
-    print("\n".join(_failure_lines(result)) or f"  (see the run log {log_file})")
+    print(
+        "\n".join(_failure_lines(result, settings, log_file)) or f"  (see the run log {log_file})"
+    )
     print(f"  run log:   {log_file}")
     _discard_failed_run(settings, result.run_id)
     return 1
@@ -146,8 +163,14 @@ def _discard_failed_run(settings: Settings, run_id: str) -> None:
     Runs launched by the Dagster daemon get the same cleanup from the publish sensor.
     """
     from pipelines.publish.cleanup import discard_failed_run
+    from pipelines.publish.retention import Retention
 
-    cleanup = discard_failed_run(settings.warehouse_path, settings.reports_dir, run_id=run_id)
+    cleanup = discard_failed_run(
+        settings.warehouse_path,
+        settings.reports_dir,
+        run_id=run_id,
+        retention=Retention.of(settings),
+    )
     index = settings.reports_dir / "index.html"
     if cleanup.finished_publish:
         print("The warehouse had already been published; its reports were swapped in to match:")

@@ -13,7 +13,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
-from pipelines.publish.warehouse_build import build_path
+from pipelines.publish.paths import build_path, staged_report
 from pipelines.settings import DBT_PROJECT_DIR, Settings
 
 
@@ -25,11 +25,16 @@ def build_resources(settings: Settings) -> dict[str, object]:
             database=str(build_path(settings.warehouse_path)),
             connection_config={"memory_limit": settings.duckdb_memory_limit},
         ),
+        # The report step renders here; only the publish step swaps it in for the reports folder.
+        "report_staging": dg.ResourceDefinition.hardcoded_resource(
+            staged_report(settings.reports_dir), "where this run's report is rendered"
+        ),
         "dbt": DbtCliResource(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),
-            # The dbt installed beside this interpreter, whether or not .venv/bin is on PATH.
-            dbt_executable=str(Path(sys.executable).parent / "dbt"),
+            # The dbt installed beside this interpreter, whether or not .venv/bin is on PATH,
+            # via a launcher that makes it die with the run (pipelines/publish/dies_with_run.py).
+            dbt_executable=str(Path(sys.executable).parent / "portfolio-dbt"),
             target="build",
         ),
     }

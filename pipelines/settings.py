@@ -57,6 +57,17 @@ class Settings:
     dbt_threads: int = 2
     # Extra source profile files, for tests that write their own; production uses the default.
     profiles_dir: Path = SOURCE_PROFILES_DIR
+    # Retention (pipelines/publish/retention.py, after every run): what a run leaves on disk is
+    # bounded. dbt's artifacts are ~40 MB a run: the last N runs' target folders are kept.
+    dbt_artifacts_keep_runs: int = 10
+    # Our run logs and Dagster's compute logs (under dagster_home/storage): kept N days.
+    log_keep_days: int = 30
+    # The Dagster instance's folder (`make run` sets DAGSTER_HOME); None: an ephemeral instance.
+    dagster_home: Path | None = None
+    # Good runs kept in the reports' archive/ (this one included): about half a year of weeks.
+    archive_keep_runs: int = 26
+    # A kept `<warehouse>.blocked` or `.failed` build is deleted once it is older than this.
+    kept_build_keep_days: int = 30
 
     def __post_init__(self) -> None:
         problems = []
@@ -76,6 +87,14 @@ class Settings:
             )
         if self.dbt_threads < 1:
             problems.append(f"{env_name('dbt_threads')} must be at least 1, got {self.dbt_threads}")
+        for name in (
+            "dbt_artifacts_keep_runs",
+            "log_keep_days",
+            "archive_keep_runs",
+            "kept_build_keep_days",
+        ):
+            if getattr(self, name) < 1:
+                problems.append(f"{env_name(name)} must be at least 1, got {getattr(self, name)}")
         known = (NATIVE_PROFILE, *profile_names(self.profiles_dir))
         if self.source_profile not in known:
             problems.append(
@@ -124,6 +143,7 @@ class SettingsError(ValueError):
 _ENV_NAMES = {spec.name: f"PORTFOLIO_{spec.name.upper()}" for spec in fields(Settings)}
 _ENV_NAMES["warehouse_path"] = "PORTFOLIO_WAREHOUSE"
 _ENV_NAMES["profiles_dir"] = "PORTFOLIO_SOURCE_PROFILES_DIR"
+_ENV_NAMES["dagster_home"] = "DAGSTER_HOME"  # Dagster's own variable: one instance folder
 _FIELD_TYPES = {spec.name: spec.type for spec in fields(Settings)}
 
 
@@ -133,7 +153,7 @@ def env_name(field_name: str) -> str:
 
 def _parse(name: str, raw: str) -> Any:
     kind = _FIELD_TYPES[name]
-    if kind == "Path":
+    if kind in ("Path", "Path | None"):
         return Path(raw).expanduser().resolve()
     try:
         if kind == "int":

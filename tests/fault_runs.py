@@ -21,8 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.publish.staged_report import report_being_published, staged_report
-from pipelines.publish.warehouse_build import build_path
+from pipelines.publish.paths import build_path, report_being_published, staged_report
 from tests.pipeline_runs import SMALL_DEMO, RunPaths
 from tests.timesheet_weeks import a_project_entry, new_week
 

@@ -17,10 +17,9 @@ import dagster as dg
 import pytest
 
 from pipelines.publish.cleanup import discard_failed_run, discard_unpublished
+from pipelines.publish.paths import build_path, report_being_published, staged_report
 from pipelines.publish.run_lock import acquire_run_lock, release_run_lock
 from pipelines.publish.sensors import discard_unpublished_build
-from pipelines.publish.staged_report import report_being_published, staged_report
-from pipelines.publish.warehouse_build import build_path
 from pipelines.report.publish import write_manifest
 from pipelines.settings import Settings
 from tests.fault_runs import (

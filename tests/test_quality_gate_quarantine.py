@@ -17,7 +17,7 @@ import pytest
 
 from pipelines.demo import generate_demo_exports
 from pipelines.demo.config import DemoConfig
-from pipelines.publish.warehouse_build import build_path
+from pipelines.publish.paths import build_path
 from tests.pipeline_runs import RunPaths, make_paths, run_ingest_and_gate
 
 # Ingest and the quality gate on whole demo landing folders: the integration tier.

@@ -3,9 +3,9 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines.asset_keys import WAREHOUSE_BUILD_KEY
 from pipelines.ingest.loader import load_source
 from pipelines.ingest.sources import SourceSpec
-from pipelines.publish.assets import WAREHOUSE_BUILD_KEY
 from pipelines.settings import Settings
 from pipelines.sql_helpers import fetch_scalar
 

@@ -14,14 +14,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.publish.kept_builds import keep_blocked_build, keep_failed_build
+from pipelines.publish.paths import blocked_path, build_path, report_being_published, staged_report
+from pipelines.publish.retention import Retention, apply_retention
 from pipelines.publish.run_lock import RunAlreadyInProgress, acquire_run_lock, release_run_lock
-from pipelines.publish.staged_report import (
-    finish_or_discard,
-    report_being_published,
-    staged_report,
-)
-from pipelines.publish.warehouse_build import build_path, discard_build
-from pipelines.quality.blocked_run import blocked_path, keep_blocked_build
+from pipelines.publish.staged_report import finish_or_discard
+from pipelines.publish.warehouse_build import discard_build
 
 
 def _renderer_leftovers(reports: Path) -> list[Path]:
@@ -70,12 +68,18 @@ def discard_unpublished(published: Path, reports: Path) -> Cleanup:
 
 
 def discard_failed_run(
-    published: Path, reports: Path, *, wait_seconds: float = 0.0, run_id: str | None = None
+    published: Path,
+    reports: Path,
+    *,
+    wait_seconds: float = 0.0,
+    run_id: str | None = None,
+    retention: Retention | None = None,
 ) -> Cleanup:
     """After a failed or blocked run: clean up under the run lock, or leave a running run alone.
 
     If the quality gate blocked run `run_id`, its build is first kept as `<warehouse>.blocked`
-    and the published reports' index is told (pipelines/quality/blocked_run.py).
+    and the published reports' index is told; a build that failed otherwise is kept as
+    `<warehouse>.failed` (kept_builds.py). Then `retention` bounds what runs left (retention.py).
 
     The process that ran the job may still hold the lock (it is idempotent there); a daemon sensor
     waits up to wait_seconds for the failed run's process to exit. If another run holds the lock,
@@ -92,6 +96,7 @@ def discard_failed_run(
             time.sleep(0.5)
     try:
         kept = keep_blocked_build(published, reports, run_id) if run_id else None
+        failed = keep_failed_build(published) if run_id and kept is None else None
         cleanup = discard_unpublished(published, reports)
         if kept is not None:
             cleanup.done.insert(
@@ -99,6 +104,10 @@ def discard_failed_run(
                 f"the quality gate blocked this run: its build is kept at "
                 f"{blocked_path(published)}; the reports' index links its data-quality page {kept}",
             )
+        if failed is not None:
+            cleanup.done.insert(0, f"the failed run's build is kept for inspection at {failed}")
+        if retention is not None:
+            cleanup.done += apply_retention(retention)
         return cleanup
     finally:
         release_run_lock(published)

@@ -9,16 +9,14 @@ import os
 from pathlib import Path
 from typing import IO
 
+from pipelines.publish.paths import lock_path
+
 
 class RunAlreadyInProgress(RuntimeError):
     pass
 
 
 _held: dict[Path, IO[str]] = {}
-
-
-def lock_path(published: Path) -> Path:
-    return published.with_name(published.name + ".run.lock")
 
 
 def acquire_run_lock(published: Path) -> None:

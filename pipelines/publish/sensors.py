@@ -8,6 +8,7 @@ the run has failed, under the run lock, so it never touches the files of a run s
 import dagster as dg
 
 from pipelines.publish.cleanup import discard_failed_run
+from pipelines.publish.retention import Retention
 from pipelines.settings import Settings
 
 # The failed run's process releases the run lock when it exits, moments after reporting failure.
@@ -28,6 +29,7 @@ def discard_unpublished_build(
         settings.reports_dir,
         wait_seconds=_WAIT_FOR_FAILED_RUN_SECONDS,
         run_id=run_id,
+        retention=Retention.of(settings),
     )
     for line in cleanup.done or ["nothing left to clean up"]:
         context.log.info(f"after failed run {run_id}: {line}")

@@ -23,18 +23,9 @@ import shutil
 from pathlib import Path
 from typing import Literal
 
-from pipelines.publish.warehouse_build import build_path, fsync_dir, publish_build
+from pipelines.publish.paths import build_path, report_being_published, staged_report
+from pipelines.publish.warehouse_build import fsync_dir, publish_build
 from pipelines.report.publish import check_replaceable, publish_folder
-
-
-def staged_report(reports: Path) -> Path:
-    """Where this run's report is rendered: a sibling of the reports folder, never published."""
-    return reports.with_name(reports.name + ".staging")
-
-
-def report_being_published(reports: Path) -> Path:
-    """The staged report after step 1: its warehouse is being (or has been) published."""
-    return reports.with_name(reports.name + ".publishing")
 
 
 def publish_warehouse_and_report(published: Path, reports: Path) -> None:

@@ -12,12 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-# dbt_project/profiles.yml (target `build`) derives the same path: the published path + this suffix.
-BUILD_SUFFIX = ".building"
-
-
-def build_path(published: Path) -> Path:
-    return published.with_name(published.name + BUILD_SUFFIX)
+from pipelines.publish.paths import build_path, wal_path
 
 
 def discard_build(published: Path) -> bool:
@@ -28,7 +23,7 @@ def discard_build(published: Path) -> bool:
     """
     build = build_path(published)
     existed = build.exists()
-    for stale in (build, build.with_name(build.name + ".wal")):
+    for stale in (build, wal_path(build)):
         stale.unlink(missing_ok=True)
     return existed
 

@@ -81,19 +81,21 @@ def is_our_folder(folder: Path | None) -> bool:
     return isinstance(manifest, dict) and manifest.get("generator") == GENERATOR
 
 
-def carry_previous(previous: Path | None, staging: Path, *, replace_entry: str) -> None:
+def carry_previous(
+    previous: Path | None, staging: Path, *, replace_entry: str, keep: int | None = None
+) -> None:
     """Hard-link the previous folder's archive and blocked-run pages into staging.
 
     An entry named replace_entry (this run rendered again) is not carried: this run adds it anew.
+    keep: carry only the newest `keep` entries (None: all). Older ones are left out of the new
+    folder, so they go when it is published, never from the folder readers see now.
     """
     if not is_our_folder(previous):
         return
     assert previous is not None
-    old_archive = previous / ARCHIVE_DIRNAME
-    if old_archive.is_dir():
-        for entry in sorted(old_archive.iterdir()):
-            if entry.is_dir() and _ENTRY.fullmatch(entry.name) and entry.name != replace_entry:
-                link_tree(entry, staging / ARCHIVE_DIRNAME / entry.name)
+    carried = [e.name for e in list_entries(previous) if e.name != replace_entry]
+    for name in carried[: len(carried) if keep is None else max(keep, 0)]:
+        link_tree(previous / ARCHIVE_DIRNAME / name, staging / ARCHIVE_DIRNAME / name)
     blocked = previous / BLOCKED_DIRNAME
     if blocked.is_dir():
         for page in sorted(blocked.glob(BLOCKED_GLOB)):

@@ -1,7 +1,8 @@
 """The report asset: renders the portfolio summary from the marts once dbt has built them.
 
-It renders into the staging folder beside the reports folder, never into the published one: the
-last step of the run (pipelines/publish) swaps it in right after the warehouse it was rendered from,
+It renders into the staging folder the `report_staging` resource names (pipelines/resources.py:
+beside the reports folder), never into the published one: the last step of the run
+(pipelines/publish) swaps it in right after the warehouse it was rendered from,
 so published reports always match the published warehouse.
 """
 
@@ -13,7 +14,6 @@ from dagster_dbt import get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
 from pipelines.prioritization.assets import portfolio_prioritization
-from pipelines.publish.staged_report import staged_report
 from pipelines.report.board_pack import write_staged_board_pack
 from pipelines.report.publish import check_replaceable
 from pipelines.report.render import render_portfolio_report
@@ -58,11 +58,12 @@ def portfolio_report(
     context: dg.AssetExecutionContext,
     duckdb: DuckDBResource,
     settings: dg.ResourceParam[Settings],
+    report_staging: dg.ResourceParam[Path],
 ) -> dg.MaterializeResult:
     """Static HTML portfolio summary (KPI tiles, budget vs actual, project variances), staged."""
     reports = settings.reports_dir
     check_replaceable(reports)  # a folder we may not replace fails now, not at publish
-    staged = staged_report(reports)
+    staged = report_staging
     shutil.rmtree(staged, ignore_errors=True)  # this step run again within the same run
     # The renderer opens the build file read-only itself; dbt has closed it by now.
     index = render_portfolio_report(

@@ -31,7 +31,6 @@ from pathlib import Path
 import duckdb
 from jinja2 import Template
 
-from pipelines.publish.staged_report import staged_report
 from pipelines.report import archive
 from pipelines.report.charts import ChartImage, write_charts
 from pipelines.report.optional_pages import available_pages
@@ -81,14 +80,9 @@ BOARD_PACK_PROJECTS = 10
 def previous_published(output_dir: Path) -> Path | None:
     """The folder readers see now, whose archive this render carries over.
 
-    The pipeline renders into `<reports>.staging` (pipelines.publish.staged_report), so the
-    published folder is its sibling; rendering straight into a published folder (CLI, tests)
-    replaces that folder itself.
+    The pipeline renders into a staging folder and names the published one (`previous_dir`);
+    rendering straight into a published folder (CLI, tests) replaces that folder itself.
     """
-    if output_dir.name.endswith(".staging"):
-        sibling = output_dir.with_name(output_dir.name.removesuffix(".staging"))
-        if staged_report(sibling) == output_dir and sibling.is_dir():
-            return sibling
     return output_dir if output_dir.is_dir() else None
 
 
@@ -120,7 +114,15 @@ def render_portfolio_report(
         data = load_site_data(con, run_id, settings or Settings())
         loaded = time.perf_counter()
         with staging_folder(output_dir) as staging:
-            _render_site(con, data, staging, previous, run_id=run_id, generated_at=generated_at)
+            _render_site(
+                con,
+                data,
+                staging,
+                previous,
+                run_id=run_id,
+                generated_at=generated_at,
+                archive_keep_runs=(settings or Settings()).archive_keep_runs,
+            )
             con.close()
             publish_folder(staging, output_dir)
     finally:
@@ -161,6 +163,7 @@ def _render_site(
     *,
     run_id: str | None,
     generated_at: datetime,
+    archive_keep_runs: int,
 ) -> None:
     ctx = data.portfolio.context
     currency = ctx.reporting_currency
@@ -280,7 +283,8 @@ def _render_site(
         manifest["published_profiles"] = [p.source_profile for p in coverage.profiles]
         manifest["published_project_count"] = coverage.published_project_count
     write_manifest(staging, manifest)
-    archive.carry_previous(previous, staging, replace_entry=entry)
+    # This run adds one entry: carry the newest archive_keep_runs - 1 (the archive is bounded).
+    archive.carry_previous(previous, staging, replace_entry=entry, keep=archive_keep_runs - 1)
     this_run = archive.ArchiveEntry(
         entry, run_id, generated_at, ctx.as_of_date.isoformat(), project_count
     )

@@ -7,6 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from pipelines.publish.run_state import record_child
 from pipelines.settings import Settings
 from pipelines.transform.project import dbt_project
 
@@ -42,4 +43,8 @@ def portfolio_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: dg.ResourceParam[Settings]
 ) -> Iterator[Any]:
     """Build staging → intermediate → marts and run every dbt data test (tests fail the run)."""
-    yield from dbt.cli(dbt_build_args(settings), context=context).stream()
+    invocation = dbt.cli(dbt_build_args(settings), context=context)
+    # Written down so a next run can end dbt if this run is killed, and so a failure can be
+    # explained from dbt's run_results.json (pipelines/publish/failure_cause.py).
+    record_child(settings.warehouse_path, invocation.process.pid, dbt_target=invocation.target_path)
+    yield from invocation.stream()
