@@ -1,0 +1,82 @@
+"""A run's children do not outlive it: dbt's launcher dies with its parent, orphans are ended."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pipelines.publish.run_state import (
+    end_orphans,
+    process_start_time,
+    read_run_state,
+    record_child,
+    start_run_state,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A stand-in for the run: starts a child the way portfolio-dbt starts dbt, prints its pid, waits.
+PARENT = """
+import subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c",
+    "import time; from pipelines.publish.dies_with_run import die_with_parent; "
+    "die_with_parent(); print('ready', flush=True); time.sleep(120)"],
+    stdout=subprocess.PIPE, text=True)
+assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+print(child.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def _gone_within(pid: int, start: int | None, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process_start_time(pid) != start:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_child_started_to_die_with_the_run_dies_on_kill_9_of_the_run() -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        start = process_start_time(child)
+        assert start is not None
+        os.kill(parent.pid, signal.SIGKILL)  # the run alone, not its process group
+        parent.wait(timeout=10)
+        assert _gone_within(child, start, 5), f"child {child} outlived the killed run"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+def test_the_next_run_ends_a_recorded_child_still_alive(tmp_path: Path) -> None:
+    published = tmp_path / "portfolio.duckdb"
+    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        start_run_state(published, "killed-run")
+        record_child(published, orphan.pid, dbt_target=tmp_path / "target")
+        # A recorded pid whose start time differs is someone else's process now: left alone.
+        state = read_run_state(published)
+        state["children"].append({"pid": bystander.pid, "start": -1})
+        (tmp_path / "portfolio.duckdb.run.state").write_text(__import__("json").dumps(state))
+
+        done = end_orphans(published)
+
+        assert orphan.wait(timeout=5) == -signal.SIGKILL
+        assert bystander.poll() is None
+        assert done == [f"ended process {orphan.pid}, left running by a killed run"]
+    finally:
+        for process in (orphan, bystander):
+            if process.poll() is None:
+                process.kill()
+            process.wait()
