@@ -204,6 +204,27 @@ def kill_at_marker(run: FaultRun) -> str:
     return run.marker.read_text()
 
 
+def wait_for_marker(run: FaultRun) -> str:
+    deadline = time.monotonic() + MARKER_TIMEOUT_SECONDS
+    while not run.marker.exists():
+        if run.process.poll() is not None:
+            pytest.fail(f"the run ended before the fault point:\n{run.output()[-4000:]}")
+        if time.monotonic() > deadline:
+            os.killpg(run.process.pid, signal.SIGKILL)
+            pytest.fail(f"the fault point was not reached:\n{run.output()[-4000:]}")
+        time.sleep(0.2)
+    return run.marker.read_text()
+
+
+def kill_the_run_alone_at_marker(run: FaultRun) -> str:
+    """SIGKILL the run's process only (as an OOM killer or `kill -9 <pid>` does), not its group:
+    its children must die with it on their own."""
+    where = wait_for_marker(run)
+    os.kill(run.process.pid, signal.SIGKILL)
+    run.process.wait(timeout=30)
+    return where
+
+
 def assert_group_gone(pgid: int) -> None:
     """No survivor (an orphaned dbt) may still be writing the build file."""
     deadline = time.monotonic() + 10

@@ -8,6 +8,9 @@ tests/test_crash_safety_limits.py.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -19,6 +22,7 @@ import pytest
 from pipelines.publish.cleanup import discard_failed_run, discard_unpublished
 from pipelines.publish.paths import build_path, report_being_published, staged_report
 from pipelines.publish.run_lock import acquire_run_lock, release_run_lock
+from pipelines.publish.run_state import process_start_time, read_run_state
 from pipelines.publish.sensors import discard_unpublished_build
 from pipelines.report.publish import write_manifest
 from pipelines.settings import Settings
@@ -27,6 +31,7 @@ from tests.fault_runs import (
     add_new_week,
     has_new_week,
     kill_at_marker,
+    kill_the_run_alone_at_marker,
     published_state,
     start_fault_run,
     unpublished_leftovers,
@@ -42,6 +47,12 @@ def paths(published_copy: RunPaths) -> RunPaths:
 
 
 # --- kill -9 ----------------------------------------------------------------------------------
+
+
+def assert_group_gone_or_kill(pgid: int) -> None:
+    """Never leave a test's processes behind, whatever the assertion above found."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
 
 
 def _discard_as_the_next_run_starts(paths: RunPaths) -> None:
@@ -71,6 +82,25 @@ def test_kill_9_between_two_dbt_models_publishes_nothing_and_the_next_run_comple
     assert has_new_week(paths.warehouse)
     assert published_state(paths) != before
     assert unpublished_leftovers(paths) == []
+
+
+@pytest.mark.slow
+def test_kill_9_of_the_run_alone_during_dbt_leaves_no_dbt_behind(paths: RunPaths) -> None:
+    """Only the run's process is killed (not its process group): dbt, stopped between two
+    models, must not outlive it (it used to run on for minutes, overlapping the next run)."""
+    run = start_fault_run(paths, "between two dbt models")
+    try:
+        kill_the_run_alone_at_marker(run)
+        children = read_run_state(paths.warehouse).get("children", [])
+        assert children, "the run recorded no dbt process"
+        deadline = time.monotonic() + 5
+        alive = children
+        while alive and time.monotonic() < deadline:
+            alive = [c for c in children if process_start_time(c["pid"]) == c["start"]]
+            time.sleep(0.1)
+        assert alive == [], f"dbt outlived the killed run: {alive}"
+    finally:
+        assert_group_gone_or_kill(run.process.pid)
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipelines.publish.paths import failed_path
 from tests.fault_runs import (
     add_new_week,
     finish_run,
@@ -31,6 +32,10 @@ def paths(published_copy: RunPaths) -> RunPaths:
 def _assert_clean_failure(paths: RunPaths, before: dict[str, str], code: int, out: str) -> None:
     assert code == 1, out[-4000:]
     assert "Nothing was published; the last good warehouse and reports are unchanged" in out
+    # The failed build is kept for inspection, and the command says where.
+    kept = failed_path(paths.warehouse)
+    assert kept.exists()
+    assert f"the failed run's build is kept for inspection at {kept}" in out
     assert published_state(paths) == before
     assert unpublished_leftovers(paths) == []
 

@@ -19,7 +19,7 @@ def _run_results(target: Path, results: list[dict[str, object]]) -> Path:
 def test_a_failing_model_and_a_failing_test_are_named_with_the_tests_rows(tmp_path: Path) -> None:
     build = tmp_path / "portfolio.duckdb.building"
     with duckdb.connect(str(build)) as con:
-        con.execute("create table projects as select * from (values ('P-7', 3), ('P-9', 1)) t(k, n)")
+        con.execute("create table projects as from (values ('P-7', 3), ('P-9', 1)) t(k, n)")
     target = _run_results(
         tmp_path / "target",
         [

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from pipelines.publish.paths import blocked_path, failed_path
 from pipelines.publish.retention import DAY_SECONDS, Retention, apply_retention
 from pipelines.publish.run_state import record_child, start_run_state
 from pipelines.report.archive import carry_previous, list_entries
 from pipelines.report.publish import write_manifest
+from pipelines.settings import Settings, SettingsError
 
 NOW = 2_000_000_000.0
 KEEP = 3
@@ -111,3 +114,14 @@ def test_the_report_archive_carries_only_the_newest_runs(tmp_path: Path) -> None
     newest = sorted((p.name for p in (previous / "archive").iterdir()), reverse=True)
     assert carried == newest[: KEEP - 1]
     assert len(list((previous / "archive").iterdir())) == KEEP + 5  # published folder untouched
+
+
+def test_retention_settings_come_from_the_environment_and_refuse_zero() -> None:
+    settings = Settings.from_env(
+        {"PORTFOLIO_DBT_ARTIFACTS_KEEP_RUNS": "4", "DAGSTER_HOME": "/tmp/dagster-home"}
+    )
+    assert Retention.of(settings).dbt_keep_runs == 4
+    assert Retention.of(settings).dagster_home == Path("/tmp/dagster-home")
+    assert Settings().dagster_home is None  # an ephemeral instance: no Dagster logs to bound
+    with pytest.raises(SettingsError, match="PORTFOLIO_ARCHIVE_KEEP_RUNS must be at least 1"):
+        Settings.from_env({"PORTFOLIO_ARCHIVE_KEEP_RUNS": "0"})
