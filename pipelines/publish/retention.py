@@ -10,6 +10,7 @@ this run's are always inside the bound). The reports' archive is bounded where i
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from collections.abc import Iterable
@@ -52,10 +53,12 @@ class Retention:
 
 
 def _remove(path: Path) -> None:
+    # Never fail the run over clean-up: it runs after the publish, and the next run tries again.
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def _mtime(path: Path) -> float:
