@@ -58,7 +58,7 @@ def build_freshness_checks(sources: tuple[SourceSpec, ...]) -> dg.AssetChecksDef
                 cadences,
                 today,
             )
-            record_freshness(con, verdicts, context.run_id)
+            record_freshness(con, verdicts, context.run.run_id)
         for verdict in verdicts:
             yield dg.AssetCheckResult(
                 asset_key=raw_asset_key(verdict.source),
