@@ -121,12 +121,15 @@ def validate(settings: Settings, file: Path, source: str | None) -> int:
         return 2
     # The gate logs every failure as it goes; here each is printed once, below.
     logging.disable(logging.WARNING)
-    verdict = validate_file(
-        file,
-        spec,
-        reporting_currency=settings.reporting_currency,
-        reference=settings.warehouse_path,
-    )
+    try:
+        verdict = validate_file(
+            file,
+            spec,
+            reporting_currency=settings.reporting_currency,
+            reference=settings.warehouse_path,
+        )
+    finally:
+        logging.disable(logging.NOTSET)
     for line in verdict.problems:
         print(line)
     for line in verdict.warnings:
