@@ -69,11 +69,17 @@ def test_validate_refuses_an_unknown_source(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PORTFOLIO_WAREHOUSE", str(tmp_path / "none.duckdb"))
-    stray = tmp_path / "holiday_photos.csv"
+    stray = tmp_path / "holiday_photos.txt"
     stray.write_text("a,b\n1,2\n", encoding="utf-8")
     assert main(["validate", str(stray)]) == 2
-    assert "holiday_photos.csv matches no source" in capsys.readouterr().err
+    assert "holiday_photos.txt matches no source" in capsys.readouterr().err
     assert main(["validate", str(stray), "--source", "nope"]) == 2
+    assert "--source 'nope' is not a source" in capsys.readouterr().err
+    # Any CSV could be a real tool's export (source profiles): the name alone does not say which.
+    export = tmp_path / "export.csv"
+    export.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert main(["validate", str(export)]) == 2
+    assert "give --source" in capsys.readouterr().err
 
 
 def test_status_shows_the_published_run(
