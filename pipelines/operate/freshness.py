@@ -53,7 +53,7 @@ class Freshness:
             return f"{self.source}: newest extract {self.newest_extract} (no expected cadence)"
         verdict = "STALE" if self.status == "stale" else "fresh"
         if self.age_days is not None and self.age_days < 0:  # a rate table published ahead
-            return f"{self.source}: {verdict}, newest extract {self.newest_extract} (ahead of today)"
+            return f"{self.source}: {verdict}, newest extract {self.newest_extract} (after today)"
         return (
             f"{self.source}: {verdict}, newest extract {self.newest_extract} is "
             f"{self.age_days} day(s) old (allowed {self.max_age_days})"
