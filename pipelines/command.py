@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="portfolio",
         description="IT portfolio pipeline: run, check and inspect it.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=__doc__.split("\n\n")[1],  # type: ignore[union-attr]
+        epilog=__doc__.split("\n\n")[1],
     )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the weekly portfolio refresh once, now")
