@@ -111,3 +111,12 @@ def test_status_without_a_warehouse_says_so(
     _use_run(monkeypatch, empty, tmp_path)
     assert main(["status"]) == 1
     assert "No published warehouse" in capsys.readouterr().out
+
+
+def test_the_quality_page_lists_freshness(demo_run: tuple[RunPaths, RunOutcome]) -> None:
+    paths, _ = demo_run
+    page = (paths.reports / "quality.html").read_text(encoding="utf-8")
+    section = page.split('id="freshness"', 1)[1].split("</section>", 1)[0]
+    newest = _latest(paths, _PROJECTS).stem.removeprefix("projects_")
+    assert "projects: " in section and f"newest extract {newest}" in section
+    assert "gl_actuals: " in section
