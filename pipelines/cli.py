@@ -76,6 +76,8 @@ def run_pipeline(
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
 
     from pipelines.definitions import build_definitions
+    from pipelines.operate.alert_sensor import CLI_ALERTED_TAG, alert_with_settings
+    from pipelines.operate.alerts import failure_alert
     from pipelines.run_progress import StageProgress, progress_loggers
     from pipelines.schedules import WEEKLY_JOB_NAME
 
@@ -94,6 +96,8 @@ def run_pipeline(
             instance=instance,
             raise_on_error=False,
             run_id=run_id,
+            # This command alerts for its own failure (below); the daemon's sensor need not.
+            tags={CLI_ALERTED_TAG: "true"},
         )
     elapsed = time.monotonic() - started
     progress.flush_not_supplied()
@@ -107,9 +111,12 @@ def run_pipeline(
         for line in _set_aside_lines(settings.warehouse_path, result.run_id):
             print(line)
         return 0
+    cause = "\n".join(_failure_lines(result)) or f"  (see the run log {log_file})"
     print("What stopped the run:")
-    print("\n".join(_failure_lines(result)) or f"  (see the run log {log_file})")
+    print(cause)
     print(f"  run log:   {log_file}")
+    alert = failure_alert(result.run_id, WEEKLY_JOB_NAME, f"{cause}\nrun log: {log_file}")
+    alert_with_settings(alert, settings)  # alerts.log always; e-mail/webhook when configured
     _discard_failed_run(settings, result.run_id)
     return 1
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.operate.alerts import failure_alert, send_alert
+from pipelines.operate.alerts import RunFailureAlert, failure_alert, send_alert
 from pipelines.settings import Settings
+
+# `portfolio run` alerts for its own failed runs (it may run with no daemon); tagged so a daemon
+# watching the same instance does not send the same alert again.
+CLI_ALERTED_TAG = "portfolio/alerted_by_cli"
 
 
 @dg.run_failure_sensor(
@@ -18,9 +22,18 @@ def alert_on_run_failure(
     context: dg.RunFailureSensorContext, settings: dg.ResourceParam[Settings]
 ) -> None:
     run = context.dagster_run
+    if run.tags.get(CLI_ALERTED_TAG):
+        context.log.info(f"run {run.run_id} was started by `portfolio run`, which alerted")
+        return
     message = context.failure_event.message or "the run failed"
     alert = failure_alert(run.run_id, run.job_name, message)
-    for line in send_alert(
+    for line in alert_with_settings(alert, settings):
+        context.log.info(f"alert for failed run {run.run_id}: {line}")
+
+
+def alert_with_settings(alert: RunFailureAlert, settings: Settings) -> list[str]:
+    """Every channel `settings` configures (the file always)."""
+    return send_alert(
         alert,
         log_dir=settings.log_dir,
         smtp_host=settings.alert_smtp_host,
@@ -28,5 +41,4 @@ def alert_on_run_failure(
         email_from=settings.alert_email_from,
         email_to=settings.alert_email_to,
         webhook_url=settings.alert_webhook_url,
-    ):
-        context.log.info(f"alert for failed run {run.run_id}: {line}")
+    )
