@@ -10,7 +10,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run run-export test test-unit chromium lint lint-types lint-sql dev docs demo-data dbt-parse clean
+.PHONY: run run-export test test-unit chromium lint lint-types lint-sql dev ui docs demo-data dbt-parse clean
 
 # -qq: errors only (a machine's own pip configuration can print hundreds of warnings).
 $(STAMP): pyproject.toml constraints.txt
@@ -29,22 +29,29 @@ dbt-parse: $(STAMP)
 	@$(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
 
 run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
-	@$(BIN)/python -m pipelines.cli run
+	@$(BIN)/portfolio run
 
 # A real export under its source profile (docs/profiles.md), e.g.
 #   make run-export PROFILE=us_itdashboard FILE=../shared/data/real/us_itdashboard_projects_2011.csv
 run-export: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
 	@test -n "$(PROFILE)" -a -n "$(FILE)" || { echo "usage: make run-export PROFILE=<source profile> FILE=<export>"; exit 2; }
-	@$(BIN)/python -m pipelines.cli run-export $(PROFILE) $(FILE)
+	@$(BIN)/portfolio run-export $(PROFILE) $(FILE)
 
+# Your own machine: the full UI (launch, stop, wipe) and the daemon, on 127.0.0.1 only.
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
-	$(BIN)/dagster dev -w workspace.yaml
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1
+
+# For sharing: the UI read-only (no launch, no stop, no wipe) and no login of its own: put it
+# behind an authenticating proxy before anyone else can reach it (README "UI safety").
+UI_HOST ?= 127.0.0.1
+UI_PORT ?= 3000
+ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
+	$(BIN)/dagster-webserver -w workspace.yaml --read-only -h $(UI_HOST) -p $(UI_PORT)
 
 # The KPI manual: every model and column's definition, with the published warehouse's catalog.
 # --static writes one self-contained page that opens from disk (no server, no network).
 docs: $(STAMP)
-	$(BIN)/dbt docs generate --static --quiet --project-dir dbt_project --profiles-dir dbt_project
-	@echo "dbt docs: $(CURDIR)/dbt_project/target/static_index.html"
+	@$(BIN)/portfolio docs
 
 demo-data: $(STAMP)
 	$(BIN)/python -m pipelines.demo --help

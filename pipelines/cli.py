@@ -1,4 +1,4 @@
-"""`python -m pipelines.cli run`: the README's main command (what `make run` calls).
+"""`portfolio run` (`make run`): one run of the weekly job, now; `pipelines/command.py` parses.
 
 Generates the demo exports when the landing folder is empty, runs the weekly job in this process
 against the configured warehouse, and says where the warehouse and the reports are.
@@ -6,7 +6,6 @@ against the configured warehouse, and says where the warehouse and the reports a
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import sys
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_shared.error import SerializableErrorInfo
 
-from pipelines.settings import PROJECT_ROOT, Settings, SettingsError
+from pipelines.settings import PROJECT_ROOT, Settings
 
 # dbt's failure carries every error line of the dbt log; the first few name the cause.
 _CAUSE_LINES = 8
@@ -92,6 +91,8 @@ def run_pipeline(
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
 
     from pipelines.definitions import build_definitions
+    from pipelines.operate.alert_sensor import CLI_ALERTED_TAG, alert_with_settings
+    from pipelines.operate.alerts import failure_alert
     from pipelines.run_progress import StageProgress, progress_loggers
     from pipelines.schedules import WEEKLY_JOB_NAME
 
@@ -110,6 +111,8 @@ def run_pipeline(
             instance=instance,
             raise_on_error=False,
             run_id=run_id,
+            # This command alerts for its own failure (below); the daemon's sensor need not.
+            tags={CLI_ALERTED_TAG: "true"},
         )
     elapsed = time.monotonic() - started
     progress.flush_not_supplied()
@@ -123,11 +126,14 @@ def run_pipeline(
         for line in _set_aside_lines(settings.warehouse_path, result.run_id):
             print(line)
         return 0
-    print("What stopped the run:")
-    print(
-        "\n".join(_failure_lines(result, settings, log_file)) or f"  (see the run log {log_file})"
+    cause = "\n".join(_failure_lines(result, settings, log_file)) or (
+        f"  (see the run log {log_file})"
     )
+    print("What stopped the run:")
+    print(cause)
     print(f"  run log:   {log_file}")
+    alert = failure_alert(result.run_id, WEEKLY_JOB_NAME, f"{cause}\nrun log: {log_file}")
+    alert_with_settings(alert, settings)  # alerts.log always; e-mail/webhook when configured
     _discard_failed_run(settings, result.run_id)
     return 1
 
@@ -233,29 +239,10 @@ def run_export(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.cli", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run the weekly portfolio refresh once, now")
-    run.add_argument(
-        "--no-demo", action="store_true", help="fail instead of generating demo data when empty"
-    )
-    export = commands.add_parser(
-        "run-export", help="run on one real export under its source profile (docs/profiles.md)"
-    )
-    export.add_argument("profile", help="a source profile: a file name in source_profiles/")
-    export.add_argument("file", type=Path, help="the export, exactly as published")
-    args = parser.parse_args(argv)
-    try:
-        settings = Settings.from_env()  # the one place a CLI run reads its environment
-    except SettingsError as exc:
-        print(f"Settings: {exc}", file=sys.stderr)
-        return 2
-    if args.command == "run":
-        return run_pipeline(settings, demo_if_empty=not args.no_demo, instance=_instance())
-    if args.command == "run-export":
-        return run_export(settings, args.profile, args.file, instance=_instance())
-    parser.error(f"unknown command {args.command}")
-    return 2
+    """`python -m pipelines.cli ...` still works: the same commands as `portfolio`."""
+    from pipelines.command import main as portfolio
+
+    return portfolio(argv)
 
 
 if __name__ == "__main__":

@@ -11,13 +11,20 @@ import dagster as dg
 
 from pipelines.ingest.assets import build_raw_assets
 from pipelines.ingest.sources import all_sources
+from pipelines.operate.alert_sensor import alert_on_run_failure
+from pipelines.operate.freshness_checks import build_freshness_checks
+from pipelines.operate.landing_sensor import new_landing_files
 from pipelines.prioritization.assets import portfolio_prioritization
 from pipelines.publish.assets import published_warehouse, warehouse_build
 from pipelines.publish.sensors import discard_unpublished_build
 from pipelines.quality.assets import build_gate_assets
 from pipelines.report.assets import portfolio_report
 from pipelines.resources import build_resources
-from pipelines.schedules import build_weekly_schedule, weekly_portfolio_refresh
+from pipelines.schedules import (
+    build_monthly_close_schedule,
+    build_weekly_schedule,
+    weekly_portfolio_refresh,
+)
 from pipelines.settings import Settings
 from pipelines.transform.assets import portfolio_dbt_models
 
@@ -34,9 +41,13 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             portfolio_report,
             published_warehouse,
         ],
+        asset_checks=[build_freshness_checks(sources)],
         jobs=[weekly_portfolio_refresh],
-        schedules=[build_weekly_schedule(settings.schedule_timezone)],
-        sensors=[discard_unpublished_build],
+        schedules=[
+            build_weekly_schedule(settings.schedule_timezone),
+            build_monthly_close_schedule(settings.schedule_timezone, settings.close_business_day),
+        ],
+        sensors=[discard_unpublished_build, alert_on_run_failure, new_landing_files],
         resources=build_resources(settings),
         # One process: the multiprocess executor costs ~2 s a step here and DuckDB has one writer.
         executor=dg.in_process_executor,

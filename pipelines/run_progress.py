@@ -93,6 +93,9 @@ class StageProgress(logging.Handler):
                 f"dbt: {len(step.materialized)} tables and views built, "
                 f"{step.checks_passed} tests passed{failed}"
             )
+        if step_key == "source_freshness":  # pipelines/operate/freshness_checks.py
+            stale = f", {step.checks_failed} STALE (see quality.html)" if step.checks_failed else ""
+            return f"freshness: {step.checks_passed} source(s) within their cadence{stale}"
         return _OTHER_STEPS.get(step_key, lambda _: f"{step_key}: done")(found)
 
     def flush_not_supplied(self) -> None:

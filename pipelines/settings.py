@@ -68,6 +68,19 @@ class Settings:
     archive_keep_runs: int = 26
     # A kept `<warehouse>.blocked` or `.failed` build is deleted once it is older than this.
     kept_build_keep_days: int = 30
+    # --- Operating it unattended (pipelines/operate/) ---
+    # The finance-close run: this business day (Mon-Fri) of each month, 07:00 schedule time zone.
+    close_business_day: int = 3
+    # A source whose newest extract is older than this many days is stale (a failed check).
+    freshness_weekly_days: int = 8
+    freshness_monthly_days: int = 35
+    # Run-failure alerts: always a line in <log_dir>/alerts.log; e-mail when a host and a
+    # recipient are set, a JSON POST when a URL is set. Empty: that channel is off.
+    alert_smtp_host: str = ""
+    alert_smtp_port: int = 25
+    alert_email_from: str = "portfolio-pipeline@localhost"
+    alert_email_to: str = ""
+    alert_webhook_url: str = ""
 
     def __post_init__(self) -> None:
         problems = []
@@ -85,6 +98,7 @@ class Settings:
                 f"{env_name('landing_settle_seconds')} must not be negative, "
                 f"got {self.landing_settle_seconds:g}"
             )
+        problems.extend(self._operating_problems())
         if self.dbt_threads < 1:
             problems.append(f"{env_name('dbt_threads')} must be at least 1, got {self.dbt_threads}")
         for name in (
@@ -103,6 +117,26 @@ class Settings:
             )
         if problems:
             raise SettingsError("; ".join(problems))
+
+    def _operating_problems(self) -> list[str]:
+        problems = []
+        # The 23rd business day does not exist in every month; a close is in the first weeks.
+        if not 1 <= self.close_business_day <= 20:
+            problems.append(
+                f"{env_name('close_business_day')} must be a business day 1-20, "
+                f"got {self.close_business_day}"
+            )
+        for name in ("freshness_weekly_days", "freshness_monthly_days"):
+            if getattr(self, name) < 1:
+                problems.append(f"{env_name(name)} must be at least 1, got {getattr(self, name)}")
+        if not 0 < self.alert_smtp_port < 65536:
+            problems.append(
+                f"{env_name('alert_smtp_port')} must be a port 1-65535, got {self.alert_smtp_port}"
+            )
+        url = self.alert_webhook_url
+        if url and not url.startswith(("http://", "https://")):
+            problems.append(f"{env_name('alert_webhook_url')} must be an http(s) URL, got {url!r}")
+        return problems
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

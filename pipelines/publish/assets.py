@@ -52,5 +52,8 @@ def published_warehouse(
         metadata={
             "warehouse": dg.MetadataValue.path(str(published)),
             "reports": dg.MetadataValue.path(str(settings.reports_dir / "index.html")),
+            # Clickable in the UI: the published pages, and the run's quality verdict.
+            "report_link": dg.MetadataValue.url((settings.reports_dir / "index.html").as_uri()),
+            "quality_page": dg.MetadataValue.url((settings.reports_dir / "quality.html").as_uri()),
         }
     )

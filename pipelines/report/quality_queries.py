@@ -146,6 +146,8 @@ class QualityRunData:
     file_outcomes: tuple[FileOutcome, ...]
     quarantine: tuple[QuarantineListing, ...]
     notes: tuple[str, ...]  # audit tables this warehouse lacks
+    # (source, status, message) of the run's freshness checks (pipelines/operate/freshness.py).
+    freshness: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def verdict(self) -> str | None:
@@ -385,4 +387,23 @@ def load_quality_run(
         file_outcomes=tuple(outcomes),
         quarantine=tuple(quarantine),
         notes=tuple(notes),
+        freshness=_freshness(con, run_id),
     )
+
+
+def _freshness(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[tuple[str, str, str], ...]:
+    """The run's freshness verdicts; none from a warehouse built before they were recorded."""
+    from pipelines.operate.freshness import FRESHNESS_TABLE
+
+    schema, table = FRESHNESS_TABLE.split(".")
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    if not found or not found[0]:
+        return ()
+    rows = con.execute(
+        f"select source, status, message from {FRESHNESS_TABLE} where run_id = ? order by source",
+        [run_id],
+    ).fetchall()
+    return tuple((str(source), str(status), str(message)) for source, status, message in rows)

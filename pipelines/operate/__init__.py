@@ -1,0 +1,1 @@
+"""Operating the pipeline unattended: the landing sensor, freshness, run-failure alerts."""
