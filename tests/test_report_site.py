@@ -240,11 +240,14 @@ def test_archive_keeps_an_earlier_run_byte_identical(warehouse: Path, tmp_path: 
 def test_pipeline_staging_folder_carries_the_published_archive(
     warehouse: Path, tmp_path: Path
 ) -> None:
-    """The asset renders into <reports>.staging; the archive comes from <reports>."""
+    """The asset renders into a staging folder and names the published one, whose archive the
+    new site carries over."""
     published = tmp_path / "reports"
     render_portfolio_report(warehouse, published, run_id=FIRST_RUN, generated_at=FIRST_AT)
     staged = tmp_path / "reports.staging"
-    render_portfolio_report(warehouse, staged, run_id=SECOND_RUN, generated_at=SECOND_AT)
+    render_portfolio_report(
+        warehouse, staged, run_id=SECOND_RUN, generated_at=SECOND_AT, previous_dir=published
+    )
     assert sorted(p.name for p in (staged / "archive").iterdir()) == [FIRST_ENTRY, SECOND_ENTRY]
 
 
