@@ -23,6 +23,11 @@ class LandingDecision:
     refusal: str | None = None
 
 
+def default_landing_dir() -> Path:
+    """The folder `make run` uses on a fresh clone (the only one the demo may be written to)."""
+    return Settings().landing_dir
+
+
 def has_files(landing_dir: Path) -> bool:
     return landing_dir.is_dir() and any(p.is_file() for p in landing_dir.rglob("*"))
 
@@ -34,7 +39,7 @@ def decide_landing(settings: Settings, *, demo_allowed: bool = True) -> LandingD
         return LandingDecision()
     variable = env_name("landing_dir")
     state = "does not exist" if not folder.exists() else "holds no files"
-    is_default = folder == Settings().landing_dir
+    is_default = folder == default_landing_dir()
     first_run = not settings.warehouse_path.exists()
     if demo_allowed and is_default and first_run:
         return LandingDecision(write_demo=True)

@@ -80,16 +80,20 @@ def _reason(path: Path, rel: Path, sources: tuple[SourceSpec, ...]) -> tuple[str
         )
     if name.startswith("."):
         return (in_folder or list(sources))[0].name, "a hidden file (its name starts with '.')"
-    for spec in in_folder or sources:
+    for spec in in_folder:
         why = _near_miss(spec, name)
         if why:
             return spec.name, why
+    for spec in sources:  # the right name in the wrong folder
+        if not spec.profile and spec.file_pattern.match(name):
+            return spec.name, f"is named like {spec.name} but is not in its folder {spec.folder}/"
     if in_folder:
         expected = ", ".join(_display(s) for s in in_folder)
         return in_folder[0].name, f"the name is not recognised: {rel.parts[0]}/ holds {expected}"
     for spec in sources:
-        if not spec.profile and spec.file_pattern.match(name):
-            return spec.name, f"is named like {spec.name} but is not in its folder {spec.folder}/"
+        why = _near_miss(spec, name)
+        if why:
+            return spec.name, f"{why}, and is not in its folder {spec.folder}/"
     return sources[0].name, (
         "the name is not recognised by any source (each source reads its own sub-folder: "
         "docs/exports.md)"
