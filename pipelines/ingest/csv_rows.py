@@ -166,8 +166,7 @@ def quarantine(
                        when 'blank line' then {_sql_string(_BLANK_REASON)}
                        when 'summary row' then {summary}
                        when 'duplicate row' then 'repeats line ' || first_line
-                       when '{key_reuse.RULE}'
-                           then {key_reuse.reason_sql(spec, context.source_file)}
+{key_reuse.reason_case(spec, context.source_file)}
                    end as reason,
                    {record} as raw_record
             from {TYPED} where row_rule is not null

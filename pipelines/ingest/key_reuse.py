@@ -43,10 +43,17 @@ def mark_reused_keys(
     )
 
 
-def reason_sql(spec: SourceSpec, source_file: str) -> str:
-    """The reason for a row `mark_reused_keys` marked: the key, both files and lines."""
+def reason_case(spec: SourceSpec, source_file: str) -> str:
+    """The CASE branch with the reason for a row `mark_reused_keys` marked (none without a key)."""
+    if not spec.entry_key:
+        return ""
+    return f"when '{RULE}' then {_reason_sql(spec, source_file)}"
+
+
+def _reason_sql(spec: SourceSpec, source_file: str) -> str:
+    """The reason: the key, both files and lines."""
     shown = " || ' ' || ".join(f"coalesce({ident('v__' + k)}::varchar, '')" for k in spec.entry_key)
-    names = " + ".join(spec.entry_key) if spec.entry_key else "key"
+    names = " + ".join(spec.entry_key)
     here = source_file.replace("'", "''")
     return (
         f"'{names} ' || {shown} || ' was already loaded from ' || earlier_file || ' line ' "
