@@ -298,3 +298,22 @@ def test_utf16_without_a_byte_order_mark_is_read(
     ((status, reason),) = con.execute("select status, reason from raw.load_manifest").fetchall()
     assert status == "loaded" and "without a byte-order mark" in reason
     assert con.execute("select project_id from raw.timesheets").fetchall() == [("Café",)]
+
+
+def test_the_run_output_warns_of_each_ignored_and_deferred_file() -> None:
+    from pipelines.run_progress import _ingest_line
+
+    why = "timesheets/timesheet_2026-11-23.csv: looks like timesheets but names it in the singular"
+    line = _ingest_line(
+        "timesheets",
+        {
+            "files_loaded": 1,
+            "rows_loaded": 5,
+            "files_deferred": ["t.csv"],
+            "files_ignored": {"x": why},
+        },
+    )
+    assert line is not None
+    assert "WARNING 1 file(s) not complete yet, deferred to the next run" in line
+    assert f"WARNING ignored {why}" in line
+    assert _ingest_line("projects", {"files_ignored": {"README.txt": "not recognised"}})
