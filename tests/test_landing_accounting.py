@@ -317,3 +317,18 @@ def test_the_run_output_warns_of_each_ignored_and_deferred_file() -> None:
     assert "WARNING 1 file(s) not complete yet, deferred to the next run" in line
     assert f"WARNING ignored {why}" in line
     assert _ingest_line("projects", {"files_ignored": {"README.txt": "not recognised"}})
+
+
+def test_an_ignored_or_deferred_file_does_not_make_an_optional_source_supplied(
+    tmp_path: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    from pipelines.quality.not_supplied import was_supplied
+
+    land = tmp_path / "landing"
+    _write(land, "timesheets/notes.txt", "not an export\n")
+    _write(land, "timesheets/timesheets_2026-11-09.csv", HEADER + ROW, age=0)
+    _load_all(con, land, settle=30)
+
+    statuses = sorted(row[1] for row in _manifest(con).values())
+    assert statuses == ["deferred", "ignored"]
+    assert not was_supplied(con, "timesheets")
