@@ -1,6 +1,7 @@
 """`portfolio run` (`make run`): one run of the weekly job, now; `pipelines/command.py` parses.
 
-Generates the demo exports when the landing folder is empty, runs the weekly job in this process
+Generates the demo exports on a first run in the default, empty landing folder (a configured
+folder that is missing or empty refuses the run), runs the weekly job in this process
 against the configured warehouse, and says where the warehouse and the reports are.
 """
 
@@ -15,14 +16,11 @@ from pathlib import Path
 import dagster as dg
 from dagster_shared.error import SerializableErrorInfo
 
+from pipelines.ingest.landing import decide_landing
 from pipelines.settings import PROJECT_ROOT, Settings
 
 # dbt's failure carries every error line of the dbt log; the first few name the cause.
 _CAUSE_LINES = 8
-
-
-def _landing_is_empty(landing_dir: Path) -> bool:
-    return not landing_dir.exists() or not any(p.is_file() for p in landing_dir.rglob("*"))
 
 
 def _failure_lines(
@@ -78,16 +76,20 @@ def run_pipeline(
 
     `instance`: the Dagster instance to record the run in (None: an ephemeral one).
     """
-    if _landing_is_empty(settings.landing_dir):
-        if not demo_if_empty:
-            print(f"The landing folder {settings.landing_dir} is empty: nothing to ingest.")
-            return 1
+    # Demo exports only on a first run in the default folder (pipelines/ingest/landing.py).
+    landing = decide_landing(settings, demo_allowed=demo_if_empty)
+    if landing.refusal:
+        print(landing.refusal, file=sys.stderr)
+        return 1
+    if landing.write_demo:
         from pipelines.demo import DemoConfig, generate_demo_exports
 
         demo = DemoConfig(fiscal_year_start_month=settings.fiscal_year_start_month)
         summary = generate_demo_exports(settings.landing_dir, demo)
-        print(f"Landing folder was empty: wrote the demo exports to {settings.landing_dir}")
+        print(f"First run: wrote the demo exports to {settings.landing_dir}")
         print(f"  {summary}")
+        # We wrote them whole a moment ago: the settle window guards other writers' files.
+        settings = settings.with_changes(landing_settle_seconds=0.0)
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
 
     from pipelines.definitions import build_definitions

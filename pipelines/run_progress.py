@@ -110,7 +110,8 @@ def _ingest_line(source: str, found: dict[str, Any]) -> str | None:
     loaded = _int(found.get("files_loaded"))
     rejected = len(found.get("files_rejected") or {})
     deferred = len(found.get("files_deferred") or [])
-    if not (loaded or rejected or deferred or found.get("files_already_loaded")):
+    ignored = found.get("files_ignored") or {}
+    if not (loaded or rejected or deferred or ignored or found.get("files_already_loaded")):
         return None  # an optional source nobody delivered: its gate line says so
     parts = [f"{loaded} new file(s), {_int(found.get('rows_loaded')):,} rows"]
     if found.get("rows_quarantined"):
@@ -122,8 +123,11 @@ def _ingest_line(source: str, found: dict[str, Any]) -> str | None:
     if rejected:
         parts.append(f"{rejected} file(s) REJECTED")
     if deferred:
-        parts.append(f"{deferred} file(s) left for the next run")
-    return f"ingest {source}: " + ", ".join(parts)
+        parts.append(f"WARNING {deferred} file(s) not complete yet, deferred to the next run")
+    line = f"ingest {source}: " + ", ".join(parts)
+    # An ignored file may be a week under a wrong name: each is named with its reason.
+    warnings = [f"\n  WARNING ignored {reason}" for reason in ignored.values()]
+    return line + "".join(warnings)
 
 
 def _gate_line(source: str, found: dict[str, Any]) -> str:

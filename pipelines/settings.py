@@ -47,8 +47,10 @@ class Settings:
     source_profile: str = NATIVE_PROFILE
     # `auto` prints board-pack.pdf when Chromium is installed; `off` skips it.
     board_pack: str = "auto"
-    # Files modified more recently than this are left for the next run (a transfer may be writing).
-    landing_settle_seconds: float = 0.0
+    # Files modified more recently than this are deferred to the next run: a transfer may still
+    # be writing them, and a half-copied file must never be loaded (tests that write files and
+    # run at once set 0).
+    landing_settle_seconds: float = 30.0
     # The real public exports the tests and `make run-export` examples read (never modified).
     real_data_dir: Path = PROJECT_ROOT.parent / "shared" / "data" / "real"
     # Where `pipelines.cli` writes each run's full Dagster event log (the console gets a summary).

@@ -173,6 +173,7 @@ def start_fault_run(paths: RunPaths, hook: str, **env: str) -> FaultRun:
         "PORTFOLIO_REPORTS_DIR": str(paths.reports),
         "PORTFOLIO_LOG_DIR": str(root / "logs"),
         "PORTFOLIO_BOARD_PACK": "off",
+        "PORTFOLIO_LANDING_SETTLE_SECONDS": "0",  # the test wrote its files a moment ago
         "CRASH_MARKER": str(marker),
         **env,
     }

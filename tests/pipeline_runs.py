@@ -50,6 +50,7 @@ def settings_for(paths: RunPaths, **changes: Any) -> Settings:
         reports_dir=paths.reports,
         log_dir=paths.warehouse.parent / "logs",
         board_pack="off",
+        landing_settle_seconds=0.0,  # the test wrote its files whole a moment ago
     )
     return base.with_changes(**changes)
 

@@ -201,6 +201,26 @@ def test_a_future_dated_actual_is_quarantined(paths: RunPaths, build: Path) -> N
     _assert_accounted(build, "timesheets")
 
 
+def test_a_1900_work_date_is_quarantined_at_the_gate_with_file_line_and_rule(
+    paths: RunPaths, build: Path
+) -> None:
+    """A typo'd year passes the type check; the gate sets it aside before dbt could fail on it."""
+    week = _last(paths.landing, "timesheets", "timesheets")
+    entry = _a_project_entry(paths.landing) | {"Entry ID": "OLD-1", "Work Date": "1900-11-16"}
+    (line,) = _append(week, [entry])
+
+    run_ingest_and_gate(paths, ("timesheets",))
+
+    assert (
+        f"timesheets/{week.name}",
+        line,
+        "work_date in a plausible range",
+        "quarantine",
+        "gate",
+    ) in (_quarantined(build, "timesheets"))
+    _assert_accounted(build, "timesheets")
+
+
 def test_the_same_key_with_conflicting_values_quarantines_both_copies(
     paths: RunPaths, build: Path
 ) -> None:

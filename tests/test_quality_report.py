@@ -343,6 +343,34 @@ def test_files_not_loaded_from_the_manifest(good_page: str) -> None:
     assert "3 file(s) loaded in this run; 2 not loaded" in page_text(good_page)
 
 
+def test_ignored_and_deferred_files_are_a_warning_with_their_reasons(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        create_audit_tables(con)
+        fill_good_run(con, "r-landing")
+        ignored = "timesheets/Timesheets_2025-10-20.csv: looks like timesheets but the case differs"
+        add_file(
+            con,
+            "r-landing",
+            "timesheets",
+            "timesheets/Timesheets_2025-10-20.csv",
+            "ignored",
+            reason=ignored,
+            rule="unrecognised file name",
+            action="warn",
+        )
+        add_file(con, "r-landing", "timesheets", "timesheets/timesheets_2025-10-27.csv",
+                 "deferred", reason="not complete yet", rule="not settled",
+                 action="warn")  # fmt: skip
+    page = render(path, "r-landing")
+    text = page_text(page)
+    assert "1 file(s) ignored: no source reads their name" in text
+    assert "1 file(s) deferred: not complete yet" in text
+    statuses = [row[3] for row in table_rows(page, "files")[1:]]
+    assert statuses == ["rejected", "ignored", "deferred", "duplicate"]
+    assert ignored in text
+
+
 def test_quarantined_row_shows_file_line_column_rule_reason_and_raw_value(good_page: str) -> None:
     rows = table_rows(good_page, "quarantine")
     assert rows[1] == [

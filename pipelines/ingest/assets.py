@@ -1,11 +1,14 @@
 """One Dagster asset per source: load the new landing files into the source's raw table."""
 
+from pathlib import Path
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.asset_keys import WAREHOUSE_BUILD_KEY
-from pipelines.ingest.loader import load_source
+from pipelines.ingest.loader import landing_files, load_source
 from pipelines.ingest.sources import SourceSpec
+from pipelines.ingest.unclaimed import UnclaimedFile, unclaimed_files
 from pipelines.settings import Settings
 from pipelines.sql_helpers import fetch_scalar
 
@@ -14,7 +17,15 @@ def raw_asset_key(source: str) -> dg.AssetKey:
     return dg.AssetKey(f"raw_{source}")
 
 
-def _build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
+def _unclaimed_of(
+    spec: SourceSpec, sources: tuple[SourceSpec, ...], landing_dir: Path
+) -> list[UnclaimedFile]:
+    """The landing files no source reads that this source's asset records (each has one owner)."""
+    claimed = [path for source in sources for path in landing_files(source, landing_dir)]
+    return [f for f in unclaimed_files(landing_dir, sources, claimed) if f.owner == spec.name]
+
+
+def _build_raw_asset(spec: SourceSpec, sources: tuple[SourceSpec, ...]) -> dg.AssetsDefinition:
     @dg.asset(
         key=raw_asset_key(spec.name),
         deps=[WAREHOUSE_BUILD_KEY],
@@ -34,6 +45,7 @@ def _build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 settings.landing_dir,
                 run_id=context.run_id,
                 settle_seconds=settings.landing_settle_seconds,
+                ignored=_unclaimed_of(spec, sources, settings.landing_dir),
             )
             total_rows = fetch_scalar(con, f"select count(*) from {spec.table}")
         for name, reason in summary.files_rejected.items():
@@ -42,12 +54,15 @@ def _build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             context.log.warning(
                 f"{spec.name}: file {name} is still being written; it will be retried next run"
             )
+        for name, reason in summary.files_ignored.items():
+            context.log.warning(f"{spec.name}: file {name} ignored: {reason}")
         return dg.MaterializeResult(
             metadata={
                 "files_loaded": len(summary.files_loaded),
                 "files_duplicate": dg.MetadataValue.json(summary.files_duplicate),
                 "files_rejected": dg.MetadataValue.json(summary.files_rejected),
                 "files_deferred": dg.MetadataValue.json(summary.files_deferred),
+                "files_ignored": dg.MetadataValue.json(summary.files_ignored),
                 "files_already_loaded": summary.files_already_seen,
                 "rows_loaded": summary.rows_loaded,
                 "rows_quarantined": summary.rows_quarantined,
@@ -60,4 +75,4 @@ def _build_raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
 
 
 def build_raw_assets(sources: tuple[SourceSpec, ...]) -> list[dg.AssetsDefinition]:
-    return [_build_raw_asset(spec) for spec in sources]
+    return [_build_raw_asset(spec, sources) for spec in sources]

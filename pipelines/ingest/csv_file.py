@@ -22,6 +22,7 @@ from pipelines.ingest.date_order import decide_orders, orders_json
 from pipelines.ingest.dialect import Header, read_header
 from pipelines.ingest.encoding import LineFacts, utf8_text
 from pipelines.ingest.file_outcome import FileLoadResult, FileRejected
+from pipelines.ingest.key_reuse import mark_reused_keys
 from pipelines.ingest.quarantine import FileContext, examples
 from pipelines.ingest.sources import SourceSpec, month_end
 from pipelines.sql_helpers import fetch_row, fetch_scalar
@@ -118,6 +119,7 @@ def load_csv_file(
         spec, orders = decide_orders(con, spec, account.rows_sql)
         csv_rows.build_typed(con, spec, header, account.rows_sql)
         csv_rows.mark_duplicates(con, header)
+        mark_reused_keys(con, spec, csv_rows.TYPED, context.source_file)
         counts = fetch_row(
             con,
             f"""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.ingest import csv_lines, values
+from pipelines.ingest import csv_lines, key_reuse, values
 from pipelines.ingest.dialect import Header
 from pipelines.ingest.quarantine import FileContext, insert_select
 from pipelines.ingest.sources import Column, SourceSpec
@@ -22,7 +22,7 @@ TYPED = "_typed_rows"
 _SUMMARY_WORDS = ("total", "grand total", "subtotal", "sub-total", "sub total")
 _SUMMARY_STARTS = "(84, 116, 71, 103, 83, 115, 32, 9)"  # T t G g S s, space, tab
 _BLANK_REASON = "the line has only delimiters or whitespace: not data"
-_ROW_RULES = ("blank line", "summary row", "duplicate row")
+_ROW_RULES = ("blank line", "summary row", "duplicate row", key_reuse.RULE)
 
 
 def _sql_string(value: str) -> str:
@@ -70,7 +70,8 @@ def build_typed(
         f"""
         create or replace temp table {TYPED} as
         with parsed as (
-            select *, hash({all_columns}) as row_hash, null::bigint as first_line{numbers}
+            select *, hash({all_columns}) as row_hash, null::bigint as first_line,
+                   null::varchar as earlier_file, null::bigint as earlier_line{numbers}
             from {rows_sql}
         ),
         ruled as (
@@ -165,6 +166,7 @@ def quarantine(
                        when 'blank line' then {_sql_string(_BLANK_REASON)}
                        when 'summary row' then {summary}
                        when 'duplicate row' then 'repeats line ' || first_line
+{key_reuse.reason_case(spec, context.source_file)}
                    end as reason,
                    {record} as raw_record
             from {TYPED} where row_rule is not null

@@ -2,7 +2,8 @@
 
 DuckDB reads UTF-8 only; a Windows-1252 export (a `€` or `é` from Excel on Windows) would become
 one "invalid encoding" reject per row. We decide the encoding once per file: UTF-8 (with or
-without BOM) is read in place; UTF-16 with a BOM and Windows-1252 are transcoded to a UTF-8 temp
+without BOM) is read in place; UTF-16 (with a BOM, or recognised by its NUL byte pattern without
+one) and Windows-1252 are transcoded to a UTF-8 temp
 file *outside* the landing folder, which stays untouched. Binary files (a workbook renamed to
 .csv) are refused before any reader sees them. One streaming pass also counts the physical lines
 so the CSV reader's row accounting can be checked against the file.
@@ -28,6 +29,27 @@ _SIGNATURES = (
     (b"\x1f\x8b", "starts with 1F 8B: looks like a gzip archive renamed to .csv"),
 )
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# How much of the start is looked at to recognise UTF-16 without a byte-order mark.
+_UTF16_SAMPLE = 4096
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """`utf-16-le`/`utf-16-be` when the text is UTF-16 saved without a BOM, else None.
+
+    CSV text is mostly ASCII, which UTF-16 stores as the character and a NUL byte: a NUL in
+    (nearly) every odd byte and no even one is little-endian, the reverse big-endian. Binary files
+    have NULs scattered, so they are still refused as binary.
+    """
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    even_nul = sample[0 : pairs * 2 : 2].count(0)
+    odd_nul = sample[1 : pairs * 2 : 2].count(0)
+    if odd_nul >= 0.9 * pairs and even_nul == 0:
+        return "utf-16-le"
+    if even_nul >= 0.9 * pairs and odd_nul == 0:
+        return "utf-16-be"
+    return None
 
 
 @dataclass(frozen=True)
@@ -176,7 +198,8 @@ def _transcode(path: Path, encoding: str, target: Path) -> LineFacts:
 def utf8_text(path: Path) -> Iterator[TextFile]:
     """The file as UTF-8 text for DuckDB, with its line facts; a temp copy lives for the block."""
     with path.open("rb") as handle:
-        head = handle.read(8)
+        sample = handle.read(_UTF16_SAMPLE)
+    head = sample[:8]
     if not head:
         raise FileRejected("empty file", "the file is empty (0 bytes, no header line)")
     _refuse_binary(head)
@@ -184,6 +207,14 @@ def utf8_text(path: Path) -> Iterator[TextFile]:
         with tempfile.TemporaryDirectory(prefix="portfolio_ingest_") as folder:
             copy = Path(folder) / (path.stem + ".utf8.csv")
             yield TextFile(copy, "utf-16", _transcode(path, "utf-16", copy))
+        return
+    utf16 = _utf16_without_bom(sample)
+    if utf16:
+        with tempfile.TemporaryDirectory(prefix="portfolio_ingest_") as folder:
+            copy = Path(folder) / (path.stem + ".utf8.csv")
+            yield TextFile(
+                copy, f"{utf16} without a byte-order mark", _transcode(path, utf16, copy)
+            )
         return
     lines, bad_at, any_text, mixed = _scan_utf8(path)
     if not any_text:

@@ -4,10 +4,13 @@ A file is identified by its content hash: the same bytes delivered again, under 
 recorded as a duplicate and add no rows, so re-running on the same landing folder changes nothing.
 Each file is loaded in its own transaction, so a crash never leaves half a file in the warehouse.
 
-A file that is still being written is *deferred*: nothing is recorded, so the next run retries it.
-That is a file under a temporary name (`.part`, `.tmp`...), one modified within the settle window
-(`PORTFOLIO_LANDING_SETTLE_SECONDS`, default 0), or one whose size or modification time changed
+A file that is still being written is *deferred*: recorded as `deferred` for this run only (the
+once-only check ignores such rows), so the next run retries it. That is a file under a temporary
+name (`.part`, `.tmp`...), one modified within the settle window
+(`PORTFOLIO_LANDING_SETTLE_SECONDS`, default 30), or one whose size or modification time changed
 while we read it (its load is rolled back, even when the half-written bytes looked truncated).
+Files no source reads are recorded as `ignored` with the reason (`unclaimed.py`); a name that is
+not valid UTF-8 is `rejected`, named by its bytes.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +32,7 @@ from pipelines.ingest.finance_plan_xlsx import load_finance_plan_file
 from pipelines.ingest.quarantine import FileContext
 from pipelines.ingest.rules import action_of
 from pipelines.ingest.sources import SourceSpec, month_end
+from pipelines.ingest.unclaimed import UnclaimedFile, shown_name, valid_utf8
 from pipelines.ingest.warehouse_tables import (
     MANIFEST_TABLE,
     ensure_audit_tables,
@@ -39,6 +44,12 @@ from pipelines.sql_helpers import fetch_row
 log = logging.getLogger(__name__)
 _HASH_CHUNK = 1 << 20
 _PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".filepart", "~")
+# Statuses that settle a file for good; `deferred` and `ignored` are recorded again each run.
+_FINAL_STATUSES = "('loaded', 'duplicate', 'rejected')"
+_NOT_UTF8 = (
+    "the file name is not valid UTF-8 (shown as its bytes); rename it so it can be named in "
+    "the manifest and the reports"
+)
 _MANIFEST_COLUMNS = (
     "source, source_file, source_file_hash, file_size_bytes, extract_date, status, duplicate_of, "
     "rows_read, rows_loaded, rows_quarantined, reason, loaded_at, rule, action, run_id, "
@@ -53,6 +64,7 @@ class SourceLoadSummary:
     files_duplicate: list[str] = field(default_factory=list)
     files_rejected: dict[str, str] = field(default_factory=dict)
     files_deferred: list[str] = field(default_factory=list)
+    files_ignored: dict[str, str] = field(default_factory=dict)  # name -> why no source reads it
     files_already_seen: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -274,8 +286,12 @@ def load_source(
     loaded_at: datetime | None = None,
     run_id: str | None = None,
     settle_seconds: float = 0.0,
+    ignored: Sequence[UnclaimedFile] = (),
 ) -> SourceLoadSummary:
-    """Load the source's new files; files modified less than `settle_seconds` ago wait a run."""
+    """Load the source's new files; files modified less than `settle_seconds` ago wait a run.
+
+    `ignored`: the landing files no source reads that this source records (`unclaimed.py`).
+    """
     loaded_at = loaded_at or datetime.now()
     ensure_audit_tables(con)
     ensure_raw_table(con, spec)
@@ -286,9 +302,12 @@ def load_source(
             _refuse_if_unsettled(path, settle_seconds)
             before = _signature(path)
             context = FileContext(spec.name, rel_name, file_sha256(path), run_id, loaded_at)
+            if not valid_utf8(rel_name):
+                raise FileRejected("file name", _NOT_UTF8)
             seen = fetch_row(
                 con,
-                f"select 1 from {MANIFEST_TABLE} where source_file = ? and source_file_hash = ?",
+                f"select 1 from {MANIFEST_TABLE} where source_file = ? and source_file_hash = ? "
+                f"and status in {_FINAL_STATUSES}",  # deferred and ignored are per run
                 [rel_name, context.source_file_hash],
             )
             if seen:
@@ -297,20 +316,108 @@ def load_source(
             outcome = _load_file(con, spec, path, context, before)
         except FileNotFoundError:
             deferred = FileDeferred("it disappeared while it was read (moved or replaced)")
-            summary.files_deferred.append(rel_name)
-            log.warning("%s: %s: %s; it will be retried next run", spec.name, rel_name, deferred)
-            continue
-        except FileDeferred as deferred:
-            summary.files_deferred.append(rel_name)
-            log.warning(
-                "%s: %s is still being written: %s; not loaded, it will be retried next run",
-                spec.name,
+            _defer(
+                con,
+                spec,
+                path,
                 rel_name,
+                FileContext(spec.name, rel_name, "", run_id, loaded_at),
                 deferred,
+                summary,
             )
             continue
+        except FileDeferred as deferred:
+            _defer(
+                con,
+                spec,
+                path,
+                rel_name,
+                FileContext(spec.name, rel_name, "", run_id, loaded_at),
+                deferred,
+                summary,
+            )
+            continue
+        except FileRejected as rejected:  # a name that cannot be stored: rejected by its bytes
+            shown = shown_name(rel_name)
+            context = FileContext(spec.name, shown, file_sha256(path), run_id, loaded_at)
+            outcome = _Outcome(
+                "rejected",
+                reason=f"{shown}: {rejected}",
+                rule=rejected.rule,
+                action=rejected.action,
+            )
+            _record(con, context, path.stat().st_size, outcome)
+            rel_name = shown
         _summarise(summary, spec, rel_name, outcome)
+    for unclaimed in ignored:
+        _ignore(con, spec, unclaimed, run_id, loaded_at, summary)
     return summary
+
+
+def _defer(
+    con: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    path: Path,
+    rel_name: str,
+    context: FileContext,
+    deferred: FileDeferred,
+    summary: SourceLoadSummary,
+) -> None:
+    """Recorded for this run (no hash: the bytes are not final), retried by the next run."""
+    summary.files_deferred.append(rel_name)
+    size = path.stat().st_size if path.exists() else 0
+    reason = f"{rel_name}: not complete yet: {deferred}; not loaded, it will be retried next run"
+    _record(
+        con,
+        context,
+        size,
+        _Outcome("deferred", reason=reason, rule="not settled", action=action_of("not settled")),
+    )
+    log.warning(
+        "%s: %s is still being written: %s; not loaded, it will be retried next run",
+        spec.name,
+        rel_name,
+        deferred,
+    )
+
+
+def _ignore(
+    con: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    unclaimed: UnclaimedFile,
+    run_id: str | None,
+    loaded_at: datetime,
+    summary: SourceLoadSummary,
+) -> None:
+    """A file no source reads: `ignored` with why (a name that is not UTF-8: `rejected`)."""
+    shown = shown_name(unclaimed.rel_name)
+    try:
+        file_hash, size = file_sha256(unclaimed.path), unclaimed.path.stat().st_size
+    except FileNotFoundError:
+        return  # gone since the folder was listed: nothing left to account for
+    context = FileContext(spec.name, shown, file_hash, run_id, loaded_at)
+    if not valid_utf8(unclaimed.rel_name):
+        rejected = FileRejected("file name", _NOT_UTF8)
+        outcome = _Outcome(
+            "rejected", reason=f"{shown}: {rejected}", rule=rejected.rule, action=rejected.action
+        )
+        _record(con, context, size, outcome)
+        _summarise(summary, spec, shown, outcome)
+        return
+    reason = f"{shown}: {unclaimed.reason}; not loaded"
+    _record(
+        con,
+        context,
+        size,
+        _Outcome(
+            "ignored",
+            reason=reason,
+            rule="unrecognised file name",
+            action=action_of("unrecognised file name"),
+        ),
+    )
+    summary.files_ignored[shown] = reason
+    log.warning("%s: file ignored: %s", spec.name, reason)
 
 
 def _summarise(summary: SourceLoadSummary, spec: SourceSpec, name: str, outcome: _Outcome) -> None:

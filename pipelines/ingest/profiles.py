@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml  # type: ignore[import-untyped]  # PyYAML ships no stubs; types-PyYAML is not pinned
+import yaml  # type: ignore[import-untyped,unused-ignore]  # typed in some PyYAML builds only
 
 from pipelines.ingest.spec import Column, Parse, SourceSpec
 

@@ -126,6 +126,7 @@ TIMESHEETS = SourceSpec(
     file_pattern=re.compile(rf"^timesheets_{_DAILY}\.csv$"),
     file_format="csv",
     description="One week of time-tracker entries per file, project and non-project time.",
+    entry_key=("entry_id",),
     columns=_columns(
         ("Entry ID", "VARCHAR"),
         ("Employee ID", "VARCHAR"),
@@ -143,6 +144,7 @@ GL_ACTUALS = SourceSpec(
     file_pattern=re.compile(r"^gl_actuals_(?P<month>\d{4}-\d{2})\.csv$"),
     file_format="csv",
     description="Monthly non-labour general-ledger actuals on project codes.",
+    entry_key=("document_no", "line"),
     columns=_columns(
         ("Document No", "VARCHAR"),
         ("Line", "INTEGER"),

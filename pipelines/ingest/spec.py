@@ -64,6 +64,9 @@ class SourceSpec:
     profile: str | None = None
     extract_date_column: str | None = None
     extract_month_day: str | None = None
+    # Columns naming one entry for good (an additive source's entry id): a row whose key another
+    # file already loaded is quarantined, never loaded over it (key_reuse.py).
+    entry_key: tuple[str, ...] = ()
 
     @property
     def table(self) -> str:

@@ -86,7 +86,10 @@ def _number_text_sql(column: str, decimal: str, parse: Parse | None = None) -> s
 
 def number_sql(column: str, decimal: str, parse: Parse | None = None) -> str:
     """The field as DOUBLE (NULL when absent or unreadable); `percent` reads `-19%` as -19."""
-    slow = f"try_cast({_number_text_sql(column, decimal, parse)} as DOUBLE)"
+    cast = f"try_cast({_number_text_sql(column, decimal, parse)} as DOUBLE)"
+    # `1e999` casts to infinity: never a value (dbt would fail on it far from its file and line);
+    # NULL here makes it a type failure, quarantined with its reason (failure_sql).
+    slow = f"(case when isfinite({cast}) then {cast} end)"
     if decimal == "." and parse is None:
         # Most values are plain numbers: cast them directly, normalise only the rest (a CASE
         # evaluates its ELSE only for those rows; COALESCE would evaluate it for all).
@@ -221,4 +224,10 @@ def failure_sql(spec_column: Column, number: str | None, decimal: str) -> tuple[
             f"else {shown} || {_lit(' is not a number' + kind)} end"
         )
         return "'type'", reason
-    return "'type'", f"{shown} || {_lit(' is not a number' + kind)}"
+    infinite = f"not isfinite(try_cast(regexp_replace({text}, '[$£€¥,]', '', 'g') as DOUBLE))"
+    reason = (
+        f"case when coalesce({infinite}, false) then {shown} || "
+        f"{_lit(' is not a finite number (it reads as infinity or NaN); not loaded')} "
+        f"else {shown} || {_lit(' is not a number' + kind)} end"
+    )
+    return "'type'", reason

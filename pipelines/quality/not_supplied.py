@@ -20,10 +20,16 @@ NOT_SUPPLIED = "not supplied"
 
 
 def was_supplied(con: duckdb.DuckDBPyConnection, source: str) -> bool:
-    """Any file ever recorded for the source (loaded, duplicate or rejected), or any raw row."""
+    """Any file ever recorded for the source (loaded, duplicate or rejected), or any raw row.
+
+    An `ignored` or `deferred` file is not a delivery: it is a warning, not the source's data.
+    """
     if table_columns(con, "raw", "load_manifest") is not None:
         files = fetch_scalar(
-            con, f"select count(*) from {MANIFEST_TABLE} where source = ?", [source]
+            con,
+            f"select count(*) from {MANIFEST_TABLE} where source = ? "
+            "and status not in ('ignored', 'deferred')",
+            [source],
         )
         if files:
             return True

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +224,29 @@ def _derived_columns(path: Path, meta: dict[str, Any]) -> dict[str, str]:
         for k, v in derived.items()
     ):
         raise SuiteError(f"{path}: meta.derived_columns must map column names to SQL text")
-    return dict(derived)
+    bounds = _plausible_dates(path, meta)
+    return {
+        name: sql.replace("{earliest_plausible_date}", f"'{bounds[0].isoformat()}'").replace(
+            "{plausible_years_after_extract}", str(bounds[1])
+        )
+        for name, sql in derived.items()
+    }
+
+
+def _plausible_dates(path: Path, meta: dict[str, Any]) -> tuple[date, int]:
+    """meta.plausible_dates: the earliest date and the years after the extract a date may be.
+
+    Dates outside are typos (1900 for 2026) that would fail dbt far from their file and line.
+    """
+    given = meta.get("plausible_dates") or {}
+    try:
+        earliest = date.fromisoformat(str(given.get("earliest", "2000-01-01")))
+        years = int(given.get("years_after_extract", 10))
+    except (TypeError, ValueError):
+        raise SuiteError(
+            f"{path}: meta.plausible_dates needs earliest (YYYY-MM-DD) and years_after_extract"
+        ) from None
+    return earliest, years
 
 
 def _rule_from_config(path: Path, position: int, config: object) -> Rule:

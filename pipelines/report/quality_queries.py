@@ -275,7 +275,8 @@ def _files(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[int, list[FileO
             rows_read
         from {MANIFEST_TABLE}
         where run_id = ? and status <> 'loaded'
-        order by case status when 'rejected' then 0 else 1 end, source, source_file
+        order by case status when 'rejected' then 0 when 'ignored' then 1
+            when 'deferred' then 2 else 3 end, source, source_file
         """,
         [run_id],
     ).fetchall()
