@@ -77,6 +77,7 @@ class RunOutcome:
     materialized: frozenset[str]  # asset keys, as user strings
     checks: tuple[tuple[str, str, bool], ...]  # (asset key, check name, passed)
     failures: tuple[str, ...]  # the failure events' messages
+    report_metadata: tuple[str, ...] = ()  # the report asset's metadata keys, as the UI lists them
 
     @classmethod
     def of(cls, result: dg.ExecuteInProcessResult) -> RunOutcome:
@@ -91,6 +92,14 @@ class RunOutcome:
                 for c in result.get_asset_check_evaluations()
             ),
             failures=tuple(e.message or "" for e in result.all_events if e.is_failure),
+            report_metadata=tuple(
+                sorted(
+                    key
+                    for e in result.get_asset_materialization_events()
+                    if e.asset_key.to_user_string() == "portfolio_report"
+                    for key in e.materialization.metadata
+                )
+            ),
         )
 
     def to_json(self) -> str:
@@ -107,6 +116,7 @@ class RunOutcome:
             materialized=frozenset(record["materialized"]),
             checks=tuple((key, name, passed) for key, name, passed in record["checks"]),
             failures=tuple(record["failures"]),
+            report_metadata=tuple(record.get("report_metadata", ())),
         )
 
 

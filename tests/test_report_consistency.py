@@ -23,6 +23,7 @@ from html import unescape
 import duckdb
 import pytest
 
+from pipelines.report.headline_metadata import headline_metadata
 from tests.pipeline_runs import RunOutcome, RunPaths
 from tests.test_report_render import row_starting, table_rows
 
@@ -221,3 +222,25 @@ def test_one_pagers_agree_with_the_exceptions_list(
             r"<li>(.*?)</li>", one_pager.split('id="attention-reasons"', 1)[1].split("</ul>")[0]
         )
         assert " ".join(unescape(r) for r in reasons) == row[5], project_id
+
+
+def test_the_report_assets_metadata_carries_the_summarys_headline(
+    pages: dict[str, str],
+    demo_run: tuple[RunPaths, RunOutcome],
+    marts: duckdb.DuckDBPyConnection,
+) -> None:
+    """What the Dagster UI shows on the report asset is what the board reads on the summary."""
+    published, outcome = demo_run
+    metadata = headline_metadata(published.warehouse)
+    # the run's report asset carried these entries (the UI lists them under the asset)
+    assert set(metadata) <= set(outcome.report_metadata), outcome.report_metadata
+    cutoff = one(marts, "select cutoff_date from marts.fct_reporting_cutoff")[0]
+    assert metadata["cutoff_date"] == cutoff.isoformat()
+    summary = pages["summary"]
+    for key in ("bac", "eac", "vac"):
+        shown = re.search(r"(-?\$[\d,]+)", tile(summary, key).split(")", 1)[1])
+        assert shown and money(shown.group(1)) == round(metadata[f"headline_{key}"].value)
+    cpi = metadata["headline_cpi"].value
+    assert f"{cpi:.2f}" in tile(summary, "cpi")
+    assert f"Red {metadata['computed_red_projects']}" in page_text(tile(summary, "health"))
+    assert f"covers the same {metadata['active_projects']} active projects" in page_text(summary)

@@ -15,6 +15,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.prioritization.assets import portfolio_prioritization
 from pipelines.report.board_pack import write_staged_board_pack
+from pipelines.report.headline_metadata import headline_metadata
 from pipelines.report.publish import check_replaceable
 from pipelines.report.render import render_portfolio_report
 from pipelines.settings import Settings
@@ -85,4 +86,6 @@ def portfolio_report(
     }
     if pack is not None:
         metadata["board_pack"] = dg.MetadataValue.path(str(pack))
+    # the summary's headline, for whoever looks at this asset in the UI (same loaders as the page)
+    metadata.update(headline_metadata(Path(duckdb.database)))
     return dg.MaterializeResult(metadata=metadata)
