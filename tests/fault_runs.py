@@ -191,14 +191,7 @@ def start_fault_run(paths: RunPaths, hook: str, **env: str) -> FaultRun:
 
 
 def kill_at_marker(run: FaultRun) -> str:
-    deadline = time.monotonic() + MARKER_TIMEOUT_SECONDS
-    while not run.marker.exists():
-        if run.process.poll() is not None:
-            pytest.fail(f"the run ended before the fault point:\n{run.output()[-4000:]}")
-        if time.monotonic() > deadline:
-            os.killpg(run.process.pid, signal.SIGKILL)
-            pytest.fail(f"the fault point was not reached:\n{run.output()[-4000:]}")
-        time.sleep(0.2)
+    _await_marker(run)
     os.killpg(run.process.pid, signal.SIGKILL)
     run.process.wait(timeout=30)
     assert_group_gone(run.process.pid)
@@ -206,6 +199,12 @@ def kill_at_marker(run: FaultRun) -> str:
 
 
 def wait_for_marker(run: FaultRun) -> str:
+    _await_marker(run)
+    return run.marker.read_text()
+
+
+def _await_marker(run: FaultRun) -> None:
+    """Until the run reaches its fault point; fails the test if it ends or times out first."""
     deadline = time.monotonic() + MARKER_TIMEOUT_SECONDS
     while not run.marker.exists():
         if run.process.poll() is not None:
@@ -214,7 +213,6 @@ def wait_for_marker(run: FaultRun) -> str:
             os.killpg(run.process.pid, signal.SIGKILL)
             pytest.fail(f"the fault point was not reached:\n{run.output()[-4000:]}")
         time.sleep(0.2)
-    return run.marker.read_text()
 
 
 def kill_the_run_alone_at_marker(run: FaultRun) -> str:

@@ -314,19 +314,12 @@ def load_source(
                 summary.files_already_seen += 1
                 continue
             outcome = _load_file(con, spec, path, context, before)
-        except FileNotFoundError:
-            deferred = FileDeferred("it disappeared while it was read (moved or replaced)")
-            _defer(
-                con,
-                spec,
-                path,
-                rel_name,
-                FileContext(spec.name, rel_name, "", run_id, loaded_at),
-                deferred,
-                summary,
+        except (FileNotFoundError, FileDeferred) as problem:
+            deferred = (
+                problem
+                if isinstance(problem, FileDeferred)
+                else FileDeferred("it disappeared while it was read (moved or replaced)")
             )
-            continue
-        except FileDeferred as deferred:
             _defer(
                 con,
                 spec,

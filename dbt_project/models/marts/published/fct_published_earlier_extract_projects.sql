@@ -28,6 +28,7 @@ unioned as (
         projected_cost_musd as forecast_cost_m,
         extract_date,
         max(extract_date) over () as profile_latest_extract_date,
+        is_in_latest_extract,
         source_file,
         source_row
     from itdashboard
@@ -44,6 +45,7 @@ unioned as (
         fy_forecast_gbp_m as forecast_cost_m,
         extract_date,
         max(extract_date) over () as profile_latest_extract_date,
+        is_in_latest_extract,
         source_file,
         source_row
     from gmpp
@@ -68,7 +70,8 @@ final as (
         source_file,
         source_row
     from unioned
-    where extract_date < profile_latest_extract_date
+    -- the one definition of "latest" is staging's
+    where not is_in_latest_extract
 
 )
 

@@ -161,20 +161,6 @@ unioned as (
 
 ),
 
--- An annual or point-in-time source states the whole portfolio as of each extract: the latest
--- period is the latest extract's projects only. A project missing from it (closed, or left the
--- GMPP) keeps its last row in the staging models and in fct_published_earlier_extract_projects,
--- never in this period's totals.
-latest as (
-
-    select
-        unioned.*,
-        max(unioned.extract_date) over (partition by unioned.source_profile)
-            as profile_latest_extract_date
-    from unioned
-
-),
-
 final as (
 
     select
@@ -227,13 +213,16 @@ final as (
         published_schedule_variance_days,
         published_schedule_variance_pct,
         published_fy_variance_pct,
-        cast(extract_date = profile_latest_extract_date as {{ dbt.type_boolean() }})
-            as is_in_latest_extract,
+        cast(is_in_latest_extract as {{ dbt.type_boolean() }}) as is_in_latest_extract,
         extract_date,
         source_file,
         source_row
-    from latest
-    where extract_date = profile_latest_extract_date
+    from unioned
+    -- An annual or point-in-time source states the whole portfolio as of each extract: the
+    -- latest period is the latest extract's projects only (staging's is_in_latest_extract). A
+    -- project missing from it (closed, or left the GMPP) keeps its last row in the staging
+    -- models and in fct_published_earlier_extract_projects, never in this period's totals.
+    where is_in_latest_extract
 
 )
 
