@@ -127,6 +127,9 @@ def _ingest_line(source: str, found: dict[str, Any]) -> str | None:
     line = f"ingest {source}: " + ", ".join(parts)
     # An ignored file may be a week under a wrong name: each is named with its reason.
     warnings = [f"\n  WARNING ignored {reason}" for reason in ignored.values()]
+    # A re-sent past period changes figures already reported: each is named.
+    resent = found.get("files_resent") or {}
+    warnings += [f"\n  NOTE {name} {note}" for name, note in resent.items()]
     return line + "".join(warnings)
 
 

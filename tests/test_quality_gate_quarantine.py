@@ -221,6 +221,35 @@ def test_a_1900_work_date_is_quarantined_at_the_gate_with_file_line_and_rule(
     _assert_accounted(build, "timesheets")
 
 
+@pytest.mark.parametrize(
+    ("source", "column", "typo"),
+    [
+        ("projects", "Forecast Finish", "2206-06-30"),
+        ("milestones", "Actual Date", "1900-03-31"),
+        ("resources", "Active From", "1900-01-01"),
+    ],
+)
+def test_an_implausible_plan_or_hr_date_is_quarantined_with_file_line_and_rule(
+    paths: RunPaths, build: Path, source: str, column: str, typo: str
+) -> None:
+    """A finish in 2206 would stretch the earned-value spine by centuries: set aside at the gate."""
+    extract = _last(paths.landing, source, source)
+    rows = _rows(extract)
+    rows[0][column] = typo
+    with extract.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    run_ingest_and_gate(paths, (source,))
+
+    rule = f"{column.lower().replace(' ', '_')} in a plausible range"
+    assert (f"{source}/{extract.name}", 2, rule, "quarantine", "gate") in _quarantined(
+        build, source
+    )
+    _assert_accounted(build, source)
+
+
 def test_the_same_key_with_conflicting_values_quarantines_both_copies(
     paths: RunPaths, build: Path
 ) -> None:

@@ -56,6 +56,8 @@ def _build_raw_asset(spec: SourceSpec, sources: tuple[SourceSpec, ...]) -> dg.As
             )
         for name, reason in summary.files_ignored.items():
             context.log.warning(f"{spec.name}: file {name} ignored: {reason}")
+        for name, note in summary.files_resent.items():
+            context.log.warning(f"{spec.name}: file {name} {note}")
         return dg.MaterializeResult(
             metadata={
                 "files_loaded": len(summary.files_loaded),
@@ -63,6 +65,7 @@ def _build_raw_asset(spec: SourceSpec, sources: tuple[SourceSpec, ...]) -> dg.As
                 "files_rejected": dg.MetadataValue.json(summary.files_rejected),
                 "files_deferred": dg.MetadataValue.json(summary.files_deferred),
                 "files_ignored": dg.MetadataValue.json(summary.files_ignored),
+                "files_resent": dg.MetadataValue.json(summary.files_resent),
                 "files_already_loaded": summary.files_already_seen,
                 "rows_loaded": summary.rows_loaded,
                 "rows_quarantined": summary.rows_quarantined,

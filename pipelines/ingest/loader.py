@@ -20,7 +20,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from pipelines.ingest.csv_file import load_csv_file
 from pipelines.ingest.file_outcome import FileDeferred, FileLoadResult, FileRejected
 from pipelines.ingest.finance_plan_xlsx import load_finance_plan_file
 from pipelines.ingest.quarantine import FileContext
+from pipelines.ingest.resend import replaced_load
 from pipelines.ingest.rules import action_of
 from pipelines.ingest.sources import SourceSpec, month_end
 from pipelines.ingest.unclaimed import UnclaimedFile, shown_name, valid_utf8
@@ -64,6 +65,7 @@ class SourceLoadSummary:
     files_duplicate: list[str] = field(default_factory=list)
     files_rejected: dict[str, str] = field(default_factory=dict)
     files_deferred: list[str] = field(default_factory=list)
+    files_resent: dict[str, str] = field(default_factory=dict)  # name -> the load it replaces
     files_ignored: dict[str, str] = field(default_factory=dict)  # name -> why no source reads it
     files_already_seen: int = 0
     rows_loaded: int = 0
@@ -154,6 +156,7 @@ class _Outcome:
     reason: str | None = None
     rule: str | None = None
     action: str | None = None
+    replaced: bool = False  # a re-send of a file name loaded before (resend.py)
 
 
 def _record(
@@ -242,6 +245,20 @@ def _loaded_or_rejected(result: FileLoadResult, context: FileContext) -> _Outcom
     )
 
 
+def _noting_resend(
+    con: duckdb.DuckDBPyConnection, context: FileContext, outcome: _Outcome
+) -> _Outcome:
+    """A loaded file whose name was loaded before with other bytes says which copy it replaces."""
+    if outcome.status != "loaded" or outcome.result is None:
+        return outcome
+    replaced = replaced_load(con, context.source_file, context.source_file_hash)
+    if replaced is None:
+        return outcome
+    notes = [replaced.note(outcome.result.rows_loaded), outcome.result.note]
+    result = replace(outcome.result, note="; ".join(n for n in notes if n))
+    return _Outcome("loaded", result=result, replaced=True)
+
+
 def _load_file(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
@@ -257,6 +274,7 @@ def _load_file(
             outcome = _Outcome("duplicate", duplicate_of=first[0])
         else:
             outcome = _loaded_or_rejected(_load_one(con, spec, path, context), context)
+            outcome = _noting_resend(con, context, outcome)
         _ensure_unchanged(path, before)
         _record(con, context, before[0], outcome)
         con.execute("commit")
@@ -434,6 +452,9 @@ def _summarise(summary: SourceLoadSummary, spec: SourceSpec, name: str, outcome:
     else:
         assert outcome.result is not None
         summary.files_loaded.append(name)
+        if outcome.replaced:
+            summary.files_resent[name] = outcome.result.note or ""
+            log.warning("%s: %s %s", spec.name, name, outcome.result.note)
         summary.rows_loaded += outcome.result.rows_loaded
         summary.rows_quarantined += outcome.result.rows_quarantined
         summary.failing_cells += outcome.result.failing_cells
