@@ -68,6 +68,8 @@ class Settings:
     dagster_home: Path | None = None
     # Good runs kept in the reports' archive/ (this one included): about half a year of weeks.
     archive_keep_runs: int = 26
+    # Finished runs kept in Dagster's run history (~13 MB each): as many as the archive holds.
+    dagster_keep_runs: int = 26
     # A kept `<warehouse>.blocked` or `.failed` build is deleted once it is older than this.
     kept_build_keep_days: int = 30
     # --- Operating it unattended (pipelines/operate/) ---
@@ -107,6 +109,7 @@ class Settings:
             "dbt_artifacts_keep_runs",
             "log_keep_days",
             "archive_keep_runs",
+            "dagster_keep_runs",
             "kept_build_keep_days",
         ):
             if getattr(self, name) < 1:

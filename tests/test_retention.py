@@ -32,6 +32,7 @@ def _retention(tmp_path: Path) -> Retention:
         dagster_home=tmp_path / "dagster_home",
         log_keep_days=KEEP,
         kept_build_keep_days=KEEP,
+        dagster_keep_runs=KEEP,
     )
 
 
@@ -125,3 +126,36 @@ def test_retention_settings_come_from_the_environment_and_refuse_zero() -> None:
     assert Settings().dagster_home is None  # an ephemeral instance: no Dagster logs to bound
     with pytest.raises(SettingsError, match="PORTFOLIO_ARCHIVE_KEEP_RUNS must be at least 1"):
         Settings.from_env({"PORTFOLIO_ARCHIVE_KEEP_RUNS": "0"})
+
+
+def test_dagster_run_history_keeps_the_newest_finished_runs(tmp_path: Path) -> None:
+    """Each run's event log stays in the instance's database until retention deletes the run."""
+    import dagster as dg
+
+    r = _retention(tmp_path)
+    assert r.dagster_home is not None
+    r.dagster_home.mkdir(parents=True)
+
+    @dg.op
+    def step() -> int:
+        return 1
+
+    @dg.job
+    def tiny() -> None:
+        step()
+
+    with dg.DagsterInstance.from_config(str(r.dagster_home)) as instance:
+        run_ids = [tiny.execute_in_process(instance=instance).run_id for _ in range(KEEP + 2)]
+        # A run not finished (this one, in progress) is never deleted, however old.
+        unfinished = instance.create_run_for_job(tiny).run_id
+
+    lines = apply_retention(r, now=NOW)
+
+    assert "retention: removed 2 Dagster run(s) from the run history" in lines
+    # The deleted runs' event logs went with them, files and all (read before Dagster is asked
+    # for a deleted run's events: asking creates an empty file).
+    event_logs = {p.stem for p in (r.dagster_home / "history" / "runs").glob("*.db")}
+    assert event_logs == {"index", *run_ids[-KEEP:]}
+    with dg.DagsterInstance.from_config(str(r.dagster_home)) as instance:
+        left = {record.dagster_run.run_id for record in instance.get_run_records()}
+        assert left == {*run_ids[-KEEP:], unfinished}

@@ -1,4 +1,4 @@
-"""Bound what runs leave on disk: dbt artifacts, run logs, Dagster's compute logs, kept builds.
+"""Bound what runs leave on disk: dbt artifacts, run logs, Dagster's logs and history, kept builds.
 
 Measured before: ~40 MB of dbt artifacts and 8 MB of Dagster logs a run, never deleted. This runs
 at the end of every run, good or failed (published_warehouse; cleanup.discard_failed_run), under
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.publish.paths import blocked_path, failed_path, wal_path
+from pipelines.publish.run_history import prune_run_history
 from pipelines.publish.run_state import read_run_state
 from pipelines.settings import DBT_PROJECT_DIR, Settings
 
@@ -38,6 +39,7 @@ class Retention:
     dagster_home: Path | None
     log_keep_days: int
     kept_build_keep_days: int
+    dagster_keep_runs: int = 26
 
     @classmethod
     def of(cls, settings: Settings) -> Retention:
@@ -49,6 +51,7 @@ class Retention:
             dagster_home=settings.dagster_home,
             log_keep_days=settings.log_keep_days,
             kept_build_keep_days=settings.kept_build_keep_days,
+            dagster_keep_runs=settings.dagster_keep_runs,
         )
 
 
@@ -111,9 +114,11 @@ def apply_retention(retention: Retention, *, now: float | None = None) -> list[s
         ),
     }
     if r.dagster_home is not None:
-        # Dagster's local compute logs: one folder per run under storage/ (the run history in
-        # its database is small and is left to Dagster).
+        # Dagster's local compute logs: one folder per run under storage/.
         storage = r.dagster_home / "storage"
         runs = [p for p in storage.glob("*") if p.is_dir()] if storage.is_dir() else []
         removed["Dagster compute log folder(s)"] = older_than(runs, r.log_keep_days, now=now)
+        # Its run history (event logs and asset index): the newest finished runs are kept.
+        history = prune_run_history(r.dagster_home, r.dagster_keep_runs)
+        removed["Dagster run(s) from the run history"] = [Path(run) for run in history]
     return [f"retention: removed {len(paths)} {kind}" for kind, paths in removed.items() if paths]
