@@ -51,6 +51,9 @@ class Settings:
     # be writing them, and a half-copied file must never be loaded (tests that write files and
     # run at once set 0).
     landing_settle_seconds: float = 30.0
+    # When set (e.g. ".ready"), an export is read only once the sender has written its marker file
+    # beside it (`gl_actuals_2026-08.csv.ready`): the one completeness signal that never guesses.
+    landing_ready_marker: str = ""
     # The real public exports the tests and `make run-export` examples read (never modified).
     real_data_dir: Path = PROJECT_ROOT.parent / "shared" / "data" / "real"
     # Where `pipelines.cli` writes each run's full Dagster event log (the console gets a summary).

@@ -24,6 +24,7 @@ from pipelines.ingest.file_outcome import FileRejected
 from pipelines.ingest.loader import SourceLoadSummary, load_source
 from pipelines.ingest.rules import RULES_FILE, get_rule, load_rules
 from pipelines.ingest.sources import FINANCE_PLAN, GL_ACTUALS, PROJECTS, TIMESHEETS, SourceSpec
+from pipelines.ingest.unclaimed import unclaimed_files
 
 TS = "timesheets/timesheets_2026-11-09.csv"
 HEADER = "Entry ID,Employee ID,Work Date,Project ID,Time Category,Hours,Comment\n"
@@ -255,6 +256,27 @@ def test_a_file_inside_the_settle_window_is_deferred(tmp_path: Path, con) -> Non
     an_hour_ago = time.time() - 3600
     os.utime(path, (an_hour_ago, an_hour_ago))
     assert _load(con, TIMESHEETS, tmp_path, settle_seconds=60).files_loaded == [TS]
+
+
+def test_with_a_ready_marker_an_export_waits_for_its_marker_file(
+    tmp_path: Path, con, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PORTFOLIO_LANDING_READY_MARKER: the sender's `.ready` file says the export is whole."""
+    _write(tmp_path, TS, HEADER + "E1,EMP1,2026-11-09,,BAU,4,\n")
+
+    waiting = load_source(con, TIMESHEETS, tmp_path, run_id="run-1", ready_marker=".ready")
+    assert waiting.files_deferred == [TS] and waiting.rows_loaded == 0
+    assert "timesheets_2026-11-09.csv.ready is not there yet" in caplog.text
+
+    _write(tmp_path, TS + ".ready", "")
+    ready = load_source(con, TIMESHEETS, tmp_path, run_id="run-2", ready_marker=".ready")
+    assert ready.files_loaded == [TS] and ready.rows_loaded == 1
+    # The marker is part of the delivery, not a file of its own: nothing ignored.
+    assert not ready.files_ignored
+    unclaimed = unclaimed_files(tmp_path, (TIMESHEETS,), [tmp_path / TS], ready_marker=".ready")
+    assert TS + ".ready" not in [f.rel_name for f in unclaimed]
+    without_marker_mode = unclaimed_files(tmp_path, (TIMESHEETS,), [tmp_path / TS])
+    assert TS + ".ready" in [f.rel_name for f in without_marker_mode]
 
 
 def test_a_file_under_a_temporary_name_is_deferred(tmp_path: Path, con) -> None:

@@ -67,3 +67,15 @@ def test_an_already_loaded_file_is_skipped(tmp_path: Path) -> None:
     result = _evaluate(settings)
     assert isinstance(result, dg.SkipReason)
     assert "no new complete landing file" in (result.skip_message or "")
+
+
+def test_with_a_ready_marker_the_sensor_waits_for_it(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, settle=0).with_changes(landing_ready_marker=".ready")
+    path = _land(settings, age_seconds=120)
+    waiting = _evaluate(settings)
+    assert isinstance(waiting, dg.SkipReason)
+    assert "1 still being written" in (waiting.skip_message or "")
+
+    path.with_name(path.name + ".ready").write_text("", encoding="utf-8")
+    started = _evaluate(settings)
+    assert isinstance(started, dg.SensorResult) and len(started.run_requests or []) == 1

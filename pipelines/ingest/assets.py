@@ -18,11 +18,12 @@ def raw_asset_key(source: str) -> dg.AssetKey:
 
 
 def _unclaimed_of(
-    spec: SourceSpec, sources: tuple[SourceSpec, ...], landing_dir: Path
+    spec: SourceSpec, sources: tuple[SourceSpec, ...], landing_dir: Path, ready_marker: str = ""
 ) -> list[UnclaimedFile]:
     """The landing files no source reads that this source's asset records (each has one owner)."""
     claimed = [path for source in sources for path in landing_files(source, landing_dir)]
-    return [f for f in unclaimed_files(landing_dir, sources, claimed) if f.owner == spec.name]
+    unclaimed = unclaimed_files(landing_dir, sources, claimed, ready_marker)
+    return [f for f in unclaimed if f.owner == spec.name]
 
 
 def _build_raw_asset(spec: SourceSpec, sources: tuple[SourceSpec, ...]) -> dg.AssetsDefinition:
@@ -45,7 +46,10 @@ def _build_raw_asset(spec: SourceSpec, sources: tuple[SourceSpec, ...]) -> dg.As
                 settings.landing_dir,
                 run_id=context.run_id,
                 settle_seconds=settings.landing_settle_seconds,
-                ignored=_unclaimed_of(spec, sources, settings.landing_dir),
+                ready_marker=settings.landing_ready_marker,
+                ignored=_unclaimed_of(
+                    spec, sources, settings.landing_dir, settings.landing_ready_marker
+                ),
             )
             total_rows = fetch_scalar(con, f"select count(*) from {spec.table}")
         for name, reason in summary.files_rejected.items():

@@ -30,6 +30,7 @@ from pipelines.ingest.csv_file import load_csv_file
 from pipelines.ingest.file_outcome import FileDeferred, FileLoadResult, FileRejected
 from pipelines.ingest.finance_plan_xlsx import load_finance_plan_file
 from pipelines.ingest.quarantine import FileContext
+from pipelines.ingest.readiness import not_ready_reason
 from pipelines.ingest.resend import replaced_load
 from pipelines.ingest.rules import action_of
 from pipelines.ingest.sources import SourceSpec, month_end
@@ -39,12 +40,10 @@ from pipelines.ingest.warehouse_tables import (
     ensure_audit_tables,
     ensure_raw_table,
 )
-from pipelines.settings import env_name
 from pipelines.sql_helpers import fetch_row
 
 log = logging.getLogger(__name__)
 _HASH_CHUNK = 1 << 20
-_PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".filepart", "~")
 # Statuses that settle a file for good; `deferred` and `ignored` are recorded again each run.
 _FINAL_STATUSES = "('loaded', 'duplicate', 'rejected')"
 _NOT_UTF8 = (
@@ -211,15 +210,12 @@ def _signature(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _refuse_if_unsettled(path: Path, settle: float) -> None:
-    if path.name.endswith(_PARTIAL_SUFFIXES):
-        raise FileDeferred("it has a temporary name (still being copied or written)")
-    age = time.time() - path.stat().st_mtime
-    if age < settle:
-        raise FileDeferred(
-            f"it was modified {age:.0f}s ago, within the {settle:g}s settle window "
-            f"({env_name('landing_settle_seconds')})"
-        )
+def _refuse_if_unready(path: Path, settle: float, ready_marker: str) -> None:
+    why = not_ready_reason(
+        path, path.stat().st_mtime, time.time(), settle_seconds=settle, ready_marker=ready_marker
+    )
+    if why:
+        raise FileDeferred(why)
 
 
 def _ensure_unchanged(path: Path, before: tuple[int, int]) -> None:
@@ -305,8 +301,10 @@ def load_source(
     run_id: str | None = None,
     settle_seconds: float = 0.0,
     ignored: Sequence[UnclaimedFile] = (),
+    ready_marker: str = "",
 ) -> SourceLoadSummary:
-    """Load the source's new files; files modified less than `settle_seconds` ago wait a run.
+    """Load the source's new files; a file not yet complete waits a run (`readiness.py`: modified
+    less than `settle_seconds` ago, or without its `ready_marker` file when one is configured).
 
     `ignored`: the landing files no source reads that this source records (`unclaimed.py`).
     """
@@ -317,7 +315,7 @@ def load_source(
     for path in landing_files(spec, landing_dir):
         rel_name = path.relative_to(landing_dir).as_posix()
         try:
-            _refuse_if_unsettled(path, settle_seconds)
+            _refuse_if_unready(path, settle_seconds, ready_marker)
             before = _signature(path)
             context = FileContext(spec.name, rel_name, file_sha256(path), run_id, loaded_at)
             if not valid_utf8(rel_name):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.ingest.readiness import is_marker
 from pipelines.ingest.spec import SourceSpec
 
 # The `file_pattern`'s fixed start, e.g. `timesheets_` of `^timesheets_(?P<date>...)\.csv$`.
@@ -101,15 +102,21 @@ def _reason(path: Path, rel: Path, sources: tuple[SourceSpec, ...]) -> tuple[str
 
 
 def unclaimed_files(
-    landing_dir: Path, sources: tuple[SourceSpec, ...], claimed: Iterable[Path]
+    landing_dir: Path,
+    sources: tuple[SourceSpec, ...],
+    claimed: Iterable[Path],
+    ready_marker: str = "",
 ) -> list[UnclaimedFile]:
-    """Every file under `landing_dir` (recursively) not in `claimed`, with owner and reason."""
+    """Every file under `landing_dir` (recursively) not in `claimed`, with owner and reason.
+
+    A marker file beside its export (`readiness.py`) belongs to that export's delivery: not listed.
+    """
     if not landing_dir.is_dir() or not sources:
         return []
     taken = {p.resolve() for p in claimed}
     found = []
     for path in sorted(landing_dir.rglob("*")):
-        if not path.is_file() or path.resolve() in taken:
+        if not path.is_file() or path.resolve() in taken or is_marker(path, ready_marker):
             continue
         rel = path.relative_to(landing_dir)
         owner, reason = _reason(path, rel, sources)

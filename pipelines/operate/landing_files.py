@@ -13,11 +13,9 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest.loader import landing_files
+from pipelines.ingest.readiness import not_ready_reason
 from pipelines.ingest.spec import SourceSpec
 from pipelines.ingest.warehouse_tables import MANIFEST_TABLE
-
-# The loader leaves these for the next run too (pipelines/ingest/loader.py): a copy in progress.
-_PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".filepart", "~")
 
 
 @dataclass(frozen=True, order=True)
@@ -43,12 +41,14 @@ def scan_landing(
     *,
     now: float,
     settle_seconds: float,
+    ready_marker: str = "",
 ) -> LandingScan:
     """Sort the landing files that are not in `recorded` (name, size) into complete / unsettled.
 
-    A file is complete when its modification time is at least `settle_seconds` old: every write
-    (a growing file) moves the mtime, so an unchanged mtime over the window means an unchanged
-    size too.
+    A file is complete when the loader would read it (`pipelines/ingest/readiness.py`): its
+    modification time is at least `settle_seconds` old (every write moves the mtime, so an
+    unchanged mtime over the window means an unchanged size too) and, when `ready_marker` is set,
+    its marker file is there.
     """
     complete: list[LandingFile] = []
     unsettled: list[LandingFile] = []
@@ -66,8 +66,10 @@ def scan_landing(
             found = LandingFile(name, stat.st_size, stat.st_mtime_ns)
             if (found.name, found.size) in recorded:
                 continue
-            settled = now - stat.st_mtime >= settle_seconds
-            if path.name.endswith(_PARTIAL_SUFFIXES) or not settled:
+            waits = not_ready_reason(
+                path, stat.st_mtime, now, settle_seconds=settle_seconds, ready_marker=ready_marker
+            )
+            if waits:
                 unsettled.append(found)
             else:
                 complete.append(found)

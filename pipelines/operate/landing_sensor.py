@@ -38,6 +38,7 @@ def new_landing_files(
         recorded_files(settings.warehouse_path),
         now=time.time(),
         settle_seconds=settings.landing_settle_seconds,
+        ready_marker=settings.landing_ready_marker,
     )
     new = [found for found in scan.complete if found.key() not in requested]
     waiting = f"; {len(scan.unsettled)} still being written" if scan.unsettled else ""
