@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml  # type: ignore[import-untyped]  # PyYAML ships no stubs; types-PyYAML is not pinned
+import yaml  # type: ignore[import-untyped, unused-ignore]  # no stubs; mypy's cache may not ask
 
 from pipelines.settings import PROJECT_ROOT
 
