@@ -53,7 +53,8 @@ def config_for(scale: str) -> DemoConfig:
     if scale not in _SIZES:
         raise ValueError(f"unknown scale {scale!r}: one of tiny, 1m, 10m, 30m")
     projects, employees = _SIZES[scale]
-    weeks = 5 if scale == "tiny" else WEEKS
+    # tiny: enough weeks that extracts exist before the cut-off (else EV has no project)
+    weeks = 10 if scale == "tiny" else WEEKS
     return replace(base, projects=projects, employees=employees, weeks=weeks)
 
 
