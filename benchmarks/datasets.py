@@ -9,7 +9,8 @@ generator's `simulate`), so the new week continues the base's people, projects a
 
 Datasets are cached outside the repository ($PORTFOLIO_BENCH_CACHE, else
 $XDG_CACHE_HOME/portfolio-bench, else ~/.cache/portfolio-bench), keyed by scale and by a hash of
-the generator's source, so a changed generator never reuses stale files.
+the generator's source and the scale's configuration, so a changed generator never reuses stale
+files.
 """
 
 from __future__ import annotations
@@ -91,11 +92,13 @@ class Dataset:
 
 def prepare(scale: str, *, log: bool = True) -> Dataset:
     """The cached dataset of `scale`, generated first when missing (minutes at 10m)."""
-    folder = cache_root() / f"{scale}-{generator_version()}"
+    config = config_for(scale)
+    key = hashlib.sha256(f"{generator_version()} {config!r}".encode()).hexdigest()[:12]
+    folder = cache_root() / f"{scale}-{key}"
     done = folder / "complete.txt"
     if not done.exists():
         shutil.rmtree(folder, ignore_errors=True)
-        rows = _generate(config_for(scale), folder, log)
+        rows = _generate(config, folder, log)
         done.write_text(f"{rows}\n")
     return Dataset(
         scale,
