@@ -6,6 +6,8 @@ Each figure's mart is the one the report pages read; docs/benchmarks.md says wha
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,3 +50,13 @@ def write_figures(figures: dict[str, pd.DataFrame], folder: Path) -> None:
 
 def read_figures(folder: Path) -> dict[str, pd.DataFrame]:
     return {name: pd.read_parquet(folder / f"{name}.parquet") for name in FIGURES}
+
+
+def figures_main(compute: Callable[[Path, str], dict[str, pd.DataFrame]], doc: str | None) -> None:
+    """The command line of the floor and the peer: LANDING --out DIR [--currency USD]."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("landing", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--currency", default="USD")
+    args = parser.parse_args()
+    write_figures(compute(args.landing, args.currency), args.out)

@@ -6,13 +6,12 @@ Usage (the harness runs it in a subprocess to measure it):
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from benchmarks.figures import FIGURES, write_figures
+from benchmarks.figures import FIGURES, figures_main
 
 _SQL = Path(__file__).with_name("floor.sql")
 
@@ -24,14 +23,5 @@ def floor_figures(landing: Path, currency: str = "USD") -> dict[str, pd.DataFram
         return {name: con.execute(f"select * from floor_{name}").df() for name in FIGURES}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("landing", type=Path)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--currency", default="USD")
-    args = parser.parse_args()
-    write_figures(floor_figures(args.landing, args.currency), args.out)
-
-
 if __name__ == "__main__":
-    main()
+    figures_main(floor_figures, __doc__)

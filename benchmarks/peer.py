@@ -7,12 +7,11 @@ Usage (the harness runs it in a subprocess to measure it):
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.figures import write_figures
+from benchmarks.figures import figures_main
 
 
 def _read(landing: Path, pattern: str, dates: list[str]) -> pd.DataFrame:
@@ -145,14 +144,5 @@ def _earned_value(
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("landing", type=Path)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--currency", default="USD")
-    args = parser.parse_args()
-    write_figures(peer_figures(args.landing, args.currency), args.out)
-
-
 if __name__ == "__main__":
-    main()
+    figures_main(peer_figures, __doc__)
