@@ -10,7 +10,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run run-export test test-unit chromium lint lint-types lint-sql dev ui docs demo-data dbt-parse clean
+.PHONY: run run-export test test-unit chromium lint lint-types lint-sql dev ui docs demo-data dbt-parse bench clean
 
 # -qq: errors only (a machine's own pip configuration can print hundreds of warnings).
 $(STAMP): pyproject.toml constraints.txt
@@ -83,6 +83,14 @@ test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml chromium lint
 # manifest is re-parsed by tests/conftest.py only when a dbt file changed since the last parse.
 test-unit: $(STAMP)
 	$(BIN)/pytest -m unit -q
+
+# The benchmark harness (benchmarks/README.md): the pipeline per stage against the floor and the
+# peer at SCALE (tiny, 1m, 10m, 30m), REPEAT times; figures in docs/benchmarks.md.
+SCALE ?= tiny
+REPEAT ?= 3
+bench: $(STAMP) dbt-parse
+	nice -n 10 $(BIN)/python -m benchmarks.harness --scale $(SCALE) --repeat $(REPEAT)
+	$(BIN)/python -m benchmarks.report
 
 clean:
 	rm -rf $(VENV) build data .dagster_home dbt_project/target dbt_project/logs

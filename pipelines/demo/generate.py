@@ -19,7 +19,7 @@ from pipelines.demo.finance_plan import write_finance_plan
 from pipelines.demo.fx import FxRates
 from pipelines.demo.labour import simulate_labour
 from pipelines.demo.ledger import GL_HEADER, gl_rows, history_months
-from pipelines.demo.people import RESOURCES_HEADER, generate_employees, resource_rows
+from pipelines.demo.people import RESOURCES_HEADER, Employee, generate_employees, resource_rows
 from pipelines.demo.projects import Project, generate_projects
 from pipelines.demo.resource_plan import RESOURCE_PLAN_HEADER, ResourcePlan
 from pipelines.demo.staffing import staff_projects
@@ -156,6 +156,24 @@ def _write_finance(
     record(write_csv(landing_dir, "fx_rates", "fx/fx_rates_all.csv", FX_HEADER, fx_rows))
 
 
+def simulate(config: DemoConfig) -> tuple[Window, FxRates, list[Employee], list[Project]]:
+    """The simulated truth every file reports: the window, FX, people and projects.
+
+    Apart from the writing so the benchmark harness (`benchmarks/datasets.py`) can write the
+    files of the week after the window from the same truth.
+    """
+    window = Window(config.as_of, config.weeks, config.fiscal_year_start_month)
+    fx = FxRates(config.seed, month_of(config.as_of))
+    employees = generate_employees(config.employees, window, config.seed)
+    projects = generate_projects(config.projects, window, config.seed)
+    staff_projects(projects, employees, config.seed)
+    simulate_labour(projects, employees, fx, window.timesheet_weeks[0])
+    set_budgets(projects, employees, fx, window, config.seed)
+    for project in projects:
+        settle_rebaseline(project)
+    return window, fx, employees, projects
+
+
 def generate_demo_exports(
     landing_dir: Path,
     config: DemoConfig | None = None,
@@ -173,17 +191,7 @@ def generate_demo_exports(
     landing_dir = Path(landing_dir)
     _check_landing(landing_dir, force)
     landing_dir.mkdir(parents=True, exist_ok=True)
-    window = Window(config.as_of, config.weeks, config.fiscal_year_start_month)
-    fx = FxRates(config.seed, month_of(config.as_of))
-
-    employees = generate_employees(config.employees, window, config.seed)
-    projects = generate_projects(config.projects, window, config.seed)
-    staff_projects(projects, employees, config.seed)
-    simulate_labour(projects, employees, fx, window.timesheet_weeks[0])
-    set_budgets(projects, employees, fx, window, config.seed)
-    for project in projects:
-        settle_rebaseline(project)
-
+    window, fx, employees, projects = simulate(config)
     written: list[WrittenFile] = []
 
     def record(file: WrittenFile) -> None:
