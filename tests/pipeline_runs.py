@@ -120,6 +120,12 @@ class RunOutcome:
         )
 
 
+def query_rows(warehouse: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
+    """The rows of one query on a warehouse, opened read-only (other tests may be reading it)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
 def mart_snapshot(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every mart's full contents, in a stable order, to compare two runs."""
     with duckdb.connect(str(warehouse), read_only=True) as con:

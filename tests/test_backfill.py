@@ -11,11 +11,10 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from pipelines.cli import run_pipeline
-from tests.pipeline_runs import RunPaths, settings_for
+from tests.pipeline_runs import RunPaths, query_rows, settings_for
 
 pytestmark = pytest.mark.integration
 
@@ -33,13 +32,8 @@ def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
-def _rows(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
 def _non_labour_by_month(warehouse: Path) -> dict[tuple[str, str], float]:
-    rows = _rows(
+    rows = query_rows(
         warehouse,
         "select project_id, strftime(month_start_date, '%Y-%m'), non_labour_cost "
         "from marts.fct_project_costs",
@@ -87,7 +81,7 @@ def test_a_resent_past_period_replaces_its_facts_and_nothing_else(
 ) -> None:
     paths = published_copy
     before_costs = _non_labour_by_month(paths.warehouse)
-    before_entries = set(_rows(paths.warehouse, "select * from marts.fct_timesheet_entries"))
+    before_entries = set(query_rows(paths.warehouse, "select * from marts.fct_timesheet_entries"))
     period, ledger_delta = _resend_ledger_period(paths.landing)
     week_file, corrected_entries, dropped_id = _resend_timesheet_week(paths.landing)
     capsys.readouterr()
@@ -104,23 +98,23 @@ def test_a_resent_past_period_replaces_its_facts_and_nothing_else(
         assert cost == pytest.approx(expected, abs=0.005), (project, month)
 
     # The week: the entries of the corrected copy, the dropped one gone, the others untouched.
-    week_rows = _rows(
+    week_rows = query_rows(
         paths.warehouse,
         "select entry_id, hours from marts.fct_timesheet_entries "
         f"where source_file = '{week_file}'",
     )
     assert {entry: f"{hours:.2f}" for entry, hours in week_rows} == corrected_entries
-    assert not _rows(
+    assert not query_rows(
         paths.warehouse,
         f"select 1 from marts.fct_timesheet_entries where entry_id = '{dropped_id}'",
     )
-    after_entries = set(_rows(paths.warehouse, "select * from marts.fct_timesheet_entries"))
+    after_entries = set(query_rows(paths.warehouse, "select * from marts.fct_timesheet_entries"))
     other_files = {row for row in before_entries if week_file not in row}
     assert other_files <= after_entries
     assert len(after_entries) == len(before_entries) - 1
 
     # It is said: the manifest's reason and the run's output name the copy replaced.
-    resent = _rows(
+    resent = query_rows(
         paths.warehouse,
         "select source_file, reason from raw.load_manifest "
         "where status = 'loaded' and reason like 're-sent: replaces the copy loaded %'",

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from pipelines.cli import run_export
 from pipelines.settings import Settings
+from tests.pipeline_runs import query_rows
 from tests.published_raw_fixture import GMPP_CSV, ITDASHBOARD_CSV
 
 FILES = {"us_itdashboard": ITDASHBOARD_CSV, "uk_gmpp": GMPP_CSV}
@@ -56,13 +56,8 @@ def gmpp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]
     yield _run("uk_gmpp", root), root / "reports"
 
 
-def _query(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
 def _checks(warehouse: Path) -> dict[tuple[str, str], int]:
-    rows = _query(
+    rows = query_rows(
         warehouse,
         "select figure, status, count(*) from marts.fct_published_figure_checks group by all",
     )
@@ -70,12 +65,12 @@ def _checks(warehouse: Path) -> dict[tuple[str, str], int]:
 
 
 def _decisions(warehouse: Path) -> dict[str, str]:
-    return dict(_query(warehouse, "select source, decision from audit.gate_decisions"))
+    return dict(query_rows(warehouse, "select source, decision from audit.gate_decisions"))
 
 
 def test_the_it_dashboard_file_reproduces_the_publishers_figures(itdashboard) -> None:
     warehouse, _ = itdashboard
-    assert _query(
+    assert query_rows(
         warehouse,
         "select rows_read, rows_loaded, rows_quarantined from raw.load_manifest "
         "where source = 'itdashboard_projects'",
@@ -91,7 +86,7 @@ def test_the_it_dashboard_file_reproduces_the_publishers_figures(itdashboard) ->
         ("schedule variance (days)", "not checkable"): 921,
     }
     # The published figure stays as published beside ours; neither overwrites the other.
-    assert _query(
+    assert query_rows(
         warehouse,
         "select published_value, round(computed_value, 6) from marts.fct_published_figure_checks "
         "where project_id = '2045' and figure = 'cost variance ($M)'",
@@ -108,7 +103,7 @@ def test_only_the_profiles_source_is_required_the_rest_are_not_supplied(itdashbo
 
 def test_the_gmpp_file_reproduces_the_published_variance(gmpp) -> None:
     warehouse, _ = gmpp
-    assert _query(
+    assert query_rows(
         warehouse,
         "select rows_read, rows_loaded, rows_quarantined from raw.load_manifest "
         "where source = 'gmpp_projects'",
@@ -118,7 +113,7 @@ def test_the_gmpp_file_reproduces_the_published_variance(gmpp) -> None:
         ("financial year variance (%)", "disagrees"): 35,
         ("financial year variance (%)", "not checkable"): 37,
     }
-    exempt = _query(
+    exempt = query_rows(
         warehouse,
         "select planned_cost_m, planned_cost_m_null_reason from marts.fct_published_projects "
         "where planned_cost_m_null_reason like 'Exempt under Section 43%'",
@@ -197,13 +192,13 @@ def test_published_counts_and_totals_equal_the_rows_behind_them(
     )
     by_portfolio = _cells(page, f"{pid}-portfolios-table", -1)
     assert sum(int(c.replace(",", "")) for c in by_portfolio) == disagreeing
-    (in_mart,) = _query(
+    (in_mart,) = query_rows(
         warehouse,
         "select count(*) from marts.fct_published_figure_checks where status = 'disagrees'",
     )[0]
     assert disagreeing == in_mart
     # a tile equals the sum of its table: planned cost (exact values, not the rounded text)
-    (planned,) = _query(
+    (planned,) = query_rows(
         warehouse,
         "select planned_cost_m from marts.fct_published_portfolio_summary where is_profile_total",
     )[0]
