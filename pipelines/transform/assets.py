@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -10,6 +11,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.publish.run_state import record_child
 from pipelines.settings import Settings
+from pipelines.transform.parse_state import keep_parse_state
 from pipelines.transform.project import dbt_project
 from pipelines.transform.selection import (
     build_exclusion,
@@ -71,3 +73,5 @@ def portfolio_dbt_models(
     # explained from dbt's run_results.json (pipelines/publish/failure_cause.py).
     record_child(settings.warehouse_path, invocation.process.pid, dbt_target=invocation.target_path)
     yield from invocation.stream()
+    # Reached only when dbt succeeded (stream() raises otherwise): the next run parses less.
+    keep_parse_state(invocation.target_path, Path(dbt_project.project_dir) / "target")

@@ -88,7 +88,8 @@ def unfed_tests(manifest: Mapping[str, Any], fed: set[DbtSource]) -> list[str]:
             found |= {parent} if parent.startswith("source.") else upstream_sources(parent)
         return frozenset(found)
 
-    skipped, kept = set(), set()
+    skipped: set[str] = set()
+    kept: set[str] = set()
     for unique_id, node in manifest["nodes"].items():
         if node["resource_type"] != "test":
             continue
