@@ -24,9 +24,15 @@ $(DAGSTER_HOME)/dagster.yaml: pipelines/dagster_instance.yaml
 	@mkdir -p $(DAGSTER_HOME)
 	@cp pipelines/dagster_instance.yaml $(DAGSTER_HOME)/dagster.yaml
 
-# The dbt manifest is built here, never parsed when Dagster imports the code.
-dbt-parse: $(STAMP)
+# The dbt manifest is built here, never parsed when Dagster imports the code; only when a dbt file
+# changed, so the parse state a run left in target/ (pipelines/transform/parse_state.py) stays.
+DBT_MANIFEST := dbt_project/target/manifest.json
+DBT_FILES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune \
+	-o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.md' -o -name '*.csv' \) -print)
+dbt-parse: $(DBT_MANIFEST)
+$(DBT_MANIFEST): $(STAMP) $(DBT_FILES)
 	@$(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+	@touch $(DBT_MANIFEST)
 
 run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
 	@$(BIN)/portfolio run

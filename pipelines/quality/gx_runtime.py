@@ -20,6 +20,12 @@ from great_expectations.data_context.types.base import (
     InMemoryStoreBackendDefaults,
     ProgressBarsConfig,
 )
+from great_expectations.execution_engine import pandas_execution_engine
+
+# GX fingerprints every pandas batch under this many bytes (an md5 of a full-row hash, kept as batch
+# metadata the gate never reads); on 1.5 M timesheet rows that was a quarter of the gate's CPU
+# time (19.1/17.6 s -> 15.5/12.7 s, two pairs). 0: no batch is fingerprinted; checks are unchanged.
+pandas_execution_engine.HASH_THRESHOLD = 0
 
 __all__ = ["BatchDefinition", "gx", "new_batch_definition"]
 

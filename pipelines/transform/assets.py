@@ -2,14 +2,23 @@
 
 import json
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_duckdb import DuckDBResource
 
 from pipelines.publish.run_state import record_child
 from pipelines.settings import Settings
+from pipelines.transform.parse_state import keep_parse_state
 from pipelines.transform.project import dbt_project
+from pipelines.transform.selection import (
+    build_exclusion,
+    load_manifest,
+    manifest_sources,
+    sources_with_rows,
+)
 
 
 class PortfolioDbtTranslator(DagsterDbtTranslator):
@@ -17,14 +26,16 @@ class PortfolioDbtTranslator(DagsterDbtTranslator):
         return "transform"
 
 
-def dbt_build_args(settings: Settings) -> list[str]:
+def dbt_build_args(settings: Settings, exclusion: list[str] | None = None) -> list[str]:
     """`dbt build` as a scheduled run does it.
 
     Unit tests are left out: they test the SQL on fixed inputs, not this week's data, so the test
-    suite runs them once (`make test-unit`) instead of every run paying for them.
+    suite runs them once (`make test-unit`) instead of every run paying for them. `exclusion`
+    (selection.build_exclusion) leaves out the data tests that read only sources without rows.
     """
     return [
         "build",
+        *(exclusion or []),
         "--exclude-resource-type",
         "unit_test",
         "--threads",
@@ -40,11 +51,27 @@ def dbt_build_args(settings: Settings) -> list[str]:
     dagster_dbt_translator=PortfolioDbtTranslator(),
 )
 def portfolio_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: dg.ResourceParam[Settings]
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    duckdb: DuckDBResource,
+    settings: dg.ResourceParam[Settings],
 ) -> Iterator[Any]:
-    """Build staging → intermediate → marts and run every dbt data test (tests fail the run)."""
-    invocation = dbt.cli(dbt_build_args(settings), context=context)
+    """Build staging → intermediate → marts and run the data tests this run's sources feed
+    (selection.py); a failing test fails the run."""
+    manifest = load_manifest(dbt_project.manifest_path)
+    sources = manifest_sources(manifest)
+    # Closed before dbt starts: DuckDB lets one process write the file.
+    with duckdb.get_connection() as con:
+        fed = sources_with_rows(con, sources)
+    exclusion = build_exclusion(manifest, fed)
+    if exclusion:
+        empty = ", ".join(sorted(s.label for s in sources if s not in fed))
+        skipped = len(exclusion[1].split())
+        context.log.info(f"no rows in {empty}: {skipped} data tests that read only these skipped")
+    invocation = dbt.cli(dbt_build_args(settings, exclusion), context=context)
     # Written down so a next run can end dbt if this run is killed, and so a failure can be
     # explained from dbt's run_results.json (pipelines/publish/failure_cause.py).
     record_child(settings.warehouse_path, invocation.process.pid, dbt_target=invocation.target_path)
     yield from invocation.stream()
+    # Reached only when dbt succeeded (stream() raises otherwise): the next run parses less.
+    keep_parse_state(invocation.target_path, Path(dbt_project.project_dir) / "target")
