@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from pipelines.report.cost_lines import cost_lines_file_name
 from pipelines.report.exceptions import rebaseline_summary
 from pipelines.report.formatting import format_money, format_month, format_ratio
 from pipelines.report.project_queries import ProjectPage
@@ -71,6 +72,7 @@ def write_project_pages(
             first_baseline=rebaseline_summary(page.info, currency),
             ev_alt=ev_alt(page, currency),
             cost_alt=cost_alt(page, currency),
+            cost_lines_href=cost_lines_file_name(pid),  # beside the page (cost_lines.py)
         )
         (folder / project_file_name(pid)).write_text(template.render(context), encoding="utf-8")
     return len(pages)

@@ -25,6 +25,7 @@ from pipelines.report.formatting import (
     format_raw_value,
     format_text,
     rag_class,
+    raw_number,
     sign_class,
 )
 from pipelines.settings import REPORT_TEMPLATES_DIR
@@ -66,6 +67,7 @@ def build_environment(reporting_currency: str | None = None) -> Environment:
         isomonth=format_iso_month,
         text=format_text,
         raw=format_raw_value,
+        raw_number=raw_number,
         rag_class=rag_class,
         sign_class=sign_class,
         decision_class=decision_class,
