@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-import duckdb
 import pytest
 
-from tests.browser import Browser, BrowserError, ensure_chromium
+from tests.browser import Browser
 from tests.pipeline_runs import RunOutcome, RunPaths
+from tests.published_site import marts, open_browser, published_run
 
 pytestmark = [pytest.mark.integration]
 
@@ -51,24 +51,12 @@ def choose(control: str, value: str) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    try:
-        instance = Browser(ensure_chromium())
-    except BrowserError as exc:
-        pytest.fail(f"headless Chromium is required for the report tests: {exc}")
-    with instance:
-        yield instance
+    yield from open_browser()
 
 
 @pytest.fixture(scope="module")
 def run(demo_run: tuple[RunPaths, RunOutcome]) -> RunPaths:
-    paths, outcome = demo_run
-    assert outcome.success, "the demo pipeline run failed; no report to open"
-    return paths
-
-
-def marts(run: RunPaths, sql: str) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(run.warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
+    return published_run(demo_run)
 
 
 def test_a_link_with_a_portfolio_opens_the_projects_list_filtered_to_it(
@@ -218,8 +206,59 @@ def test_a_filtered_list_link_survives_a_name_with_url_characters(tmp_path: Path
 
     env = build_site_environment("USD")
     template = env.from_string(
-        '{% from "_project_link.html.j2" import filtered_list_link %}'
+        '{% from "_table_rows.html.j2" import filtered_list_link %}'
         '{{ filtered_list_link("", "portfolio", name) }}'
     )
     html = template.render(name='R&D / "Labs" #1?')
     assert 'href="projects.html?portfolio=R%26D%20/%20%22Labs%22%20%231%3F#projects"' in html
+
+
+# --- a phone's width ---------------------------------------------------------------------------
+
+PHONE = 390
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "test-screenshots" / "390px"
+# Every visible cell of the table must lie inside the screen: nothing hidden off its right edge.
+CELLS_OFF_SCREEN = """(function () {{
+  var off = [];
+  document.querySelectorAll('#{table} tbody tr:not([hidden]) > *').forEach(function (c) {{
+    var box = c.getBoundingClientRect();
+    if (box.width > 0 && (box.left < 0 || box.right > {width} + 1)) {{
+      off.push(c.textContent.trim().slice(0, 40));
+    }}
+  }});
+  return {{off: off, cells: document.querySelectorAll('#{table} tbody td').length,
+           pageWidth: document.documentElement.scrollWidth}};
+}})()"""
+
+
+@pytest.mark.parametrize(
+    ("page", "table"), [("summary.html", "exceptions-table"), ("projects.html", "projects-table")]
+)
+def test_the_summary_and_the_projects_list_read_on_a_phone(
+    browser: Browser, run: RunPaths, page: str, table: str
+) -> None:
+    report = browser.visit(
+        run.reports / page,
+        width=PHONE,
+        probe=CELLS_OFF_SCREEN.format(table=table, width=PHONE),
+        screenshot=SCREENSHOTS / page.replace(".html", ".png"),
+    )
+    assert not report.problems(), report.problems()
+    assert report.dom["cells"] > 0
+    assert report.dom["off"] == [], f"cells beyond the {PHONE} px screen: {report.dom['off']}"
+    assert report.dom["pageWidth"] <= PHONE  # the page itself never scrolls sideways
+
+
+def test_a_wide_table_says_that_it_scrolls(browser: Browser, run: RunPaths) -> None:
+    report = browser.visit(
+        run.reports / "finance.html",
+        width=PHONE,
+        probe="""Array.from(document.querySelectorAll('main .table-scroll')).map(function (box) {
+          var cue = box.previousElementSibling;
+          return {wide: box.scrollWidth > box.clientWidth + 1,
+                  cue: !!cue && cue.classList.contains('scroll-cue')};
+        })""",
+    )
+    boxes = report.dom
+    assert any(b["wide"] for b in boxes)  # type: ignore[union-attr, index]
+    assert all(b["wide"] == b["cue"] for b in boxes)  # type: ignore[union-attr, index]

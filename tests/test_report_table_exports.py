@@ -11,12 +11,12 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 from openpyxl import load_workbook
 
 from pipelines.report.table_exports import export_site_tables
 from tests.pipeline_runs import RunOutcome, RunPaths
+from tests.published_site import marts, published_run
 
 PAGE = """<!DOCTYPE html><html><body><main>
 <div class="table-scroll" role="region" aria-labelledby="t-caption" tabindex="0">
@@ -87,14 +87,7 @@ def test_the_workbook_has_a_contents_sheet_and_one_sheet_per_table(tmp_path: Pat
 
 @pytest.fixture(scope="module")
 def run(demo_run: tuple[RunPaths, RunOutcome]) -> RunPaths:
-    paths, outcome = demo_run
-    assert outcome.success, "the demo pipeline run failed; no report to read"
-    return paths
-
-
-def marts(run: RunPaths, sql: str) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(run.warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
+    return published_run(demo_run)
 
 
 @pytest.mark.integration

@@ -5,7 +5,8 @@ project's actual cost to date, with the export file and line it came from; dbt h
 project equal to fct_project_cost_performance.actual_cost_to_date). One query for every project,
 ordered by project, written out as it streams: no grouping or summing here. Every project of the
 register gets its file, a header alone when nothing was charged to it yet, so the one-pager's
-link always opens.
+link always opens. A warehouse without the mart (one built before it existed, or a test's own
+marts) gets no files, and the one-pagers no link: has_cost_lines decides both.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.report.site import PROJECTS_DIRNAME, project_file_name
+from pipelines.sql_helpers import missing_columns
 
 COST_LINES_MART = "marts.fct_project_actual_cost_lines"
 _BATCH = 50_000
@@ -49,6 +51,12 @@ _QUERY = f"""
     from {COST_LINES_MART}
     order by project_id, cost_date, source_file, source_row
 """
+
+
+def has_cost_lines(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse holds the mart with the columns the files are written from."""
+    columns = ("project_id", "cost_type", "cost_date", "source_file", "source_row", "amount")
+    return not missing_columns(con, {COST_LINES_MART: columns})
 
 
 def cost_lines_file_name(project_id: str) -> str:

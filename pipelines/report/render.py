@@ -34,7 +34,7 @@ from jinja2 import Template
 
 from pipelines.report import archive
 from pipelines.report.charts import ChartImage, write_charts
-from pipelines.report.cost_lines import write_cost_line_files
+from pipelines.report.cost_lines import has_cost_lines, write_cost_line_files
 from pipelines.report.facets import project_facets
 from pipelines.report.optional_pages import available_pages
 from pipelines.report.pages import published as published_page
@@ -257,9 +257,13 @@ def _render_site(
     exported = export_site_tables(staging, sorted(p.name for p in staging.glob("*.html")))
     phases.done("table downloads")
     reasons = {e.info.project_id: e.reasons for e in data.exceptions}
-    write_project_pages(env, data.pages, reasons, staging, site.for_page("", "../"), vega_bundle)
+    cost_lines = ppm_note is None and has_cost_lines(con)
+    write_project_pages(
+        env, data.pages, reasons, staging, site.for_page("", "../"), vega_bundle,
+        cost_lines=cost_lines,
+    )  # fmt: skip
     phases.done("one-pagers")
-    if ppm_note is None:
+    if cost_lines:
         write_cost_line_files(con, staging, site.project_ids, currency)
         phases.done("actual cost lines")
 

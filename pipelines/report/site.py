@@ -69,7 +69,6 @@ from pipelines.report.formatting import (
     format_ratio,
     rag_symbol,
 )
-from pipelines.report.pages._shared import ROW_CAP
 from pipelines.report.templating import build_environment
 
 INDEX_PAGE = "index.html"
@@ -107,7 +106,6 @@ def project_path(project_id: str) -> str:
 def build_site_environment(currency: str) -> Environment:
     """The shared environment plus the filters the site pages need beyond the quality page's."""
     env = build_environment(currency)
-    env.globals["ROW_CAP"] = ROW_CAP  # a long table's rows past it go to its CSV only
     env.filters.update(
         ratio=format_ratio,
         dmoney=partial(format_delta_money, currency=currency),

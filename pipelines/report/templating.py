@@ -28,6 +28,7 @@ from pipelines.report.formatting import (
     raw_number,
     sign_class,
 )
+from pipelines.report.pages._shared import ROW_CAP
 from pipelines.settings import REPORT_TEMPLATES_DIR
 
 TEMPLATES_DIR = REPORT_TEMPLATES_DIR / "templates"
@@ -77,5 +78,6 @@ def build_environment(reporting_currency: str | None = None) -> Environment:
     if reporting_currency is not None:
         env.filters["money"] = partial(format_money, currency=reporting_currency)
     env.globals["NO_VALUE"] = NO_VALUE
+    env.globals["ROW_CAP"] = ROW_CAP  # a long table's rows past it go to its CSV only
     env.globals["root"] = ""
     return env

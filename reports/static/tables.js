@@ -114,8 +114,11 @@
     return Object.keys(seen).sort(function (a, b) { return a.localeCompare(b); });
   }
 
+  // Everything this file adds is a control, not content: data-enhancement says so (the browser
+  // tests compare a page's text with and without JavaScript without it).
   function element(tag, className, text) {
     var node = document.createElement(tag);
+    node.setAttribute("data-enhancement", "");
     if (className) { node.className = className; }
     if (text) { node.textContent = text; }
     return node;
