@@ -246,10 +246,13 @@ def _sheet_name(table: ExportedTable, taken: set[str]) -> str:
     return name
 
 
-def _text_cell(sheet: Worksheet, value: Value) -> Cell:
+def _text_cell(sheet: Worksheet, value: Value) -> Cell | Value:
+    """The value as written; text starting with "=" as a text cell (openpyxl would store it as a
+    formula). Only those get a cell object: building one per value doubles the time."""
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value
     cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # text stays text: openpyxl would store "=..." as a formula
+    cell.data_type = "s"
     return cell
 
 
