@@ -238,24 +238,32 @@ class Browser:
         screenshot: Path | None = None,
         probe: str | None = None,
         settle: float = 0.3,
+        query: str = "",
+        width: int | None = None,
     ) -> PageReport:
         """Open path by file:// URL, record everything that happened, optionally screenshot it.
 
         probe is a JavaScript expression evaluated (by DevTools, not by the page: it works with
         the page's scripts disabled and is not subject to its CSP) once the page has loaded; its
-        JSON-serialisable value lands in report.dom.
+        JSON-serialisable value lands in report.dom. query is appended to the URL (a filtered
+        list: "portfolio=Infrastructure"); width narrows the viewport (a phone: 390).
         """
-        url = path.resolve().as_uri()
+        url = path.resolve().as_uri() + (f"?{query}" if query else "")
         report = PageReport(url=url)
         with self._page() as page:
             for domain in ("Page", "Runtime", "Log", "Network"):
                 page.send(f"{domain}.enable")
             # No cache: every file is really read, so a missing one is always reported.
             page.send("Network.setCacheDisabled", {"cacheDisabled": True})
-            width, height = VIEWPORT
+            height = VIEWPORT[1]
             page.send(
                 "Emulation.setDeviceMetricsOverride",
-                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+                {
+                    "width": width or VIEWPORT[0],
+                    "height": height,
+                    "deviceScaleFactor": 1,
+                    "mobile": False,
+                },
             )
             if not javascript:
                 page.send("Emulation.setScriptExecutionDisabled", {"value": True})
@@ -266,7 +274,7 @@ class Browser:
             if probe is not None:
                 report.dom = self._evaluate(page, probe)
             if screenshot is not None:
-                report.screenshot = self._screenshot(page, screenshot)
+                report.screenshot = self._screenshot(page, screenshot, width or VIEWPORT[0])
             self._drain(page, report, 0.05)  # anything the probe or the screenshot triggered
         return report
 
@@ -338,11 +346,11 @@ class Browser:
         value: dict[str, Any] = result["result"].get("value", {})
         return value
 
-    def _screenshot(self, page: _Session, out: Path) -> Path:
+    def _screenshot(self, page: _Session, out: Path, viewport_width: int) -> Path:
         """A full-page PNG: the viewport is resized to the page's whole height first."""
         metrics = page.send("Page.getLayoutMetrics")
         size = metrics.get("cssContentSize") or metrics["contentSize"]
-        width = max(int(size["width"]), VIEWPORT[0])
+        width = max(int(size["width"]), viewport_width)
         height = min(max(int(size["height"]), 1), 16000)  # Chromium's texture limit
         page.send(
             "Emulation.setDeviceMetricsOverride",

@@ -403,7 +403,8 @@ def test_malicious_values_show_literally(good_page: str) -> None:
     assert SCRIPT_VALUE in raw_values  # the reader sees the text...
     assert FORMULA_VALUE in raw_values
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in good_page  # ...because it is escaped
-    assert "<script" not in good_page.lower()
+    own_script = re.compile(r'<script src="[./]*static/tables\.js" defer></script>')
+    assert "<script" not in own_script.sub("", good_page).lower()  # only the site's own script
     assert "<img src=x" not in good_page
     assert row_starting(table_rows(good_page, "files"), "timesheets")[1] == EVIL_FILE
 

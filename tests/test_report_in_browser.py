@@ -25,8 +25,9 @@ import duckdb
 import pytest
 
 from pipelines.report.render import render_portfolio_report
-from tests.browser import Browser, BrowserError, PageReport, ensure_chromium
+from tests.browser import Browser, PageReport
 from tests.pipeline_runs import RunOutcome, RunPaths
+from tests.published_site import open_browser
 
 pytestmark = [
     pytest.mark.integration,
@@ -197,7 +198,12 @@ PROBE_JS = r"""
   const mainBox = main ? main.getBoundingClientRect() : null;
   return {
     title: document.title,
-    mainText: main ? text(main).length : 0,
+    // the content, not the controls static/tables.js adds (filters, counts, scroll cues)
+    mainText: main ? (() => {
+      const copy = main.cloneNode(true);
+      copy.querySelectorAll('[data-enhancement]').forEach((el) => el.remove());
+      return text(copy).length;
+    })() : 0,
     mainHeight: mainBox ? mainBox.height : 0,
     tables: document.querySelectorAll('main table').length,
     tableRows: document.querySelectorAll('main table tr').length,
@@ -245,13 +251,7 @@ def _problems(reports: dict[PurePosixPath, PageReport]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    try:
-        executable = ensure_chromium()
-        instance = Browser(executable)
-    except BrowserError as exc:
-        pytest.fail(f"headless Chromium is required for the report tests: {exc}")
-    with instance:
-        yield instance
+    yield from open_browser()
 
 
 @pytest.fixture(scope="module")

@@ -562,7 +562,7 @@ def test_report_is_self_contained(report: Path, html: str) -> None:
         if ref.startswith("#"):
             continue
         assert not ref.startswith(("/", "//")) and ":" not in ref
-        assert (report.parent / ref.split("#")[0]).is_file(), ref
+        assert (report.parent / re.split(r"[#?]", ref)[0]).is_file(), ref
 
 
 def test_failed_render_raises_clearly_and_keeps_previous_report(

@@ -39,7 +39,8 @@ def section(html: str, section_id: str) -> str:
 
 def local_refs(html: str) -> list[str]:
     refs = re.findall(r'(?:src|href)="([^"]+)"', html)
-    return [unescape(r).split("#")[0] for r in refs if not r.startswith("#")]
+    # a query string (projects.html?portfolio=X, a filtered list) names the same file
+    return [re.split(r"[#?]", unescape(r))[0] for r in refs if not r.startswith("#")]
 
 
 def html_files(site: Path) -> list[Path]:

@@ -64,7 +64,10 @@ def base_config(chart: alt.Chart) -> alt.Chart:
         chart.configure_view(stroke=None)
         .configure_axis(labelFontSize=11, titleFontSize=12, grid=True, gridColor="#e5e5e5")
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="top")
-        .properties(background="white")
+        # vl-convert measures label text with its own font, the browser draws the SVG with a
+        # system font that may be wider: without room on the left a long category name
+        # ("Regulatory Compliance") is cut at the image's edge.
+        .properties(background="white", padding={"left": 24, "top": 5, "right": 12, "bottom": 5})
     )
 
 

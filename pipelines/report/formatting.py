@@ -184,6 +184,12 @@ def decision_class(value: str | None) -> str:
     return f"decision-{value.replace(' ', '-')}" if value in DECISIONS else "decision-unknown"
 
 
+def raw_number(value: Number | None) -> str:
+    """The unrounded number for a cell's data-v (sorting, CSV and XLSX); "" when there is none."""
+    amount = _finite(value)
+    return "" if amount is None else str(value)
+
+
 def format_raw_value(value: object) -> str:
     """A value as it stood in the export: not stripped (stray spaces are often the problem).
 

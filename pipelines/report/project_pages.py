@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from pipelines.report.cost_lines import cost_lines_file_name
 from pipelines.report.exceptions import rebaseline_summary
 from pipelines.report.formatting import format_money, format_month, format_ratio
 from pipelines.report.project_queries import ProjectPage
@@ -56,8 +57,14 @@ def write_project_pages(
     out_dir: Path,
     common: dict[str, object],
     vega_bundle: str,
+    *,
+    cost_lines: bool = True,
 ) -> int:
-    """Render every page into out_dir/projects/; common is the `common` of a page at "../"."""
+    """Render every page into out_dir/projects/; common is the `common` of a page at "../".
+
+    cost_lines: the per-project CSVs of the lines behind the actual cost are written beside the
+    pages (cost_lines.py), so the pages link them.
+    """
     template = env.get_template(PROJECT_TEMPLATE)
     folder = out_dir / PROJECTS_DIRNAME
     folder.mkdir(parents=True, exist_ok=True)
@@ -71,6 +78,7 @@ def write_project_pages(
             first_baseline=rebaseline_summary(page.info, currency),
             ev_alt=ev_alt(page, currency),
             cost_alt=cost_alt(page, currency),
+            cost_lines_href=cost_lines_file_name(pid) if cost_lines else "",
         )
         (folder / project_file_name(pid)).write_text(template.render(context), encoding="utf-8")
     return len(pages)

@@ -1,7 +1,8 @@
 """Render the report site: marts in, one self-contained static HTML folder out.
 
 The folder (layout below) opens from disk or any static web server with no network access; pages
-work without JavaScript (static/report.js only sorts tables and draws the one-pagers' charts).
+work without JavaScript (static/tables.js sorts, finds and filters tables; static/report.js draws
+the one-pagers' charts).
 Everything is read first in one read-only session (site_data.py), rendered into a hidden
 staging folder, and swapped in whole only when complete (publish.py), so a failed run leaves the
 previous report in place.
@@ -33,6 +34,8 @@ from jinja2 import Template
 
 from pipelines.report import archive
 from pipelines.report.charts import ChartImage, write_charts
+from pipelines.report.cost_lines import has_cost_lines, write_cost_line_files
+from pipelines.report.facets import project_facets
 from pipelines.report.optional_pages import available_pages
 from pipelines.report.pages import published as published_page
 from pipelines.report.project_pages import write_project_pages
@@ -58,6 +61,7 @@ from pipelines.report.site_data import SiteData, load_site_data
 from pipelines.report.static_assets import write_static
 from pipelines.report.summary_charts import write_summary_charts
 from pipelines.report.summary_queries import MIX_DIMENSIONS
+from pipelines.report.table_exports import export_site_tables
 from pipelines.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -199,6 +203,7 @@ def _render_site(
         project_ids=frozenset(info.project_id for info in data.infos),
         nav=tuple(nav),
         cutoff=data.cutoff,
+        facets=project_facets(data.infos),
     )
 
     def write(name: str, html: str) -> None:
@@ -247,9 +252,20 @@ def _render_site(
         ),
     )
     phases.done("summary, exceptions, projects, quality pages")
+    # Every table of these pages as CSV beside them and one workbook (the index, written last,
+    # lists the run and the archive: no report data). Before the one-pagers: they link no table.
+    exported = export_site_tables(staging, sorted(p.name for p in staging.glob("*.html")))
+    phases.done("table downloads")
     reasons = {e.info.project_id: e.reasons for e in data.exceptions}
-    write_project_pages(env, data.pages, reasons, staging, site.for_page("", "../"), vega_bundle)
+    cost_lines = ppm_note is None and has_cost_lines(con)
+    write_project_pages(
+        env, data.pages, reasons, staging, site.for_page("", "../"), vega_bundle,
+        cost_lines=cost_lines,
+    )  # fmt: skip
     phases.done("one-pagers")
+    if cost_lines:
+        write_cost_line_files(con, staging, site.project_ids, currency)
+        phases.done("actual cost lines")
 
     entry = archive.entry_name(generated_at, run_id)
     project_count = len(data.infos) if ppm_note is None else coverage.published_project_count
@@ -276,6 +292,7 @@ def _render_site(
             *(page.file_name for page, _ in linked_extra if page.file_name == "finance.html"),
             *(project_path(e.info.project_id) for e in data.exceptions[:BOARD_PACK_PROJECTS]),
         ],
+        "downloads": [table.csv_path for table in exported],
         "charts": sorted(c.src for c in [*overview_charts.values(),
                                          *summary_charts.values()]),
     }  # fmt: skip

@@ -34,6 +34,10 @@ fiscal_year_label  "FY2026"
 project_href       function project_id -> href of its one-pager *from this page* (root
                    already applied): <a href="{{ project_href(p.project_id) }}">
 project_ids        frozenset of project ids that have a one-pager (link only those)
+project_facets     function project_id -> {facet: value} (name, portfolio, program, sponsor,
+                   manager, reported and computed RAG, status): the macro project_row_attrs
+                   in "_project_link.html.j2" writes them on a project's <tr> so that
+                   static/tables.js can find and filter the table (class "filterable")
 cutoff             DataCutoff (cutoff_queries.py) or None: the reporting cut-off and how far
                    each source runs; base.html.j2 states it on every page
 =================  ======================================================================
@@ -47,7 +51,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
@@ -129,6 +133,11 @@ class SiteCommon:
     project_ids: frozenset[str]
     nav: tuple[tuple[str, str], ...] = field(default=())
     cutoff: DataCutoff | None = None
+    facets: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def project_facets(self, project_id: str) -> Mapping[str, str]:
+        """The project's filterable attributes; none for an id the register does not hold."""
+        return self.facets.get(project_id, {})
 
     def project_href_from(self, root: str) -> Callable[[str], str]:
         """project_id -> href from a page at `root`; ids without a one-pager get no link target."""
@@ -153,5 +162,6 @@ class SiteCommon:
             "fiscal_year_label": self.fiscal_year_label,
             "project_href": self.project_href_from(root),
             "project_ids": self.project_ids,
+            "project_facets": self.project_facets,
             "cutoff": self.cutoff,
         }

@@ -28,7 +28,7 @@ SPI_COLOUR = "#e6550d"
 WIDTH = 640
 
 
-def plan_chart(months: tuple[MonthPlan, ...]) -> alt.Chart:
+def plan_chart(months: tuple[MonthPlan, ...], currency: str) -> alt.Chart:
     """Budget and forecast as bars, actual as a dark line with points, per fiscal month."""
     order = [format_month(m.month_start_date) for m in months]
     records: list[dict[str, Any]] = []
@@ -45,7 +45,7 @@ def plan_chart(months: tuple[MonthPlan, ...]) -> alt.Chart:
         .encode(
             x=alt.X("month:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40)),
             xOffset=alt.XOffset("series:N", sort=series),
-            y=alt.Y("amount:Q", title="Amount", axis=alt.Axis(format="$,.3~s")),
+            y=alt.Y("amount:Q", title=f"Amount ({currency})", axis=alt.Axis(format="$,.3~s")),
             color=alt.Color(
                 "series:N",
                 title=None,
@@ -70,7 +70,7 @@ def plan_alt(months: tuple[MonthPlan, ...], fiscal_year_label: str, currency: st
     )
 
 
-def mix_chart(rows: list[MixRow], title: str) -> alt.Chart:
+def mix_chart(rows: list[MixRow], title: str, currency: str) -> alt.Chart:
     records = [{"value": r.value, "bac": r.budget_at_completion or 0.0} for r in rows]
     order = [r.value for r in rows]
     chart = (
@@ -78,7 +78,9 @@ def mix_chart(rows: list[MixRow], title: str) -> alt.Chart:
         .mark_bar(color=ACTUAL_COLOUR)
         .encode(
             y=alt.Y("value:N", sort=order, title=None),
-            x=alt.X("bac:Q", title="Budget at completion", axis=alt.Axis(format="$,.3~s")),
+            x=alt.X(
+                "bac:Q", title=f"Budget at completion ({currency})", axis=alt.Axis(format="$,.3~s")
+            ),
         )
         .properties(width=260, height=max(40, 22 * len(records)))
     )
@@ -99,9 +101,12 @@ def mix_alt(rows: list[MixRow], title: str, currency: str) -> str:
 
 
 def trend_chart(points: tuple[TrendPoint, ...]) -> alt.Chart:
+    # One ordinal tick per month, labelled as the table is: a time axis would pick its own ticks
+    # (weekly on a short range, each labelled with its month: "May, May, Jun").
+    order = [format_month(p.month_start_date) for p in points]
     records: list[dict[str, Any]] = []
     for p in points:
-        month = p.month_start_date.isoformat()
+        month = format_month(p.month_start_date)
         if p.cpi is not None:
             records.append({"month": month, "index": "CPI", "value": p.cpi})
         if p.spi is not None:
@@ -110,7 +115,7 @@ def trend_chart(points: tuple[TrendPoint, ...]) -> alt.Chart:
         alt.Chart(alt.Data(values=records))
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y")),
+            x=alt.X("month:O", sort=order, title=None, axis=alt.Axis(labelAngle=-40)),
             y=alt.Y("value:Q", title="Index (1.00 = on plan)", scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "index:N", title=None,
@@ -150,7 +155,7 @@ def write_summary_charts(
 ) -> dict[str, ChartImage]:
     charts = {
         "plan": write_chart(
-            plan_chart(months), currency, out_dir, "summary_plan_by_month",
+            plan_chart(months, currency), currency, out_dir, "summary_plan_by_month",
             plan_alt(months, fiscal_year_label, currency),
         ),
         "trend": write_chart(
@@ -160,7 +165,7 @@ def write_summary_charts(
     for dimension, title in MIX_DIMENSIONS:
         rows = [r for r in mix if r.dimension == dimension]
         charts[f"mix_{dimension}"] = write_chart(
-            mix_chart(rows, title), currency, out_dir, f"summary_mix_{dimension}",
+            mix_chart(rows, title, currency), currency, out_dir, f"summary_mix_{dimension}",
             mix_alt(rows, title, currency),
         )  # fmt: skip
     return charts

@@ -25,8 +25,10 @@ from pipelines.report.formatting import (
     format_raw_value,
     format_text,
     rag_class,
+    raw_number,
     sign_class,
 )
+from pipelines.report.pages._shared import ROW_CAP
 from pipelines.settings import REPORT_TEMPLATES_DIR
 
 TEMPLATES_DIR = REPORT_TEMPLATES_DIR / "templates"
@@ -66,6 +68,7 @@ def build_environment(reporting_currency: str | None = None) -> Environment:
         isomonth=format_iso_month,
         text=format_text,
         raw=format_raw_value,
+        raw_number=raw_number,
         rag_class=rag_class,
         sign_class=sign_class,
         decision_class=decision_class,
@@ -75,5 +78,6 @@ def build_environment(reporting_currency: str | None = None) -> Environment:
     if reporting_currency is not None:
         env.filters["money"] = partial(format_money, currency=reporting_currency)
     env.globals["NO_VALUE"] = NO_VALUE
+    env.globals["ROW_CAP"] = ROW_CAP  # a long table's rows past it go to its CSV only
     env.globals["root"] = ""
     return env

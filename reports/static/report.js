@@ -1,7 +1,6 @@
 /*
   Progressive enhancements for the static report; every page is complete without this file.
-  - Sortable tables: a click (or Enter/Space) on a column header of a table.sortable sorts its
-    body by that column (numbers by the raw data-v value when the cell has one), toggling order.
+  (Sorting and filtering every table is static/tables.js's job, loaded on every page.)
   - Charts on the project one-pagers: figure.vl-chart[data-chart][data-table] is drawn with the
     local Vega bundle (static/vega-bundle-*.js, loaded before this file) from the table named by
     data-table, so the chart and its table always show the same numbers. The figure gets
@@ -10,49 +9,6 @@
 */
 (function () {
   "use strict";
-
-  function cellValue(cell) {
-    var raw = cell.getAttribute("data-v");
-    if (raw !== null && raw !== "") {
-      var n = Number(raw);
-      if (!isNaN(n)) { return n; }
-    }
-    return cell.textContent.trim().toLowerCase();
-  }
-
-  function sortBy(table, index, header) {
-    var body = table.tBodies[0];
-    if (!body) { return; }
-    var ascending = header.getAttribute("aria-sort") !== "ascending";
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.sort(function (a, b) {
-      var x = a.cells[index] ? cellValue(a.cells[index]) : "";
-      var y = b.cells[index] ? cellValue(b.cells[index]) : "";
-      if (typeof x === "number" && typeof y === "number") { return ascending ? x - y : y - x; }
-      return ascending ? String(x).localeCompare(String(y)) : String(y).localeCompare(String(x));
-    });
-    rows.forEach(function (row) { body.appendChild(row); });
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
-      th.removeAttribute("aria-sort");
-    });
-    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-  }
-
-  function makeSortable(table) {
-    if (!table.tHead || !table.tHead.rows.length) { return; }
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
-      th.tabIndex = 0;
-      th.classList.add("sortable-header");
-      th.title = "Sort by this column";
-      th.addEventListener("click", function () { sortBy(table, index, th); });
-      th.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") {
-          event.preventDefault();
-          sortBy(table, index, th);
-        }
-      });
-    });
-  }
 
   function tableRecords(table) {
     var headers = table.tHead.rows[0].cells;
@@ -76,7 +32,7 @@
     return { records: records, series: series.map(function (s) { return s.name; }) };
   }
 
-  function chartSpec(kind, data) {
+  function chartSpec(kind, data, currency) {
     var colours = ["#9ecae1", "#e6550d", "#08519c"];
     var base = {
       data: { values: data.records },
@@ -85,7 +41,10 @@
       config: { view: { stroke: null }, legend: { orient: "top" } }
     };
     var x = { field: "month", type: "ordinal", sort: null, title: null, axis: { labelAngle: -40 } };
-    var y = { field: "amount", type: "quantitative", title: "Amount", axis: { format: "~s" } };
+    var y = {
+      field: "amount", type: "quantitative", title: "Amount (" + currency + ")",
+      axis: { format: ",.3~s" }
+    };
     var colour = {
       field: "series", type: "nominal", title: null,
       scale: { domain: data.series, range: colours.slice(3 - data.series.length) }
@@ -115,14 +74,13 @@
       target.setAttribute("role", "img");
       target.setAttribute("aria-label", fig.getAttribute("data-alt") || "Chart");
       fig.insertBefore(target, fig.firstChild);
-      window.vegaEmbed(target, chartSpec(fig.getAttribute("data-chart"), data), {
+      window.vegaEmbed(target, chartSpec(fig.getAttribute("data-chart"), data, fig.getAttribute("data-currency") || ""), {
         renderer: "svg", actions: false, ast: true, defaultStyle: false, tooltip: false
       }).catch(function () { target.remove(); });
     });
   }
 
   function start() {
-    document.querySelectorAll("table.sortable").forEach(makeSortable);
     drawCharts();
   }
 

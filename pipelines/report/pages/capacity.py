@@ -22,7 +22,6 @@ from pipelines.report.charts import ChartImage
 from pipelines.report.coverage import topic_note
 from pipelines.report.formatting import format_month, format_pct
 from pipelines.report.pages._shared import (
-    ROW_CAP,
     day,
     format_hours,
     mart_status,
@@ -251,7 +250,6 @@ def load_demand(con: duckdb.DuckDBPyConnection, notes: list[str]) -> dict[str, A
         from marts.fct_capacity_demand_monthly
         group by team
         order by over_allocation_hours desc, team
-        limit {ROW_CAP}
         """,
     )
     teams = []
@@ -274,13 +272,12 @@ def load_demand(con: duckdb.DuckDBPyConnection, notes: list[str]) -> dict[str, A
         )
     over_rows = fetch_dicts(
         con,
-        f"""
+        """
         select team, month_start_date, capacity_hours, planned_demand_hours,
             over_allocation_hours, planned_allocation
         from marts.fct_capacity_demand_monthly
         where is_over_allocated
         order by over_allocation_hours desc, month_start_date, team
-        limit {ROW_CAP}
         """,
     )
     return {
@@ -362,7 +359,6 @@ def load_compliance(
             from marts.fct_timesheet_compliance_weekly
             group by team
             order by people - compliant desc, team
-            limit {ROW_CAP}
             """,
         )
     )
@@ -495,8 +491,12 @@ def allocation_chart(data: CapacityData) -> Any:
         color=alt.Color(
             "allocation:Q",
             title="Planned allocation %",
+            # Blues up to 100 %, the alarm reds above: blending blue into red would draw an
+            # over-allocated month purple, a colour that says nothing.
             scale=alt.Scale(
-                domain=[0, 100, 150], range=["#f7fbff", "#9ecae1", OVER_COLOUR], clamp=True
+                domain=[0, 100, 100.001, 150],
+                range=["#f7fbff", "#9ecae1", "#fcae91", OVER_COLOUR],
+                clamp=True,
             ),
         ),
     )

@@ -22,7 +22,6 @@ from pipelines.report.charts import ChartImage
 from pipelines.report.coverage import topic_note
 from pipelines.report.formatting import format_money, format_month, format_text
 from pipelines.report.pages._shared import (
-    ROW_CAP,
     day,
     mart_status,
     num,
@@ -216,7 +215,6 @@ def load_groups(
             from marts.fct_financial_performance_by_dimension
             where dimension in ('total', 'portfolio', 'program', 'category', 'capex_opex')
         )
-        where rank_in_dimension <= {ROW_CAP}
         order by dimension, rank_in_dimension
         """,
     )
@@ -297,7 +295,6 @@ def load_overspends(
         from marts.fct_financial_performance
         where variance_ytd < 0
         order by variance_ytd asc, project_id
-        limit {ROW_CAP}
         """,
     )
     overspends = tuple(
@@ -330,7 +327,6 @@ def load_findings(con: duckdb.DuckDBPyConnection) -> tuple[FindingGroup, ...]:
                 partition by finding_type order by amount desc nulls last, finding_id
             ) as rank_in_type
         from marts.fct_finance_findings
-        qualify rank_in_type <= {ROW_CAP}
         order by finding_type, rank_in_type
         """,
     )

@@ -21,7 +21,6 @@ from pipelines.report.charts import ChartImage
 from pipelines.report.coverage import topic_note
 from pipelines.report.formatting import format_days
 from pipelines.report.pages._shared import (
-    ROW_CAP,
     day,
     mart_status,
     ratio_pct,
@@ -176,7 +175,6 @@ def load_portfolios(
         select {", ".join(PORTFOLIO_COLUMNS)}
         from marts.fct_portfolio_milestone_summary
         order by overdue_count desc, due_within_30_days_count desc, portfolio
-        limit {ROW_CAP}
         """,
     )
     return (
@@ -211,7 +209,6 @@ def _milestones(con: duckdb.DuckDBPyConnection, where: str, order: str) -> tuple
         left join marts.dim_projects as p on p.project_id = m.project_id
         where m.is_open and ({where})
         order by {order}, m.milestone_id
-        limit {ROW_CAP}
         """,
     )
     return tuple(

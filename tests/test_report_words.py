@@ -1,0 +1,67 @@
+"""Words for a manager: no mart names, run ids or source ids in a page's text.
+
+The warehouse's names (marts, the dbt docs) and the pipeline run id are for the data engineer:
+each page keeps them in its folded "For the data engineer" note (details.for-engineers) and
+nowhere else. The data-quality page is the data engineer's page and is not checked; the
+prioritization page (rendered by pipelines/prioritization) is not converted yet.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.pipeline_runs import RunOutcome, RunPaths
+
+pytestmark = [pytest.mark.integration]
+
+MANAGER_PAGES = ("summary.html", "exceptions.html", "projects.html", "finance.html",
+                 "capacity.html", "schedule.html")  # fmt: skip
+WAREHOUSE_NAME = re.compile(r"\b(?:fct|dim|int|stg)_[a-z_]+|\bmarts\.[a-z_]+")
+
+
+class _ManagerText(HTMLParser):
+    """The text a reader sees, less the data engineer's note (and scripts, styles)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if self._skip or "for-engineers" in classes or tag in {"script", "style"}:
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+
+def manager_text(path: Path) -> str:
+    parser = _ManagerText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(parser.text)
+
+
+def test_pages_speak_to_a_manager_and_keep_the_warehouse_names_for_the_engineer(
+    demo_run: tuple[RunPaths, RunOutcome],
+) -> None:
+    paths, outcome = demo_run
+    assert outcome.success
+    pages = [paths.reports / p for p in MANAGER_PAGES]
+    pages += sorted((paths.reports / "projects").glob("*.html"))[:3]
+    for page in pages:
+        text = manager_text(page)
+        assert not WAREHOUSE_NAME.findall(text), (page.name, WAREHOUSE_NAME.findall(text))
+        assert outcome.run_id not in text, page.name
+        html = page.read_text(encoding="utf-8")
+        note = re.search(r'<details class="for-engineers">.*?</details>', html, re.S)
+        assert note and outcome.run_id in note.group(0), page.name  # kept for the engineer
