@@ -6,10 +6,20 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_duckdb import DuckDBResource
 
 from pipelines.publish.run_state import record_child
 from pipelines.settings import Settings
 from pipelines.transform.project import dbt_project
+from pipelines.transform.spark_exchange import (
+    clear_spark_warehouse,
+    pipeline_relations,
+    raw_parquet_dir,
+    read_spark_tables,
+    source_tables,
+    spark_warehouse_dir,
+    write_raw_parquet,
+)
 
 
 class PortfolioDbtTranslator(DagsterDbtTranslator):
@@ -40,11 +50,42 @@ def dbt_build_args(settings: Settings) -> list[str]:
     dagster_dbt_translator=PortfolioDbtTranslator(),
 )
 def portfolio_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, settings: dg.ResourceParam[Settings]
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    settings: dg.ResourceParam[Settings],
+    duckdb: DuckDBResource,
 ) -> Iterator[Any]:
-    """Build staging → intermediate → marts and run every dbt data test (tests fail the run)."""
+    """Build staging → intermediate → marts and run every dbt data test (tests fail the run).
+
+    On DuckDB dbt builds into the run's build file. On Spark (`PORTFOLIO_DBT_ENGINE`) the accepted
+    raw tables go to Spark as Parquet first and the marts Spark built come back into the build
+    file after (pipelines/transform/spark_exchange.py), so every later step reads DuckDB alike.
+    """
+    on_spark = settings.dbt_engine != "duckdb"
+    if on_spark:
+        with duckdb.get_connection() as con:
+            written = write_raw_parquet(
+                con, source_tables(dbt_project.manifest_path), raw_parquet_dir(settings.spark_dir)
+            )
+        if settings.dbt_engine == "spark":  # local mode; a cluster keeps its own tables
+            clear_spark_warehouse(spark_warehouse_dir(settings.spark_dir))
+        context.log.info(
+            f"raw tables for Spark: {len(written)} written to "
+            f"{raw_parquet_dir(settings.spark_dir)} ({sum(written.values()):,} rows)"
+        )
     invocation = dbt.cli(dbt_build_args(settings), context=context)
     # Written down so a next run can end dbt if this run is killed, and so a failure can be
     # explained from dbt's run_results.json (pipelines/publish/failure_cause.py).
     record_child(settings.warehouse_path, invocation.process.pid, dbt_target=invocation.target_path)
-    yield from invocation.stream()
+    yield from invocation.stream()  # raises when dbt failed: nothing is copied back then
+    if on_spark:
+        with duckdb.get_connection() as con:
+            copied = read_spark_tables(
+                con,
+                spark_warehouse_dir(settings.spark_dir),
+                pipeline_relations(dbt_project.manifest_path),
+            )
+        context.log.info(
+            f"models Spark built, copied into the warehouse: {len(copied)} "
+            f"({sum(copied.values()):,} rows)"
+        )
