@@ -82,7 +82,8 @@ chromium:
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
-# Everything: lint, then every test (the README's command and CI's), the 25 slowest listed.
+# Everything: lint, then every test (the README's command and CI's), the 25 slowest listed. The
+# `spark` extra is added first: tests/test_spark_parity.py builds the dbt project on Spark.
 test: $(STAMP) $(SPARK_STAMP) $(DAGSTER_HOME)/dagster.yaml chromium lint
 	$(BIN)/pytest --durations=25
 

@@ -2,14 +2,17 @@
 
 Two builds agree on a mart when it has the same columns and the same multiset of rows: rows are
 put in one order (every column, floating point rounded for the sort only) and compared pairwise,
-text, dates, integers and booleans exactly, floating point within rounding (the engines add up
-doubles in different orders).
+text, dates, integers and booleans exactly, doubles within rounding (the engines add them up in
+different orders) and fixed-point amounts within one unit of their last decimal (an amount the
+engines multiply at different intermediate precision may round the other way).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,26 +32,14 @@ class MartComparison:
     problems: tuple[str, ...]
 
 
-def table_names(warehouse: Path, schema: str = "marts") -> list[str]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return [
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables where table_schema = ? "
-                "order by table_name",
-                [schema],
-            ).fetchall()
-        ]
-
-
-def compare_marts(
-    reference: Path, candidate: Path, tables: list[str], schema: str = "marts"
+def compare_relations(
+    reference: Path, candidate: Path, relations: list[tuple[str, str]]
 ) -> list[MartComparison]:
-    """Compare `schema.<table>` of `candidate` with `reference` for each of `tables`."""
+    """Compare each (schema, table) of `candidate` with the same one of `reference`."""
     with duckdb.connect() as con:
         con.execute(f"attach '{reference}' as reference (read_only)")
         con.execute(f"attach '{candidate}' as candidate (read_only)")
-        return [_compare(con, f"{schema}.{table}") for table in tables]
+        return [_compare(con, f"{schema}.{table}") for schema, table in relations]
 
 
 def _compare(con: duckdb.DuckDBPyConnection, relation: str) -> MartComparison:
@@ -57,9 +48,11 @@ def _compare(con: duckdb.DuckDBPyConnection, relation: str) -> MartComparison:
     if right_columns is None:
         return MartComparison(relation, -1, ("missing from the candidate build",))
     assert left_columns is not None, f"{relation} missing from the reference build"
-    if [name for name, _ in left_columns] != [name for name, _ in right_columns]:
-        return MartComparison(relation, -1, (f"columns differ: {left_columns} vs {right_columns}",))
+    if left_columns != right_columns:  # names, order and types
+        differing = sorted(set(left_columns) ^ set(right_columns))
+        return MartComparison(relation, -1, (f"columns differ: {differing}",))
     floats = {name for name, kind in left_columns if kind in ("DOUBLE", "FLOAT", "REAL")}
+    tolerances = {name: _tolerance(kind) for name, kind in left_columns}
     left = _sorted_rows(con, f"reference.{relation}", left_columns, floats)
     right = _sorted_rows(con, f"candidate.{relation}", left_columns, floats)
     problems: list[str] = []
@@ -70,7 +63,7 @@ def _compare(con: duckdb.DuckDBPyConnection, relation: str) -> MartComparison:
         differing = [
             f"{name}: {x!r} vs {y!r}"
             for name, x, y in zip(names, a, b, strict=True)
-            if not _same(x, y, name in floats)
+            if not _same(x, y, tolerances[name])
         ]
         if differing:
             problems.append(f"row {index + 1}: " + "; ".join(differing))
@@ -102,9 +95,19 @@ def _sorted_rows(
     return con.execute(f"select {selected} from {relation} order by {keys}").fetchall()
 
 
-def _same(x: Any, y: Any, is_float: bool) -> bool:
+def _tolerance(kind: str) -> str | Decimal | None:
+    """How two values of a column may differ: "float", one unit of a decimal's scale, or not."""
+    if kind in ("DOUBLE", "FLOAT", "REAL"):
+        return "float"
+    scale = re.fullmatch(r"DECIMAL\(\d+,(\d+)\)", kind)
+    return Decimal(1).scaleb(-int(scale.group(1))) if scale else None
+
+
+def _same(x: Any, y: Any, tolerance: str | Decimal | None) -> bool:
     if x is None or y is None:
         return x is None and y is None
-    if is_float:
+    if tolerance == "float":
         return math.isclose(x, y, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE)
+    if isinstance(tolerance, Decimal):
+        return abs(Decimal(x) - Decimal(y)) <= tolerance
     return bool(x == y)

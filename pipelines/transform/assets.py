@@ -16,6 +16,7 @@ from pipelines.transform.spark_exchange import (
     pipeline_relations,
     raw_parquet_dir,
     read_spark_tables,
+    require_dbt_spark,
     source_tables,
     spark_warehouse_dir,
     write_raw_parquet,
@@ -63,6 +64,7 @@ def portfolio_dbt_models(
     """
     on_spark = settings.dbt_engine != "duckdb"
     if on_spark:
+        require_dbt_spark()
         with duckdb.get_connection() as con:
             written = write_raw_parquet(
                 con, source_tables(dbt_project.manifest_path), raw_parquet_dir(settings.spark_dir)

@@ -19,6 +19,7 @@ jars here), keeping column types and nulls.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 from collections.abc import Iterable
@@ -31,6 +32,19 @@ from pipelines.sql_helpers import quote_identifier as quote
 
 # One file per raw table: Spark reads a folder, so each table gets its own.
 RAW_FILE_NAME = "data.parquet"
+
+
+class SparkNotInstalledError(RuntimeError):
+    """PORTFOLIO_DBT_ENGINE names Spark but dbt-spark is not installed (the `spark` extra)."""
+
+
+def require_dbt_spark() -> None:
+    """Stop with what to install, before anything is written for Spark."""
+    if importlib.util.find_spec("dbt.adapters.spark") is None:
+        raise SparkNotInstalledError(
+            "PORTFOLIO_DBT_ENGINE names Spark but dbt-spark is not installed: "
+            "pip install -c constraints.txt -e '.[spark]' (README 'When one machine is not enough')"
+        )
 
 
 def raw_parquet_dir(spark_dir: Path) -> Path:
@@ -104,7 +118,8 @@ def read_spark_tables(
         relation = f"{quote(schema)}.{quote(table)}"
         con.execute(f"create schema if not exists {quote(schema)}")
         # A model DuckDB built as a view (the intermediate ones) becomes a table of its rows.
-        con.execute(f"drop view if exists {relation}")
+        if _relation_type(con, schema, table) == "VIEW":
+            con.execute(f"drop view {relation}")
         con.execute(
             f"create or replace table {relation} as "
             f"select * from read_parquet('{folder}/*.parquet')"
@@ -114,11 +129,14 @@ def read_spark_tables(
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        fetch_scalar(
-            con,
-            "select count(*) from information_schema.tables"
-            " where table_schema = ? and table_name = ?",
-            [schema, table],
-        )
+    return _relation_type(con, schema, table) is not None
+
+
+def _relation_type(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> str | None:
+    """'BASE TABLE', 'VIEW' or None (no such relation)."""
+    return fetch_scalar(
+        con,
+        "select table_type from information_schema.tables"
+        " where table_schema = ? and table_name = ?",
+        [schema, table],
     )

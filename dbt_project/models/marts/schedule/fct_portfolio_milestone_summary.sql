@@ -41,7 +41,8 @@ final as (
         {%- endfor %}
         -- ratios of the sums, never averages of the projects' rates
         cast(
-            100.0 * achieved_on_time_count / {{ double_divisor('achieved_count') }} as {{ type_double() }}
+            100.0 * achieved_on_time_count
+            / {{ double_divisor('achieved_count') }} as {{ type_double() }}
         ) as on_time_pct,
         cast(
             100.0 * overdue_count / {{ double_divisor('open_count') }} as {{ type_double() }}
