@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The `spark` extra (dbt-spark, pyspark: ~630 MB), only for `make test`'s Spark parity test.
+SPARK_STAMP := $(VENV)/.spark-installed
 # dagster-dbt looks for `dbt` on PATH (e.g. when `dagster dev` prepares the manifest).
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
@@ -19,6 +21,11 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(BIN)/pip install -qq --upgrade pip
 	@$(BIN)/pip install -qq -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
+
+$(SPARK_STAMP): $(STAMP)
+	@echo "Adding dbt-spark and pyspark to $(VENV) for the Spark parity test (first time only)"
+	@$(BIN)/pip install -qq -c constraints.txt -e '.[dev,spark]'
+	@touch $(SPARK_STAMP)
 
 $(DAGSTER_HOME)/dagster.yaml: pipelines/dagster_instance.yaml
 	@mkdir -p $(DAGSTER_HOME)
@@ -81,8 +88,9 @@ chromium:
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
-# Everything: lint, then every test (the README's command and CI's), the 25 slowest listed.
-test: $(STAMP) $(DAGSTER_HOME)/dagster.yaml chromium lint
+# Everything: lint, then every test (the README's command and CI's), the 25 slowest listed. The
+# `spark` extra is added first: tests/test_spark_parity.py builds the dbt project on Spark.
+test: $(STAMP) $(SPARK_STAMP) $(DAGSTER_HOME)/dagster.yaml chromium lint
 	$(BIN)/pytest --durations=25
 
 # The edit loop: pure Python and the dbt unit tests, no pipeline run (under 2 minutes). The dbt

@@ -35,6 +35,7 @@ def build_resources(settings: Settings) -> dict[str, object]:
             # The dbt installed beside this interpreter, whether or not .venv/bin is on PATH,
             # via a launcher that makes it die with the run (pipelines/publish/dies_with_run.py).
             dbt_executable=str(Path(sys.executable).parent / "portfolio-dbt"),
-            target="build",
+            # `build` (the DuckDB build file) or a Spark target: PORTFOLIO_DBT_ENGINE.
+            target=settings.dbt_target,
         ),
     }

@@ -27,6 +27,11 @@ SOURCE_PROFILES_DIR = PROJECT_ROOT / "source_profiles"
 # `demo` runs the native exports; any other value names a file in source_profiles/.
 NATIVE_PROFILE = "demo"
 BOARD_PACK_MODES = ("auto", "off")
+# Where dbt builds the models (PORTFOLIO_DBT_ENGINE) -> the dbt target in dbt_project/profiles.yml.
+# `duckdb`: the run's DuckDB build file. `spark`: Spark in local mode inside dbt's process (the
+# `spark` extra). `spark_thrift`: a Spark cluster's Thrift server. The ingest, the gate, the
+# prioritization and the report always use DuckDB (pipelines/transform/spark_exchange.py).
+DBT_ENGINE_TARGETS = {"duckdb": "build", "spark": "spark", "spark_thrift": "spark_thrift"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,11 @@ class Settings:
     log_dir: Path = PROJECT_ROOT / "data" / "logs"
     # dbt's threads for the pipeline's build (measured: 2 on this 2-core class of machine).
     dbt_threads: int = 2
+    # Which engine dbt builds on (DBT_ENGINE_TARGETS), and, for Spark, the folder holding the raw
+    # tables as Parquet, Spark's tables and metastore, and the marts handed back (README "When one
+    # machine is not enough"). A cluster must see this folder (a shared mount).
+    dbt_engine: str = "duckdb"
+    spark_dir: Path = PROJECT_ROOT / "data" / "spark"
     # Extra source profile files, for tests that write their own; production uses the default.
     profiles_dir: Path = SOURCE_PROFILES_DIR
     # Retention (pipelines/publish/retention.py, after every run): what a run leaves on disk is
@@ -106,6 +116,11 @@ class Settings:
                 f"got {self.landing_settle_seconds:g}"
             )
         problems.extend(self._operating_problems())
+        if self.dbt_engine not in DBT_ENGINE_TARGETS:
+            problems.append(
+                f"{env_name('dbt_engine')} must be one of {', '.join(DBT_ENGINE_TARGETS)}, "
+                f"got {self.dbt_engine!r}"
+            )
         if self.dbt_threads < 1:
             problems.append(f"{env_name('dbt_threads')} must be at least 1, got {self.dbt_threads}")
         for name in (
@@ -167,7 +182,13 @@ class Settings:
             "duckdb_memory_limit": self.duckdb_memory_limit,
             "reporting_currency": self.reporting_currency,
             "fiscal_year_start_month": str(self.fiscal_year_start_month),
+            "spark_dir": str(self.spark_dir),
         }
+
+    @property
+    def dbt_target(self) -> str:
+        """The dbt target a pipeline run builds with (dbt_project/profiles.yml)."""
+        return DBT_ENGINE_TARGETS[self.dbt_engine]
 
     def requires(self, source_profile: str | None) -> bool:
         """Whether this run needs a source of `source_profile` (None: a native export)."""
@@ -204,7 +225,7 @@ def _parse(name: str, raw: str) -> Any:
             return float(raw)
     except ValueError:
         raise SettingsError(f"{_ENV_NAMES[name]} must be a number, got {raw!r}") from None
-    return raw.lower() if name == "board_pack" else raw
+    return raw.lower() if name in ("board_pack", "dbt_engine") else raw
 
 
 @cache  # every Settings checks its profile against the folder; read it once per folder

@@ -39,6 +39,13 @@ def _manifest_is_stale() -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # With the `spark` extra installed, Great Expectations imports pyspark.sql.connect, which
+    # takes a process whose __main__ has no file for its own doctest run and calls sys.exit(0):
+    # pytest-xdist's workers (`python -c ...`) are such processes. Naming a file keeps them alive.
+    # Here, before any test module (hence Great Expectations) is imported.
+    main = sys.modules["__main__"]
+    if getattr(main, "__spec__", None) is None and not hasattr(main, "__file__"):
+        main.__file__ = "<pytest-xdist worker>"
     # `make test` parses first; this covers a bare `pytest` after editing the dbt project. Only the
     # controlling process parses: pytest-xdist's workers would write the same manifest at once.
     if not hasattr(config, "workerinput") and _manifest_is_stale():

@@ -26,27 +26,36 @@ def run_dbt(
     settings: Settings | None = None,
 ) -> dbtRunnerResult:
     """`dbt <command> <args>` with `settings` (default: the defaults) against `warehouse`."""
+    return dbtRunner().invoke(dbt_args(command, warehouse, work_dir, *args, settings=settings))
+
+
+def dbt_args(
+    command: str,
+    warehouse: Path,
+    work_dir: Path,
+    *args: str,
+    settings: Settings | None = None,
+) -> list[str]:
+    """The arguments of `run_dbt`, for a test that runs dbt in a process of its own."""
     settings = (settings or Settings()).with_changes(warehouse_path=warehouse)
-    return dbtRunner().invoke(
-        [
-            command,
-            *args,
-            "--vars",
-            json.dumps(settings.dbt_vars()),
-            "--threads",
-            str(settings.dbt_threads),
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-            "--no-partial-parse",
-            "--quiet",
-        ]
-    )
+    return [
+        command,
+        *args,
+        "--vars",
+        json.dumps(settings.dbt_vars()),
+        "--threads",
+        str(settings.dbt_threads),
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+        "--no-partial-parse",
+        "--quiet",
+    ]
 
 
 def run_dbt_build(

@@ -165,7 +165,13 @@ class FaultRun:
 def start_fault_run(paths: RunPaths, hook: str, **env: str) -> FaultRun:
     root = paths.warehouse.parent.parent
     marker, log = root / "fault.marker", root / "fault.log"
-    script = textwrap.dedent(PAUSE) + textwrap.dedent(HOOKS[hook]) + textwrap.dedent(RUN)
+    # Run from a file, as the `portfolio` command is: with the `spark` extra installed, pyspark
+    # (imported by Great Expectations) exits a process whose __main__ has no file (`python -c`).
+    script = root / "fault_run.py"
+    script.write_text(
+        textwrap.dedent(PAUSE) + textwrap.dedent(HOOKS[hook]) + textwrap.dedent(RUN),
+        encoding="utf-8",
+    )
     environment = {
         **os.environ,
         "PORTFOLIO_LANDING_DIR": str(paths.landing),
@@ -180,7 +186,7 @@ def start_fault_run(paths: RunPaths, hook: str, **env: str) -> FaultRun:
     environment.pop("DAGSTER_HOME", None)  # an ephemeral instance: nothing outside tmp_path
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-c", script],
+            [sys.executable, str(script)],
             cwd=ROOT,
             env=environment,
             stdout=out,

@@ -55,13 +55,16 @@ def settings_for(paths: RunPaths, **changes: Any) -> Settings:
     return base.with_changes(**changes)
 
 
-def run_weekly_job(paths: RunPaths) -> dg.ExecuteInProcessResult:
-    """A whole run in this process, as the CLI does it (and its clean-up when it fails)."""
+def run_weekly_job(paths: RunPaths, **changes: Any) -> dg.ExecuteInProcessResult:
+    """A whole run in this process, as the CLI does it (and its clean-up when it fails).
+
+    `changes`: settings the test changes (`settings_for`), e.g. the dbt engine.
+    """
     from pipelines.definitions import build_definitions
     from pipelines.publish.cleanup import discard_failed_run
 
     paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    job = build_definitions(settings_for(paths)).resolve_job_def(WEEKLY_JOB_NAME)
+    job = build_definitions(settings_for(paths, **changes)).resolve_job_def(WEEKLY_JOB_NAME)
     result = job.execute_in_process(raise_on_error=False)
     if not result.success:  # what the CLI (or, for daemon runs, the failure sensor) does next
         discard_failed_run(paths.warehouse, paths.reports, run_id=result.run_id)

@@ -38,6 +38,8 @@ def test_every_variable_the_readme_names_is_read(tmp_path: Path) -> None:
             "PORTFOLIO_REAL_DATA_DIR": str(tmp_path / "real"),
             "PORTFOLIO_LOG_DIR": str(tmp_path / "logs"),
             "PORTFOLIO_DBT_THREADS": "4",
+            "PORTFOLIO_DBT_ENGINE": "Spark",
+            "PORTFOLIO_SPARK_DIR": str(tmp_path / "spark"),
         }
     )
     assert settings == Settings(
@@ -54,7 +56,10 @@ def test_every_variable_the_readme_names_is_read(tmp_path: Path) -> None:
         real_data_dir=tmp_path / "real",
         log_dir=tmp_path / "logs",
         dbt_threads=4,
+        dbt_engine="spark",
+        spark_dir=tmp_path / "spark",
     )
+    assert settings.dbt_target == "spark"
 
 
 @pytest.mark.parametrize(
@@ -66,6 +71,7 @@ def test_every_variable_the_readme_names_is_read(tmp_path: Path) -> None:
         ("PORTFOLIO_LANDING_SETTLE_SECONDS", "-5", "must not be negative, got -5"),
         ("PORTFOLIO_SOURCE_PROFILE", "sap", "'sap' is not a source profile; choose one of demo"),
         ("PORTFOLIO_DBT_THREADS", "0", "must be at least 1, got 0"),
+        ("PORTFOLIO_DBT_ENGINE", "snowflake", "one of duckdb, spark, spark_thrift"),
     ],
 )
 def test_a_value_that_cannot_be_used_names_the_variable(

@@ -19,6 +19,16 @@ from pipelines.transform.selection import (
     manifest_sources,
     sources_with_rows,
 )
+from pipelines.transform.spark_exchange import (
+    clear_spark_warehouse,
+    pipeline_relations,
+    raw_parquet_dir,
+    read_spark_tables,
+    require_dbt_spark,
+    source_tables,
+    spark_warehouse_dir,
+    write_raw_parquet,
+)
 
 
 class PortfolioDbtTranslator(DagsterDbtTranslator):
@@ -57,7 +67,12 @@ def portfolio_dbt_models(
     settings: dg.ResourceParam[Settings],
 ) -> Iterator[Any]:
     """Build staging → intermediate → marts and run the data tests this run's sources feed
-    (selection.py); a failing test fails the run."""
+    (selection.py); a failing test fails the run.
+
+    On DuckDB dbt builds into the run's build file. On Spark (`PORTFOLIO_DBT_ENGINE`) the accepted
+    raw tables go to Spark as Parquet first and the marts Spark built come back into the build
+    file after (pipelines/transform/spark_exchange.py), so every later step reads DuckDB alike.
+    """
     manifest = load_manifest(dbt_project.manifest_path)
     sources = manifest_sources(manifest)
     # Closed before dbt starts: DuckDB lets one process write the file.
@@ -68,10 +83,41 @@ def portfolio_dbt_models(
         empty = ", ".join(sorted(s.label for s in sources if s not in fed))
         skipped = len(exclusion[1].split())
         context.log.info(f"no rows in {empty}: {skipped} data tests that read only these skipped")
+    on_spark = settings.dbt_engine != "duckdb"
+    if on_spark:
+        _hand_raw_tables_to_spark(context, duckdb, settings)
     invocation = dbt.cli(dbt_build_args(settings, exclusion), context=context)
     # Written down so a next run can end dbt if this run is killed, and so a failure can be
     # explained from dbt's run_results.json (pipelines/publish/failure_cause.py).
     record_child(settings.warehouse_path, invocation.process.pid, dbt_target=invocation.target_path)
-    yield from invocation.stream()
-    # Reached only when dbt succeeded (stream() raises otherwise): the next run parses less.
+    yield from invocation.stream()  # raises when dbt failed: nothing is copied back then
+    # Reached only when dbt succeeded: the next run parses less.
     keep_parse_state(invocation.target_path, Path(dbt_project.project_dir) / "target")
+    if on_spark:
+        with duckdb.get_connection() as con:
+            copied = read_spark_tables(
+                con,
+                spark_warehouse_dir(settings.spark_dir),
+                pipeline_relations(dbt_project.manifest_path),
+            )
+        context.log.info(
+            f"models Spark built, copied into the warehouse: {len(copied)} "
+            f"({sum(copied.values()):,} rows)"
+        )
+
+
+def _hand_raw_tables_to_spark(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: Settings
+) -> None:
+    """The gate's accepted raw tables as Parquet where Spark reads its sources."""
+    require_dbt_spark()
+    with duckdb.get_connection() as con:
+        written = write_raw_parquet(
+            con, source_tables(dbt_project.manifest_path), raw_parquet_dir(settings.spark_dir)
+        )
+    if settings.dbt_engine == "spark":  # local mode; a cluster keeps its own tables
+        clear_spark_warehouse(spark_warehouse_dir(settings.spark_dir))
+    context.log.info(
+        f"raw tables for Spark: {len(written)} written to "
+        f"{raw_parquet_dir(settings.spark_dir)} ({sum(written.values()):,} rows)"
+    )

@@ -34,8 +34,8 @@ final as (
         budget_at_completion - forecast_at_completion as forecast_variance,
         -- ratios of the sums, never averages of the projects' ratios
         (budget_at_completion - forecast_at_completion)
-        / nullif(budget_at_completion, 0) * 100 as forecast_variance_pct,
-        actual_cost_to_date / nullif(budget_at_completion, 0) * 100 as budget_burn_pct,
+        / {{ double_divisor('budget_at_completion') }} * 100 as forecast_variance_pct,
+        actual_cost_to_date / {{ double_divisor('budget_at_completion') }} * 100 as budget_burn_pct,
         current_fy_budget,
         current_fy_actual,
         current_fiscal_year,

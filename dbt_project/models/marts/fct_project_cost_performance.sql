@@ -134,9 +134,9 @@ final as (
         forecast_at_completion,
         budget_at_completion - forecast_at_completion as forecast_variance,
         (budget_at_completion - forecast_at_completion)
-        / nullif(budget_at_completion, 0) * 100 as forecast_variance_pct,
+        / {{ double_divisor('budget_at_completion') }} * 100 as forecast_variance_pct,
         (labour_cost_to_date + non_labour_cost_to_date)
-        / nullif(budget_at_completion, 0) * 100 as budget_burn_pct,
+        / {{ double_divisor('budget_at_completion') }} * 100 as budget_burn_pct,
         budget_at_completion - (labour_cost_to_date + non_labour_cost_to_date) as remaining_budget,
         forecast_at_completion
         - (labour_cost_to_date + non_labour_cost_to_date) as estimate_to_complete,

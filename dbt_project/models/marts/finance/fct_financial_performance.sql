@@ -187,15 +187,17 @@ final as (
         budget_capex_ytd - actual_capex_ytd as variance_capex_ytd,
         budget_opex_ytd - actual_opex_ytd as variance_opex_ytd,
         cast(
-            100 * (budget_ytd - actual_ytd) / nullif(budget_ytd, 0) as {{ type_double() }}
+            100 * (budget_ytd - actual_ytd)
+            / {{ double_divisor('budget_ytd') }} as {{ type_double() }}
         ) as variance_ytd_pct,
         budget_fy - forecast_fy as variance_full_year,
         budget_capex_fy - forecast_capex_fy as variance_capex_full_year,
         budget_opex_fy - forecast_opex_fy as variance_opex_full_year,
         cast(
-            100 * (budget_fy - forecast_fy) / nullif(budget_fy, 0) as {{ type_double() }}
+            100 * (budget_fy - forecast_fy)
+            / {{ double_divisor('budget_fy') }} as {{ type_double() }}
         ) as variance_full_year_pct,
-        cast(100 * actual_ytd / nullif(budget_fy, 0) as {{ type_double() }})
+        cast(100 * actual_ytd / {{ double_divisor('budget_fy') }} as {{ type_double() }})
             as budget_fy_consumed_pct,
         budget_at_completion,
         capex_budget_at_completion,
@@ -204,7 +206,8 @@ final as (
         actual_capex_to_date,
         actual_cost_to_date - actual_capex_to_date as actual_opex_to_date,
         cast(
-            100 * actual_cost_to_date / nullif(budget_at_completion, 0) as {{ type_double() }}
+            100 * actual_cost_to_date
+            / {{ double_divisor('budget_at_completion') }} as {{ type_double() }}
         ) as budget_burn_pct,
         '{{ reporting_currency() }}' as reporting_currency
     from with_to_date_split

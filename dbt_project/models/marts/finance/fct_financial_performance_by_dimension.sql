@@ -111,7 +111,8 @@ final as (
         rolled_up.forecast_fy,
         rolled_up.budget_fy - rolled_up.forecast_fy as variance_full_year,
         cast(
-            100 * (rolled_up.budget_fy - rolled_up.forecast_fy) / nullif(rolled_up.budget_fy, 0)
+            100 * (rolled_up.budget_fy - rolled_up.forecast_fy)
+            / {{ double_divisor('rolled_up.budget_fy') }}
             as {{ type_double() }}
         ) as variance_full_year_pct,
         rolled_up.budget_ytd,
@@ -119,16 +120,19 @@ final as (
         rolled_up.actual_ytd,
         rolled_up.budget_ytd - rolled_up.actual_ytd as variance_ytd,
         cast(
-            100 * (rolled_up.budget_ytd - rolled_up.actual_ytd) / nullif(rolled_up.budget_ytd, 0)
+            100 * (rolled_up.budget_ytd - rolled_up.actual_ytd)
+            / {{ double_divisor('rolled_up.budget_ytd') }}
             as {{ type_double() }}
         ) as variance_ytd_pct,
         cast(
-            100 * rolled_up.actual_ytd / nullif(rolled_up.budget_fy, 0) as {{ type_double() }}
+            100 * rolled_up.actual_ytd
+            / {{ double_divisor('rolled_up.budget_fy') }} as {{ type_double() }}
         ) as budget_fy_consumed_pct,
         rolled_up.budget_at_completion,
         rolled_up.actual_cost_to_date,
         cast(
-            100 * rolled_up.actual_cost_to_date / nullif(rolled_up.budget_at_completion, 0)
+            100 * rolled_up.actual_cost_to_date
+            / {{ double_divisor('rolled_up.budget_at_completion') }}
             as {{ type_double() }}
         ) as budget_burn_pct,
         '{{ reporting_currency() }}' as reporting_currency

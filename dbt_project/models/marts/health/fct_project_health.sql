@@ -171,7 +171,7 @@ measures as (
         -- when an FX rate is missing
         cast(
             100 * (projects.forecast_at_completion_local - projects.budget_at_completion_local)
-            / nullif(projects.budget_at_completion_local, 0) as {{ type_double() }}
+            / {{ double_divisor('projects.budget_at_completion_local') }} as {{ type_double() }}
         ) as forecast_overrun_pct,
         status_updates.last_status_update_date,
         coalesce(status_updates.has_status_update_in_history, false)

@@ -111,7 +111,7 @@ final as (
         with_previous.total_cost - with_previous.previous_month_total_cost as total_cost_delta,
         cast(
             100 * (with_previous.total_cost - with_previous.previous_month_total_cost)
-            / nullif(with_previous.previous_month_total_cost, 0) as {{ type_double() }}
+            / {{ double_divisor('with_previous.previous_month_total_cost') }} as {{ type_double() }}
         ) as total_cost_delta_pct,
         as_of.as_of_date,
         '{{ reporting_currency() }}' as reporting_currency

@@ -69,7 +69,7 @@ with_ratios as (
         -- a ratio of the sums, never an average of the projects' ratios
         cast(
             100 * (forecast_at_completion - budget_at_completion)
-            / nullif(budget_at_completion, 0) as {{ type_double() }}
+            / {{ double_divisor('budget_at_completion') }} as {{ type_double() }}
         ) as forecast_overrun_pct
     from per_extract
 

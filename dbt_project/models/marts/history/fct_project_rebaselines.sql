@@ -43,7 +43,7 @@ final as (
         - previous_budget_at_completion_at_current_rate as budget_at_completion_change,
         cast(
             (budget_at_completion - previous_budget_at_completion_at_current_rate)
-            / nullif(previous_budget_at_completion_at_current_rate, 0) * 100
+            / {{ double_divisor('previous_budget_at_completion_at_current_rate') }} * 100
             as {{ type_double() }}
         ) as budget_at_completion_change_pct,
         previous_forecast_at_completion_at_current_rate

@@ -41,10 +41,11 @@ final as (
         {%- endfor %}
         -- ratios of the sums, never averages of the projects' rates
         cast(
-            100.0 * achieved_on_time_count / nullif(achieved_count, 0) as {{ type_double() }}
+            100.0 * achieved_on_time_count
+            / {{ double_divisor('achieved_count') }} as {{ type_double() }}
         ) as on_time_pct,
         cast(
-            100.0 * overdue_count / nullif(open_count, 0) as {{ type_double() }}
+            100.0 * overdue_count / {{ double_divisor('open_count') }} as {{ type_double() }}
         ) as overdue_pct,
         as_of_date
     from per_portfolio

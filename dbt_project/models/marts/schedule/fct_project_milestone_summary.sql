@@ -55,7 +55,7 @@ final as (
         {%- endfor %}
         cast(
             100.0 * per_project.achieved_on_time_count
-            / nullif(per_project.achieved_count, 0) as {{ type_double() }}
+            / {{ double_divisor('per_project.achieved_count') }} as {{ type_double() }}
         ) as on_time_pct,
         per_project.max_days_overdue,
         projects.as_of_date
