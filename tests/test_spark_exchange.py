@@ -14,6 +14,7 @@ import pytest
 
 from pipelines.resources import build_resources
 from pipelines.settings import DBT_PROJECT_DIR, Settings
+from pipelines.transform.selection import load_manifest
 from pipelines.transform.spark_exchange import (
     pipeline_relations,
     read_spark_tables,
@@ -82,9 +83,9 @@ def test_the_marts_spark_wrote_replace_the_builds_tables_and_views(tmp_path: Pat
 
 
 def test_spark_gets_every_source_and_returns_every_mart_and_what_the_pipeline_reads() -> None:
-    sources = source_tables(MANIFEST)
+    sources = source_tables(load_manifest(MANIFEST))
     assert {"projects", "timesheets", "gl_actuals", "gmpp_projects"} <= set(sources)
-    relations = pipeline_relations(MANIFEST)
+    relations = pipeline_relations(load_manifest(MANIFEST))
     assert ("marts", "fct_project_cost_performance") in relations
     # the prioritization reads it (pipelines/prioritization/inputs.py)
     assert ("intermediate", "int_resource_plan_lines_filtered") in relations

@@ -25,6 +25,7 @@ import duckdb
 import pytest
 
 from pipelines.settings import DBT_PROJECT_DIR, Settings
+from pipelines.transform.selection import load_manifest
 from pipelines.transform.spark_exchange import (
     pipeline_relations,
     raw_parquet_dir,
@@ -56,7 +57,9 @@ def test_every_mart_built_on_spark_equals_the_duckdb_build(
     assert outcome.success, "the session's DuckDB run failed; nothing to compare with"
     spark_dir = tmp_path / "spark"
     with duckdb.connect(str(reference.warehouse), read_only=True) as con:
-        written = write_raw_parquet(con, source_tables(MANIFEST), raw_parquet_dir(spark_dir))
+        written = write_raw_parquet(
+            con, source_tables(load_manifest(MANIFEST)), raw_parquet_dir(spark_dir)
+        )
     assert written["timesheets"] > 0 and written["projects"] > 0
 
     started = time.monotonic()
@@ -84,7 +87,7 @@ def test_every_mart_built_on_spark_equals_the_duckdb_build(
     seconds = time.monotonic() - started
     assert built.returncode == 0, built.stdout[-5000:] + built.stderr[-5000:]
 
-    relations = pipeline_relations(MANIFEST)
+    relations = pipeline_relations(load_manifest(MANIFEST))
     candidate = tmp_path / "from_spark.duckdb"
     with duckdb.connect(str(candidate)) as con:
         copied = read_spark_tables(con, spark_warehouse_dir(spark_dir), relations)

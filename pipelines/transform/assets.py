@@ -85,7 +85,7 @@ def portfolio_dbt_models(
         context.log.info(f"no rows in {empty}: {skipped} data tests that read only these skipped")
     on_spark = settings.dbt_engine != "duckdb"
     if on_spark:
-        _hand_raw_tables_to_spark(context, duckdb, settings)
+        _hand_raw_tables_to_spark(context, duckdb, settings, source_tables(manifest))
     invocation = dbt.cli(dbt_build_args(settings, exclusion), context=context)
     # Written down so a next run can end dbt if this run is killed, and so a failure can be
     # explained from dbt's run_results.json (pipelines/publish/failure_cause.py).
@@ -98,7 +98,7 @@ def portfolio_dbt_models(
             copied = read_spark_tables(
                 con,
                 spark_warehouse_dir(settings.spark_dir),
-                pipeline_relations(dbt_project.manifest_path),
+                pipeline_relations(manifest),
             )
         context.log.info(
             f"models Spark built, copied into the warehouse: {len(copied)} "
@@ -107,14 +107,15 @@ def portfolio_dbt_models(
 
 
 def _hand_raw_tables_to_spark(
-    context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: Settings
+    context: dg.AssetExecutionContext,
+    duckdb: DuckDBResource,
+    settings: Settings,
+    tables: list[str],
 ) -> None:
     """The gate's accepted raw tables as Parquet where Spark reads its sources."""
     require_dbt_spark()
     with duckdb.get_connection() as con:
-        written = write_raw_parquet(
-            con, source_tables(dbt_project.manifest_path), raw_parquet_dir(settings.spark_dir)
-        )
+        written = write_raw_parquet(con, tables, raw_parquet_dir(settings.spark_dir))
     if settings.dbt_engine == "spark":  # local mode; a cluster keeps its own tables
         clear_spark_warehouse(spark_warehouse_dir(settings.spark_dir))
     context.log.info(

@@ -20,15 +20,16 @@ jars here), keeping column types and nulls.
 from __future__ import annotations
 
 import importlib.util
-import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from pipelines.sql_helpers import fetch_scalar
 from pipelines.sql_helpers import quote_identifier as quote
+from pipelines.transform.selection import manifest_sources
 
 # One file per raw table: Spark reads a folder, so each table gets its own.
 RAW_FILE_NAME = "data.parquet"
@@ -57,16 +58,14 @@ def spark_warehouse_dir(spark_dir: Path) -> Path:
     return spark_dir / "warehouse"
 
 
-def source_tables(manifest_path: Path) -> list[str]:
+def source_tables(manifest: Mapping[str, Any]) -> list[str]:
     """The raw tables dbt reads: every source of the dbt manifest (all in schema `raw`)."""
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    return sorted({source["identifier"] for source in manifest["sources"].values()})
+    return sorted({source.table for source in manifest_sources(manifest)})
 
 
-def pipeline_relations(manifest_path: Path) -> list[tuple[str, str]]:
+def pipeline_relations(manifest: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(schema, table) of every model the pipeline reads after dbt: the marts, and the models
     marked `meta.read_by_pipeline` (the prioritization reads one intermediate model)."""
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     return sorted(
         (node["schema"], node["alias"])
         for node in manifest["nodes"].values()
