@@ -65,6 +65,9 @@ class Settings:
     log_dir: Path = PROJECT_ROOT / "data" / "logs"
     # dbt's threads for the pipeline's build (measured: 2 on this 2-core class of machine).
     dbt_threads: int = 2
+    # Threads for the prioritisation's independent solves (HiGHS releases the GIL): one per core
+    # when 0 (pipelines/prioritization/solver_pool.py).
+    solver_threads: int = 0
     # Which engine dbt builds on (DBT_ENGINE_TARGETS), and, for Spark, the folder holding the raw
     # tables as Parquet, Spark's tables and metastore, and the marts handed back (README "When one
     # machine is not enough"). A cluster must see this folder (a shared mount).
@@ -123,6 +126,11 @@ class Settings:
             )
         if self.dbt_threads < 1:
             problems.append(f"{env_name('dbt_threads')} must be at least 1, got {self.dbt_threads}")
+        if self.solver_threads < 0:
+            problems.append(
+                f"{env_name('solver_threads')} must be 0 (one per core) or more, "
+                f"got {self.solver_threads}"
+            )
         for name in (
             "dbt_artifacts_keep_runs",
             "log_keep_days",

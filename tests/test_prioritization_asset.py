@@ -15,6 +15,7 @@ from dagster_duckdb import DuckDBResource
 from pipelines.prioritization.assets import portfolio_prioritization
 from pipelines.prioritization.inputs import read_inputs
 from pipelines.prioritization.report_page import render_prioritization_page
+from pipelines.settings import Settings
 
 AS_OF = date(2026, 11, 16)
 
@@ -150,7 +151,11 @@ def test_inputs_derive_costs_beyond_the_plan_year(tmp_path: Path) -> None:
 
 def _materialize(path: Path) -> None:
     result = dg.materialize(
-        [portfolio_prioritization], resources={"duckdb": DuckDBResource(database=str(path))}
+        [portfolio_prioritization],
+        resources={
+            "duckdb": DuckDBResource(database=str(path)),
+            "settings": Settings(warehouse_path=path),
+        },
     )
     assert result.success
 

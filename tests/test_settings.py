@@ -71,6 +71,7 @@ def test_every_variable_the_readme_names_is_read(tmp_path: Path) -> None:
         ("PORTFOLIO_LANDING_SETTLE_SECONDS", "-5", "must not be negative, got -5"),
         ("PORTFOLIO_SOURCE_PROFILE", "sap", "'sap' is not a source profile; choose one of demo"),
         ("PORTFOLIO_DBT_THREADS", "0", "must be at least 1, got 0"),
+        ("PORTFOLIO_SOLVER_THREADS", "-1", "must be 0 (one per core) or more, got -1"),
         ("PORTFOLIO_DBT_ENGINE", "snowflake", "one of duckdb, spark, spark_thrift"),
     ],
 )

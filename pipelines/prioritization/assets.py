@@ -19,6 +19,7 @@ from pipelines.prioritization.config import (
 from pipelines.prioritization.inputs import has_candidates, read_inputs
 from pipelines.prioritization.run import prioritise
 from pipelines.prioritization.tables import drop_tables, write_tables
+from pipelines.settings import Settings
 from pipelines.transform.assets import portfolio_dbt_models
 
 # The dbt models read (pipelines/prioritization/inputs.py).
@@ -38,7 +39,7 @@ PRIORITIZATION_INPUTS = (
     kinds={"python", "duckdb"},
 )
 def portfolio_prioritization(
-    context: dg.AssetExecutionContext, duckdb: DuckDBResource
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: dg.ResourceParam[Settings]
 ) -> dg.MaterializeResult:
     """Prioritisation marts: scores, selections by scenario, frontier, sensitivity, scenarios."""
     models = load_scoring_models(CONFIG_DIR)
@@ -54,7 +55,14 @@ def portfolio_prioritization(
                 metadata={"candidates": 0, "dropped_stale_tables": ", ".join(dropped) or "none"}
             )
         inputs = read_inputs(con)
-        result = prioritise(inputs.portfolio, models, scenarios, sensitivity, frontier)
+        result = prioritise(
+            inputs.portfolio,
+            models,
+            scenarios,
+            sensitivity,
+            frontier,
+            workers=settings.solver_threads,
+        )
         written = write_tables(
             con, result, inputs.candidates, inputs.as_of_date, inputs.reporting_currency
         )

@@ -17,6 +17,7 @@ from pipelines.prioritization.optimizer import optimal_selection, prepared_const
 from pipelines.prioritization.portfolio import Portfolio
 from pipelines.prioritization.scoring import Scores
 from pipelines.prioritization.selection import Selection
+from pipelines.prioritization.solver_pool import Mapper, serial_map
 from pipelines.prioritization.waterline import waterline
 
 
@@ -35,14 +36,23 @@ def budget_factors(low: float = 0.5, high: float = 1.5, points: int = 21) -> lis
 
 
 def efficient_frontier(
-    portfolio: Portfolio, scores: Scores, factors: list[float], *, with_waterline: bool = True
+    portfolio: Portfolio,
+    scores: Scores,
+    factors: list[float],
+    *,
+    with_waterline: bool = True,
+    mapper: Mapper = serial_map,
 ) -> list[FrontierPoint]:
+    """Every envelope solved on its own (side by side when `mapper` is a pool's), then carried
+    forward in increasing order."""
     constraints = prepared_constraints(portfolio)
+    envelopes = [portfolio.with_budgets(portfolio.budgets * f) for f in sorted(factors)]
+    solved = mapper(
+        lambda scaled: optimal_selection(scaled, scores.value, constraints=constraints), envelopes
+    )
     points: list[FrontierPoint] = []
     best: Selection | None = None
-    for factor in sorted(factors):
-        scaled = portfolio.with_budgets(portfolio.budgets * factor)
-        optimal = optimal_selection(scaled, scores.value, constraints=constraints)
+    for factor, scaled, optimal in zip(sorted(factors), envelopes, solved, strict=True):
         if optimal.feasible and best is not None and best.feasible and best.value > optimal.value:
             optimal = best  # the smaller envelope's set still fits and is worth more
         if optimal.feasible:

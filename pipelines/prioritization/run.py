@@ -24,6 +24,7 @@ from pipelines.prioritization.scenarios import (
 )
 from pipelines.prioritization.scoring import Scores, score_portfolio
 from pipelines.prioritization.sensitivity import Sensitivity, weight_sensitivity
+from pipelines.prioritization.solver_pool import Mapper, solver_pool
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,27 @@ def prioritise(
     scenarios: Mapping[str, Scenario],
     sensitivity: SensitivitySettings,
     frontier: FrontierSettings,
+    *,
+    workers: int = 0,
+) -> Prioritisation:
+    """`workers`: threads for the independent solves (one per core when 0)."""
+    with solver_pool(workers) as mapper:
+        return _prioritise(portfolio, models, scenarios, sensitivity, frontier, mapper)
+
+
+def _prioritise(
+    portfolio: Portfolio,
+    models: Mapping[str, ScoringModel],
+    scenarios: Mapping[str, Scenario],
+    sensitivity: SensitivitySettings,
+    frontier: FrontierSettings,
+    mapper: Mapper,
 ) -> Prioritisation:
     baseline = scenarios[BASELINE]
     budgets = plan_budgets(portfolio, baseline)
     planned = portfolio.with_budgets(budgets)
-    results = {name: run_scenario(portfolio, s, models, budgets) for name, s in scenarios.items()}
+    solved = mapper(lambda s: run_scenario(portfolio, s, models, budgets), scenarios.values())
+    results = dict(zip(scenarios, solved, strict=True))
     diffs = {name: compare(results[BASELINE], result) for name, result in results.items()}
     base = results[BASELINE]
     model = models[baseline.scoring_model]
@@ -56,9 +73,9 @@ def prioritise(
     spread: Sensitivity | None = None
     if portfolio.size:
         factors = budget_factors(frontier.low, frontier.high, frontier.points)
-        points = efficient_frontier(base.portfolio, base.scores, factors)
+        points = efficient_frontier(base.portfolio, base.scores, factors, mapper=mapper)
         if base.feasible:
-            spread = weight_sensitivity(base.portfolio, model, sensitivity)
+            spread = weight_sensitivity(base.portfolio, model, sensitivity, mapper=mapper)
     return Prioritisation(
         portfolio=planned,
         plan_budgets=budgets,

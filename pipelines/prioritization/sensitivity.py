@@ -14,6 +14,7 @@ from pipelines.prioritization.config import ScoringModel, SensitivitySettings
 from pipelines.prioritization.optimizer import optimal_selection, prepared_constraints
 from pipelines.prioritization.portfolio import BoolArray, FloatArray, Portfolio
 from pipelines.prioritization.scoring import score_portfolio
+from pipelines.prioritization.solver_pool import Mapper, serial_map
 from pipelines.prioritization.waterline import waterline
 
 
@@ -59,7 +60,11 @@ def perturbations(model: ScoringModel, settings: SensitivitySettings) -> list[Pe
 
 
 def weight_sensitivity(
-    portfolio: Portfolio, model: ScoringModel, settings: SensitivitySettings
+    portfolio: Portfolio,
+    model: ScoringModel,
+    settings: SensitivitySettings,
+    *,
+    mapper: Mapper = serial_map,
 ) -> Sensitivity:
     """`portfolio` as in the baseline scenario (its budgets, capacities and mandatory flags)."""
     constraints = prepared_constraints(portfolio)
@@ -72,12 +77,11 @@ def weight_sensitivity(
             "optimal": optimal_selection(portfolio, scores.value, constraints=constraints).funded,
         }
 
-    baseline = decide(model)
+    runs = perturbations(model, settings)
+    baseline, *perturbed = mapper(decide, [model, *(model.with_weights(r.weights) for r in runs)])
     counts = {m: np.zeros(portfolio.size) for m in methods}
     flips: dict[str, list[list[str]]] = {m: [[] for _ in range(portfolio.size)] for m in methods}
-    runs = perturbations(model, settings)
-    for run in runs:
-        decided = decide(model.with_weights(run.weights))
+    for run, decided in zip(runs, perturbed, strict=True):
         for method in methods:
             counts[method] += decided[method]
             if not run.label.startswith("random"):
