@@ -95,7 +95,7 @@ def run_pipeline(
     from pipelines.definitions import build_definitions
     from pipelines.operate.alert_sensor import CLI_ALERTED_TAG, alert_with_settings
     from pipelines.operate.alerts import failure_alert
-    from pipelines.run_progress import StageProgress, progress_loggers
+    from pipelines.run_progress import StageProgress, plan_warnings_to_log, progress_loggers
     from pipelines.schedules import WEEKLY_JOB_NAME
 
     run_id = str(uuid.uuid4())
@@ -107,7 +107,11 @@ def run_pipeline(
     started = time.monotonic()
     log_file.parent.mkdir(parents=True, exist_ok=True)
     # dbt's own console lines (dagster-dbt echoes them to stdout) go to the run log as well.
-    with log_file.open("a", encoding="utf-8") as raw_output, contextlib.redirect_stdout(raw_output):
+    with (
+        log_file.open("a", encoding="utf-8") as raw_output,
+        plan_warnings_to_log(log_file, sys.stdout),
+        contextlib.redirect_stdout(raw_output),
+    ):
         result = job.execute_in_process(
             run_config=logger_config,
             instance=instance,
