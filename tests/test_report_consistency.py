@@ -162,14 +162,15 @@ def test_year_to_date_compares_the_same_closed_periods(
 ) -> None:
     cutoff: date = one(marts, "select cutoff_date from marts.fct_reporting_cutoff")[0]
     finance = pages["finance"]
-    months = [r for r in table_rows(finance, "fin-months") if re.fullmatch(r"P\d+", r[0])]
-    with_actual = [r for r in months if r[4] != EM_DASH]
+    # a fiscal period says its month: "P1 (Apr 2026)"
+    months = [r for r in table_rows(finance, "fin-months") if FISCAL_PERIOD.fullmatch(r[0])]
+    with_actual = [r for r in months if r[3] != EM_DASH]
     # every month with an actual is closed (on or before the cut-off), and no closed month lacks it
-    assert [r[1] for r in with_actual] == [r[1] for r in months if month_of(r[1]) <= cutoff]
-    ytd_budget = sum(money(r[2]) for r in with_actual)
-    ytd_actual = sum(money(r[4]) for r in with_actual)
+    assert [r[0] for r in with_actual] == [r[0] for r in months if month_of(r[0]) <= cutoff]
+    ytd_budget = sum(money(r[1]) for r in with_actual)
+    ytd_actual = sum(money(r[3]) for r in with_actual)
     text = page_text(finance.split('id="fin-key-figures"', 1)[1].split("</section>", 1)[0])
-    assert f"periods P1\u2013P{len(with_actual)}" in text
+    assert f"periods P1\u2013P{len(with_actual)} (" in text
     budget = money(text.split("Budget year to date ")[1].split(" ")[0])
     actual = money(text.split("Actual year to date ")[1].split(" ")[0])
     assert abs(budget - ytd_budget) <= len(with_actual)  # the month rows are rounded each
@@ -182,13 +183,17 @@ def test_year_to_date_compares_the_same_closed_periods(
     for row in table_rows(
         pages["summary"], "plan-by-month"
     ):  # the summary's month table stops its actuals at the same cut-off
-        if re.fullmatch(r"P\d+", row[0]) and date(int(row[1][-4:]), MONTHS[row[1][:3]], 1) > cutoff:
-            assert row[4] == EM_DASH
+        if FISCAL_PERIOD.fullmatch(row[0]) and month_of(row[0]) > cutoff:
+            assert row[3] == EM_DASH
+
+
+FISCAL_PERIOD = re.compile(r"P\d+ \(([A-Z][a-z]{2} \d{4})\)")
 
 
 def month_of(label: str) -> date:
-    """'Oct 2026' -> 2026-10-01."""
-    return date(int(label[-4:]), MONTHS[label[:3]], 1)
+    """'Oct 2026' or 'P7 (Oct 2026)' -> 2026-10-01."""
+    label = label.rstrip(")")
+    return date(int(label[-4:]), MONTHS[label[-8:-5]], 1)
 
 
 MONTHS = {m: i for i, m in enumerate(

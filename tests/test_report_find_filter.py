@@ -262,3 +262,82 @@ def test_a_wide_table_says_that_it_scrolls(browser: Browser, run: RunPaths) -> N
     boxes = report.dom
     assert any(b["wide"] for b in boxes)  # type: ignore[union-attr, index]
     assert all(b["wide"] == b["cue"] for b in boxes)  # type: ignore[union-attr, index]
+
+
+# --- the other project tables: the prioritization's ranked list -------------------------------
+
+RANKED_ROWS = """(function () {
+  return Array.from(document.querySelectorAll('#prio-ranked-table tbody tr'))
+    .filter(function (r) { return !r.hidden; })
+    .map(function (r) { return r.getAttribute('data-id') || 'waterline'; });
+})()"""
+
+
+def click_header(table: str, label: str) -> str:
+    return (
+        f"Array.from(document.querySelectorAll('#{table} thead th'))"
+        f".find(function (h) {{ return h.textContent.trim() === {json.dumps(label)}; }}).click();"
+    )
+
+
+def test_the_prioritization_ranked_list_sorts_searches_and_filters(
+    browser: Browser, run: RunPaths
+) -> None:
+    page = run.reports / "prioritization.html"
+    start = browser.visit(page, probe=RANKED_ROWS)
+    in_rank_order = [r for r in start.dom if r != "waterline"]  # type: ignore[union-attr]
+    assert len(in_rank_order) > 2
+    by_cost = browser.visit(
+        page,
+        probe=f"(function () {{ {click_header('prio-ranked-table', 'Cost (horizon)')} "
+        f"return {RANKED_ROWS}; }})()",
+    )
+    assert sorted(by_cost.dom) == sorted(in_rank_order)  # type: ignore[arg-type]
+    assert by_cost.dom != in_rank_order and "waterline" not in by_cost.dom  # type: ignore[operator]
+    back = browser.visit(
+        page,
+        probe=f"(function () {{ {click_header('prio-ranked-table', 'Cost (horizon)')} "
+        f"{click_header('prio-ranked-table', 'Rank')} return {RANKED_ROWS}; }})()",
+    )
+    assert back.dom == start.dom  # rank order again, with the waterline where it was
+    (portfolio, ids), *_ = marts(
+        run,
+        "select portfolio, list(project_id order by project_id) from marts.dim_projects "
+        f"where project_id in ({', '.join(repr(i) for i in in_rank_order)}) "
+        "group by portfolio order by count(*), portfolio",
+    )
+    filtered = browser.visit(page, query=f"portfolio={quote(str(portfolio))}", probe=RANKED_ROWS)
+    assert sorted(r for r in filtered.dom if r != "waterline") == sorted(ids)  # type: ignore[union-attr]
+    found = browser.visit(
+        page,
+        probe=f"(function () {{ {choose('prio-ranked-table-filter-q', in_rank_order[-1])} "
+        f"return {RANKED_ROWS}; }})()",
+    )
+    assert [r for r in found.dom if r != "waterline"] == [in_rank_order[-1]]  # type: ignore[union-attr]
+
+
+WATERLINE_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<script src="tables.js" defer></script></head><body><main>
+<table id="t"><thead><tr><th>Rank</th><th>Cost</th></tr></thead><tbody>
+<tr data-id="A"><td>1</td><td>30</td></tr><tr data-id="B"><td>2</td><td>10</td></tr>
+<tr><td colspan="2">Waterline</td></tr>
+<tr data-id="C"><td>3</td><td>20</td></tr></tbody></table></main></body></html>"""
+ROWS = """Array.from(document.querySelectorAll('#t tbody tr')).filter(function (r) {
+  return !r.hidden; }).map(function (r) { return r.getAttribute('data-id') || '--'; })"""
+
+
+def test_a_waterline_row_shows_only_in_rank_order(browser: Browser, tmp_path: Path) -> None:
+    from pipelines.report.templating import STATIC_DIR
+
+    (tmp_path / "tables.js").write_bytes((STATIC_DIR / "tables.js").read_bytes())
+    (tmp_path / "page.html").write_text(WATERLINE_PAGE, encoding="utf-8")
+    page = tmp_path / "page.html"
+    steps = {
+        "": ["A", "B", "--", "C"],
+        click_header("t", "Cost"): ["B", "C", "A"],
+        click_header("t", "Cost") * 2: ["A", "C", "B"],
+        click_header("t", "Cost") + click_header("t", "Rank"): ["A", "B", "--", "C"],
+    }
+    for action, expected in steps.items():
+        shown = browser.visit(page, probe=f"(function () {{ {action} return {ROWS}; }})()")
+        assert shown.dom == expected, action

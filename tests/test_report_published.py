@@ -433,6 +433,26 @@ def test_every_page_renders_without_demo_data(site: Path, pages: dict[str, str])
     assert charts == ["published-uk_gmpp-portfolios.svg", "published-us_itdashboard-portfolios.svg"]
 
 
+def test_published_pages_speak_to_a_manager_and_filter_by_the_exports_facets(
+    site: Path, pages: dict[str, str]
+) -> None:
+    from tests.test_report_words import RUN_ID, WAREHOUSE_NAME, manager_text
+
+    for name in ("published", "quality", "index", "summary"):
+        text = manager_text(site / f"{name}.html")
+        assert not WAREHOUSE_NAME.findall(text), (name, WAREHOUSE_NAME.findall(text))
+        assert "run-published" not in text and not RUN_ID.search(text), name
+    assert "run-published" in pages["published"]  # kept, in the note for the data engineer
+    # The projects table finds and filters by what the export has: name or id, portfolio,
+    # investment and reported rating (static/tables.js reads these attributes).
+    table = pages["published"].split('id="pub-us_itdashboard-projects-table"', 1)
+    assert "filterable" in table[0].rsplit("<table", 1)[1]
+    row = re.search(r'<tr id="pub-us_itdashboard-285833[^"]*"[^>]*>', table[1])
+    assert row, "the disagreeing project's row"
+    assert 'data-id="285833" data-name="Encounter Data Development"' in row.group(0)
+    assert 'data-portfolio="Department of Health and Human Services"' in row.group(0)
+
+
 def test_every_local_link_resolves_and_every_page_is_reachable(site: Path) -> None:
     parsed = {
         path.resolve(): read(path.read_text(encoding="utf-8"))

@@ -510,11 +510,11 @@ def test_rag_is_text_as_well_as_colour(html: str) -> None:
 def test_budget_vs_actual_table_covers_current_fiscal_year(html: str) -> None:
     rows = table_rows(html, "budget-vs-actual")
     months = [row for row in rows if row[0].startswith("P")]
-    assert [row[1] for row in months][:2] == ["Apr 2025", "May 2025"]
-    assert len(months) == 12 and months[-1][1] == "Mar 2026"
-    assert months[0] == ["P1", "Apr 2025", "$110,000", "$105,000", "$5,000"]
-    assert months[3] == ["P4", "Jul 2025", "$110,000", "$90,000", "$20,000"]
-    assert months[7] == ["P8", "Nov 2025", "$110,000", EM_DASH, EM_DASH]  # after as-of date
+    assert [row[0] for row in months][:2] == ["P1 (Apr 2025)", "P2 (May 2025)"]
+    assert len(months) == 12 and months[-1][0] == "P12 (Mar 2026)"
+    assert months[0] == ["P1 (Apr 2025)", "$110,000", "$105,000", "$5,000"]
+    assert months[3] == ["P4 (Jul 2025)", "$110,000", "$90,000", "$20,000"]
+    assert months[7] == ["P8 (Nov 2025)", "$110,000", EM_DASH, EM_DASH]  # after as-of date
     assert row_starting(rows, "Year to date")[1:] == ["$770,000", "$720,000", "$50,000"]
     assert row_starting(rows, "Full year budget")[1] == "$1,320,000"
 
@@ -528,7 +528,8 @@ def test_portfolio_table_with_total(html: str) -> None:
 
 
 def test_charts_are_vl_convert_svg_files_with_text_alternatives(report: Path, html: str) -> None:
-    images = re.findall(r'<img src="([^"]+)" alt="([^"]*)"', html)
+    # An <img>, or an inlined SVG when its bars are links (pipelines/report/chart_links.py)
+    images = re.findall(r'(?:<img src|data-src)="([^"]+)" (?:alt|aria-label)="([^"]*)"', html)
     assert {src for src, _ in images} == {
         "charts/budget_vs_actual.svg",
         "charts/portfolio_variance.svg",

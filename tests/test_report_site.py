@@ -80,7 +80,8 @@ def test_index_lists_every_page_and_the_archive_newest_first(site: Path) -> None
     rows = table_rows(index, "archive")[1:]
     assert [row[0] for row in rows] == [f"{SECOND_ENTRY} (latest)", FIRST_ENTRY]
     assert rows[1][1:] == ["2025-10-16 07:30 UTC", "2025-10-15", "4"]
-    assert f"Run {SECOND_RUN}" in text(section(index, "run"))
+    assert SECOND_RUN not in text(section(index, "run"))  # the run id is the data engineer's:
+    assert f"Pipeline run <code>{SECOND_RUN}</code>" in index  # in their folded note
     directory = section(index, "all-projects")
     for pid in PROJECT_IDS:  # the index reaches every one-pager in one click
         assert f'href="projects/{pid}.html">' in directory
@@ -269,8 +270,8 @@ def test_charts_have_text_alternatives_and_data_tables(site: Path) -> None:
     trend = table_rows(summary, "trend")[1:]
     assert trend == [["Sep 2025", "0.95", "0.97"], ["Oct 2025", "0.92", "0.98"]]
     plan = table_rows(summary, "plan-by-month")[1:]
-    assert plan[0] == ["P1", "Apr 2025", "$110,000", "$120,000", "$100,000"]
-    assert plan[-1] == ["P12", "Mar 2026", "$110,000", "$120,000", "\u2014"]
+    assert plan[0] == ["P1 (Apr 2025)", "$110,000", "$120,000", "$100,000"]
+    assert plan[-1] == ["P12 (Mar 2026)", "$110,000", "$120,000", "\u2014"]
     one_pager = read(site, "projects/PRJ-0001.html")
     figure = re.search(r'<figure class="chart vl-chart" data-chart="scurve"[^>]*>', one_pager)
     assert figure and 'data-table="ev-table"' in figure.group(0)

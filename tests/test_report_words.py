@@ -1,9 +1,9 @@
 """Words for a manager: no mart names, run ids or source ids in a page's text.
 
-The warehouse's names (marts, the dbt docs) and the pipeline run id are for the data engineer:
-each page keeps them in its folded "For the data engineer" note (details.for-engineers) and
-nowhere else. The data-quality page is the data engineer's page and is not checked; the
-prioritization page (rendered by pipelines/prioritization) is not converted yet.
+The warehouse's names (marts, the dbt docs), the landing sources' ids and the pipeline run id are
+for the data engineer: each page keeps them in its folded "For the data engineer" note
+(details.for-engineers) and nowhere else. The data-quality page names its sources by id (its
+tables are the engineer's worklist) but, like every page, no mart and no run id in its text.
 """
 
 from __future__ import annotations
@@ -18,9 +18,17 @@ from tests.pipeline_runs import RunOutcome, RunPaths
 
 pytestmark = [pytest.mark.integration]
 
-MANAGER_PAGES = ("summary.html", "exceptions.html", "projects.html", "finance.html",
-                 "capacity.html", "schedule.html")  # fmt: skip
+MANAGER_PAGES = (
+    "index.html", "summary.html", "exceptions.html", "projects.html", "finance.html",
+    "capacity.html", "schedule.html", "prioritization.html", "quality.html",
+)  # fmt: skip
 WAREHOUSE_NAME = re.compile(r"\b(?:fct|dim|int|stg)_[a-z_]+|\bmarts\.[a-z_]+")
+RUN_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
+# A landing source's id as a word of its own (gl_actuals, resource_plan): an id with an underscore
+SOURCE_ID = re.compile(
+    r"(?<![\w.-])(?:gl_actuals|finance_plan|fx_rates|resource_plan|"
+    r"\w+_time_entries|gmpp_projects|itdashboard_projects)(?![\w.-])"
+)
 
 
 class _ManagerText(HTMLParser):
@@ -61,7 +69,9 @@ def test_pages_speak_to_a_manager_and_keep_the_warehouse_names_for_the_engineer(
     for page in pages:
         text = manager_text(page)
         assert not WAREHOUSE_NAME.findall(text), (page.name, WAREHOUSE_NAME.findall(text))
-        assert outcome.run_id not in text, page.name
+        assert outcome.run_id not in text and not RUN_ID.search(text), page.name
+        if page.name != "quality.html":
+            assert not SOURCE_ID.findall(text), (page.name, SOURCE_ID.findall(text))
         html = page.read_text(encoding="utf-8")
         note = re.search(r'<details class="for-engineers">.*?</details>', html, re.S)
         assert note and outcome.run_id in note.group(0), page.name  # kept for the engineer

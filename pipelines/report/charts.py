@@ -19,7 +19,9 @@ from typing import Any
 
 import altair as alt
 import vl_convert
+from markupsafe import Markup
 
+from pipelines.report.chart_links import filtered_list_href, for_inlining, has_links
 from pipelines.report.errors import ReportError
 from pipelines.report.formatting import (
     currency_symbol,
@@ -51,6 +53,9 @@ class ChartImage:
     alt: str
     width: int | None
     height: int | None
+    # The SVG itself when its marks are links (chart_links.py): <img> would not follow them.
+    # vl-convert wrote it and escaped every text in it; no data is pasted into it here.
+    inline: Markup | None = None
 
 
 def _format_locale(currency: str) -> dict[str, Any]:
@@ -113,18 +118,20 @@ def portfolio_variance_chart(portfolios: tuple[PortfolioRow, ...], currency: str
         label = format_text(p.portfolio)
         order.append(label)
         overrun = p.forecast_variance < 0
-        records.append(
-            {
-                "portfolio": label,
-                "variance": p.forecast_variance,
-                "direction": "Forecast overrun" if overrun else "Within budget",
-            }
-        )
+        record = {
+            "portfolio": label,
+            "variance": p.forecast_variance,
+            "direction": "Forecast overrun" if overrun else "Within budget",
+        }
+        if p.portfolio:  # a bar without a portfolio has no list to open
+            record["list"] = filtered_list_href("portfolio", p.portfolio)
+        records.append(record)
     chart = (
         alt.Chart(alt.Data(values=records))
         .mark_bar()
         .encode(
             y=alt.Y("portfolio:N", sort=order, title=None),
+            href=alt.Href("list:N"),  # a bar opens the projects list filtered to its portfolio
             x=alt.X(
                 "variance:Q",
                 title=f"Forecast variance, BAC - FAC ({currency}; negative = forecast overrun)",
@@ -210,7 +217,13 @@ def write_chart(
     (charts_dir / f"{name}.svg").write_text(svg, encoding="utf-8")
     logger.info("rendered chart %s in %.2fs", name, time.perf_counter() - started)
     width, height = _svg_size(svg)
-    return ChartImage(src=f"{CHARTS_DIRNAME}/{name}.svg", alt=alt_text, width=width, height=height)
+    return ChartImage(
+        src=f"{CHARTS_DIRNAME}/{name}.svg",
+        alt=alt_text,
+        width=width,
+        height=height,
+        inline=Markup(for_inlining(svg)) if has_links(svg) else None,  # vl-convert's own SVG
+    )
 
 
 def write_charts(data: PortfolioReportData, output_dir: Path) -> dict[str, ChartImage]:

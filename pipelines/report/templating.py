@@ -29,6 +29,7 @@ from pipelines.report.formatting import (
     sign_class,
 )
 from pipelines.report.pages._shared import ROW_CAP
+from pipelines.report.wording import fiscal_period_label, fiscal_range_label, source_label
 from pipelines.settings import REPORT_TEMPLATES_DIR
 
 TEMPLATES_DIR = REPORT_TEMPLATES_DIR / "templates"
@@ -74,10 +75,13 @@ def build_environment(reporting_currency: str | None = None) -> Environment:
         decision_class=decision_class,
         decision_label=decision_label,
         decision_symbol=decision_symbol,
+        source_label=source_label,
     )
     if reporting_currency is not None:
         env.filters["money"] = partial(format_money, currency=reporting_currency)
     env.globals["NO_VALUE"] = NO_VALUE
+    env.globals["fiscal_period"] = fiscal_period_label  # "P1 (Apr 2026)" on every page
+    env.globals["fiscal_range"] = fiscal_range_label
     env.globals["ROW_CAP"] = ROW_CAP  # a long table's rows past it go to its CSV only
     env.globals["root"] = ""
     return env

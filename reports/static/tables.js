@@ -1,8 +1,9 @@
 /*
   Find, filter and sort the report's tables. Progressive enhancement: without this file every
   table is complete (all rows, the page's order), and its CSV download under it still works.
-  - Sort: every table in <main> with one header row and one body (and no dividing row) sorts by a click (or Enter/Space)
-    on a column header, toggling the order. Numbers sort by the cell's raw data-v value, or by the
+  - Sort: every table in <main> with one header row and one body sorts by a click (or Enter/Space)
+    on a column header, toggling the order. A dividing row (one cell across the columns: the
+    prioritization's waterline) is hidden while the rows are in another order than the page's. Numbers sort by the cell's raw data-v value, or by the
     number the cell shows ("$1,234", "-5.0%"); anything else as text.
   - Find and filter: a table.filterable lists projects, each row carrying the project's facets
     (data-portfolio, data-program, data-sponsor, data-manager, data-reported, data-computed,
@@ -59,16 +60,28 @@
     return ascending ? order : -order;
   }
 
-  function sortBy(table, index, header) {
+  // A row spanning the columns divides the body (the prioritization's waterline): its place is
+  // its meaning, so it shows only while the rows are in the page's own order.
+  function isDivider(row) {
+    return row.cells.length === 1 && row.cells[0].colSpan > 1;
+  }
+
+  function sortBy(table, index, header, original) {
     var body = table.tBodies[0];
     var ascending = header.getAttribute("aria-sort") !== "ascending";
-    var rows = Array.prototype.slice.call(body.rows);
+    var rows = Array.prototype.filter.call(body.rows, function (row) { return !isDivider(row); });
     rows.sort(function (a, b) {
       var x = a.cells[index] ? cellValue(a.cells[index]) : "";
       var y = b.cells[index] ? cellValue(b.cells[index]) : "";
       return compare(x, y, ascending);
     });
-    rows.forEach(function (row) { body.appendChild(row); });
+    var plain = original.filter(function (row) { return !isDivider(row); });
+    var inOrder = rows.every(function (row, i) { return row === plain[i]; });
+    (inOrder ? original : rows).forEach(function (row) { body.appendChild(row); });
+    original.filter(isDivider).forEach(function (row) {
+      row.hidden = !inOrder;
+      if (!inOrder) { body.appendChild(row); }
+    });
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
       th.removeAttribute("aria-sort");
     });
@@ -78,22 +91,17 @@
   function makeSortable(table) {
     if (!table.tHead || table.tHead.rows.length !== 1 || table.tBodies.length !== 1) { return; }
     if (table.tBodies[0].rows.length < 2) { return; }
-    // A row spanning the columns divides the body (the prioritization's waterline): its place is
-    // the meaning, so such a table keeps its order.
-    var spans = Array.prototype.some.call(table.tBodies[0].rows, function (row) {
-      return row.cells.length === 1 && row.cells[0].colSpan > 1;
-    });
-    if (spans) { return; }
+    var original = Array.prototype.slice.call(table.tBodies[0].rows);
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
       if (th.colSpan > 1) { return; }
       th.tabIndex = 0;
       th.classList.add("sortable-header");
       th.title = "Sort by this column";
-      th.addEventListener("click", function () { sortBy(table, index, th); });
+      th.addEventListener("click", function () { sortBy(table, index, th, original); });
       th.addEventListener("keydown", function (event) {
         if (event.key === "Enter" || event.key === " ") {
           event.preventDefault();
-          sortBy(table, index, th);
+          sortBy(table, index, th, original);
         }
       });
     });

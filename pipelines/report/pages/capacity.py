@@ -487,22 +487,24 @@ def allocation_chart(data: CapacityData) -> Any:
             "team:N", sort=teams, title=None, axis=alt.Axis(grid=False, ticks=False, labelLimit=240)
         ),
     )
+    is_over = "datum.state === 'Over-allocated'"
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color(
-            "allocation:Q",
-            title="Planned allocation %",
-            # Blues up to 100 %, the alarm reds above: blending blue into red would draw an
-            # over-allocated month purple, a colour that says nothing.
-            scale=alt.Scale(
-                domain=[0, 100, 100.001, 150],
-                range=["#f7fbff", "#9ecae1", "#fcae91", OVER_COLOUR],
-                clamp=True,
+        # Every over-allocated cell in the alarm colour (the overrun red of every chart), the
+        # rest in blues by allocation: a scale blending blue into red drew them purple, a colour
+        # that says nothing. How far over is the printed value (and the ▲) in the cell.
+        color=alt.condition(
+            is_over,
+            alt.value(OVER_COLOUR),
+            alt.Color(
+                "allocation:Q",
+                title="Planned allocation % (over-allocated: red)",
+                scale=alt.Scale(domain=[0, 100], range=["#f7fbff", "#6baed6"], clamp=True),
             ),
         ),
     )
     labels = base.mark_text(fontSize=10).encode(
         text="label:N",
-        color=alt.condition("datum.allocation > 125", alt.value("white"), alt.value("black")),
+        color=alt.condition(is_over, alt.value("white"), alt.value("black")),
     )
     chart = alt.layer(cells, labels).properties(
         width=max(PAGE_CHART_WIDTH - 200, 70 * len(months)), height=max(60, 24 * len(teams))

@@ -18,6 +18,7 @@ import altair as alt
 import duckdb
 import jinja2
 
+from pipelines.report.chart_links import filtered_list_href
 from pipelines.report.charts import ChartImage
 from pipelines.report.coverage import topic_note
 from pipelines.report.formatting import format_money, format_month, format_text
@@ -36,6 +37,7 @@ from pipelines.report.pages.chart_helpers import (
     styled,
     write_page_chart,
 )
+from pipelines.report.wording import fiscal_period_label, fiscal_range_label
 from pipelines.sql_helpers import fetch_dicts
 
 PAGE = "finance"
@@ -410,11 +412,11 @@ def monthly_chart(months: tuple[MonthRow, ...], currency: str) -> Any:
     """Grouped bars per fiscal month: budget, latest forecast and (to date) actual."""
     records: list[dict[str, Any]] = []
     for m in months:
-        label = f"P{m.fiscal_period} {format_month(m.month_start_date)}"
+        label = fiscal_period_label(m.fiscal_period, m.month_start_date)
         for series, value in (("Budget", m.budget), ("Forecast", m.forecast), ("Actual", m.actual)):
             if value is not None:
                 records.append({"month": label, "series": series, "amount": value})
-    order = [f"P{m.fiscal_period} {format_month(m.month_start_date)}" for m in months]
+    order = [fiscal_period_label(m.fiscal_period, m.month_start_date) for m in months]
     series_order = ["Budget", "Forecast", "Actual"]
     chart = (
         alt.Chart(inline_data(records))
@@ -446,8 +448,12 @@ def monthly_alt(data: FinanceData, fiscal_year_label: str, currency: str) -> str
         f"{fiscal_year_label}, {first} to {last}. "
     )
     if ytd:
+        periods = fiscal_range_label(
+            (ytd[0].fiscal_period, ytd[0].month_start_date),
+            (ytd[-1].fiscal_period, ytd[-1].month_start_date),
+        )
         text_ += (
-            f"Year to date (P1 to P{ytd[-1].fiscal_period}): budget "
+            f"Year to date ({periods}): budget "
             f"{format_money(budget_ytd, currency)}, actual {format_money(actual_ytd, currency)}. "
         )
     return text_ + "Actual is shown for the months to date only."
@@ -459,7 +465,10 @@ def portfolio_chart(portfolios: Grouping, currency: str) -> Any:
     for row in portfolios.rows:
         for series, value in (("Budget YTD", row.budget_ytd), ("Actual YTD", row.actual_ytd)):
             if value is not None:
-                records.append({"portfolio": row.label, "series": series, "amount": value})
+                records.append(
+                    {"portfolio": row.label, "series": series, "amount": value,
+                     "list": filtered_list_href("portfolio", row.label)}
+                )  # fmt: skip
     series_order = ["Budget YTD", "Actual YTD"]
     chart = (
         alt.Chart(inline_data(records))
@@ -472,6 +481,7 @@ def portfolio_chart(portfolios: Grouping, currency: str) -> Any:
                 axis=alt.Axis(labelLimit=240),
             ),
             yOffset=alt.YOffset("series:N", sort=series_order),
+            href=alt.Href("list:N"),  # a bar opens the projects list filtered to its portfolio
             x=alt.X("amount:Q", title=f"Amount ({currency})", axis=alt.Axis(format="$,.3~s")),
             color=alt.Color(
                 "series:N",

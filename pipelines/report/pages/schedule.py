@@ -17,6 +17,7 @@ import altair as alt
 import duckdb
 import jinja2
 
+from pipelines.report.chart_links import filtered_list_href
 from pipelines.report.charts import ChartImage
 from pipelines.report.coverage import topic_note
 from pipelines.report.formatting import format_days
@@ -295,8 +296,9 @@ def portfolio_chart(data: ScheduleData) -> Any:
         for order, (series, value) in enumerate(zip(DUE_SERIES, values, strict=True)):
             if value:
                 records.append(
-                    {"portfolio": p.portfolio, "series": series, "count": value, "order": order}
-                )
+                    {"portfolio": p.portfolio, "series": series, "count": value, "order": order,
+                     "list": filtered_list_href("portfolio", p.portfolio)}
+                )  # fmt: skip
     chart = (
         alt.Chart(inline_data(records))
         .mark_bar()
@@ -320,6 +322,7 @@ def portfolio_chart(data: ScheduleData) -> Any:
                 ),
             ),
             order=alt.Order("order:Q"),
+            href=alt.Href("list:N"),  # a bar opens the projects list filtered to its portfolio
         )
         .properties(width=PAGE_CHART_WIDTH - 160, height=max(60, 28 * len(data.portfolios)))
     )
