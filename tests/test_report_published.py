@@ -352,6 +352,9 @@ class _Page(HTMLParser):
             self.links.append(str(a["href"]))
         elif tag == "img":
             self.images.append(a)
+        elif tag == "div" and "chart-links" in (a.get("class") or "").split():
+            # a chart whose bars are links is inlined (an <img> follows no link); same file
+            self.images.append({"src": a.get("data-src"), "alt": a.get("aria-label")})
         elif tag == "table":
             self._table = a.get("id")
         elif tag == "tr":
@@ -451,6 +454,11 @@ def test_published_pages_speak_to_a_manager_and_filter_by_the_exports_facets(
     assert row, "the disagreeing project's row"
     assert 'data-id="285833" data-name="Encounter Data Development"' in row.group(0)
     assert 'data-portfolio="Department of Health and Human Services"' in row.group(0)
+    # and each portfolio's bar opens that table filtered to it (the chart is inlined to link)
+    assert (
+        '<a xlink:href="published.html?portfolio=Department%20of%20Health%20and%20Human%20Services'
+        '#pub-us_itdashboard-projects"' in pages["published"]
+    )
 
 
 def test_every_local_link_resolves_and_every_page_is_reachable(site: Path) -> None:

@@ -497,7 +497,8 @@ def test_kpi_tiles(html: str) -> None:
     assert "Forecast at completion (FAC) $2,030,524" in text
     assert "Forecast variance (BAC - FAC) -$95,957 -5.0% of BAC" in text
     assert "Budget burn 63.6%" in text
-    assert "Projects 4 Red 1 Amber 1 Green 2" in text
+    # reported, not computed, RAG: the summary counts computed health, so the tile says which
+    assert "Projects, by reported RAG 4 Red 1 Amber 1 Green 2" in text
     assert "not reported" not in text
 
 

@@ -23,10 +23,12 @@ from pipelines.report.site import PROJECTS_PAGE
 _KEEP_RELATIVE = "file://"
 
 
-def filtered_list_href(facet: str, value: str, page: str = PROJECTS_PAGE) -> str:
+def filtered_list_href(
+    facet: str, value: str, page: str = PROJECTS_PAGE, section: str = "projects"
+) -> str:
     """The href channel's value for a mark of `value`: the list filtered to it (static/tables.js
     reads the URL parameter), as the tables' links write it (macro filtered_list_link)."""
-    return f"{_KEEP_RELATIVE}{page}?{facet}={quote(value, safe='/')}#projects"
+    return f"{_KEEP_RELATIVE}{page}?{facet}={quote(value, safe='/')}#{section}"
 
 
 _NAMESPACES = re.compile(r'\s+xmlns(?::xlink)?="[^"]*"')

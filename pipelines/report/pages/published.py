@@ -19,6 +19,7 @@ import altair as alt
 import duckdb
 import jinja2
 
+from pipelines.report.chart_links import filtered_list_href
 from pipelines.report.charts import ChartImage
 from pipelines.report.formatting import (
     NOT_PUBLISHED,
@@ -68,13 +69,18 @@ def portfolio_chart(profile: PublishedProfile) -> Any:
     """
     records: list[dict[str, Any]] = []
     order: list[str] = []
+    section = f"pub-{profile.overview.source_profile}-projects"  # published.html.j2's pid
     for p in profile.portfolios:
         if p.planned_cost_m is None and p.forecast_cost_m is None:
             continue
         order.append(p.portfolio)
         for series, value in zip(SERIES, (p.planned_cost_m, p.forecast_cost_m), strict=True):
             if value is not None:
-                records.append({"portfolio": p.portfolio, "series": series, "amount": value})
+                records.append(
+                    {"portfolio": p.portfolio, "series": series, "amount": value,
+                     # a bar opens this page's projects table filtered to its portfolio
+                     "list": filtered_list_href("portfolio", p.portfolio, FILE_NAME, section)}
+                )  # fmt: skip
     largest = max((abs(r["amount"]) for r in records), default=0)
     chart = (
         alt.Chart(inline_data(records))
@@ -82,6 +88,7 @@ def portfolio_chart(profile: PublishedProfile) -> Any:
         .encode(
             y=alt.Y("portfolio:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
             yOffset=alt.YOffset("series:N", sort=list(SERIES)),
+            href=alt.Href("list:N"),
             x=alt.X(
                 "amount:Q",
                 title=f"Cost ({money_title(profile)})",
