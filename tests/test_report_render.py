@@ -18,8 +18,8 @@ import pytest
 from pipelines.report import render as render_module
 from pipelines.report.errors import MartsInconsistentError, MartsUnavailableError, OutputDirError
 from pipelines.report.formatting import format_date, format_money, format_pct
-from pipelines.report.publish import MANIFEST_NAME
 from pipelines.report.render import render_portfolio_report
+from pipelines.site_folder import MANIFEST_NAME
 
 MALICIOUS_NAME = "<img src=x onerror=alert(1)>"
 AS_OF = "2025-10-15"  # fiscal year starts in April: FY2025 = Apr 2025 - Mar 2026

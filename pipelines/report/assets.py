@@ -16,9 +16,9 @@ from dagster_duckdb import DuckDBResource
 from pipelines.prioritization.assets import portfolio_prioritization
 from pipelines.report.board_pack import write_staged_board_pack
 from pipelines.report.headline_metadata import headline_metadata
-from pipelines.report.publish import check_replaceable
 from pipelines.report.render import render_portfolio_report
 from pipelines.settings import Settings
+from pipelines.site_folder import check_replaceable
 from pipelines.transform.assets import portfolio_dbt_models
 
 # The marts the site reads (docs/marts.md), so the asset graph shows the report's lineage.
