@@ -713,7 +713,8 @@ EMPTY_PRIORITIZATION = {
     "project_name varchar, portfolio varchar",
     "fct_prioritization_selections": "scenario varchar, method varchar, project_id varchar, "
     "scoring_model varchar, score_rank integer, score double, is_funded boolean, "
-    "is_mandatory boolean, decision_reason varchar, cost double",
+    "is_mandatory boolean, decision_reason varchar, cost double, "
+    "cumulative_cost_by_fiscal_year map(integer, double)",
     "fct_prioritization_frontier": "point_number integer, budget_factor double, method varchar, "
     "budget double, message varchar, value double, cost double, funded_count integer, "
     "proven_gap double",
@@ -722,7 +723,8 @@ EMPTY_PRIORITIZATION = {
     "funded_share double, is_fragile boolean, flipped_by varchar[]",
     "fct_prioritization_scenarios": "scenario varchar, scenario_label varchar, "
     "description varchar, is_baseline boolean, scoring_model varchar, method varchar, "
-    "is_feasible boolean, message varchar, budget double, funded_count integer, value double, "
+    "is_feasible boolean, message varchar, budget double, "
+    "budget_by_fiscal_year map(integer, double), funded_count integer, value double, "
     "cost double, value_delta_vs_baseline double, cost_delta_vs_baseline double, "
     "funded_in_vs_baseline varchar[], funded_out_vs_baseline varchar[], "
     "value_gain_over_waterline double, proven_gap double, as_of_date date, "

@@ -25,7 +25,7 @@ from pipelines.transform.assets import portfolio_dbt_models
 REPORT_MARTS = (
     "dim_dates",
     "dim_projects",
-    "fct_budgets",
+    "fct_portfolio_budget_actual_monthly",
     "fct_project_costs",
     "fct_project_cost_performance",
     "fct_portfolio_cost_performance",
@@ -40,10 +40,17 @@ REPORT_MARTS = (
     "fct_financial_performance",
     "fct_financial_performance_by_dimension",
     "fct_project_financials_monthly",
+    "fct_portfolio_financials_monthly",
     "fct_finance_findings",
+    "fct_finance_findings_by_type",
     "fct_capacity_demand_monthly",
+    "fct_capacity_demand_portfolio_monthly",
+    "fct_capacity_demand_by_team",
     "fct_team_capacity_weekly",
     "fct_timesheet_compliance_weekly",
+    "fct_timesheet_compliance_portfolio_weekly",
+    "fct_timesheet_compliance_by_team",
+    "fct_milestone_slip_bands",
 )
 
 

@@ -500,32 +500,32 @@ def _first_rows(
     con: duckdb.DuckDBPyConnection,
     read: TableRead,
     *,
-    per: str,
+    per: Sequence[str],
     order_by: str,
     cap: int,
-    also: str | None = None,
     where: str | None = None,
     params: Sequence[object] = (),
 ) -> list[dict[str, Any]]:
-    """At most `cap` rows of each group `per` (columns), the first by `order_by`, group by group;
-    each with its `list_position` and `also` (more select expressions). `where` keeps only some
-    rows, its `?` bound to `params`."""
-    extra = f", {also}" if also else ""
-    condition = f"where {where}" if where else ""
-    return fetch_dicts(
-        con,
-        f"""
-        select * from (
-            select {read.select},
-                row_number() over (partition by {per} order by {order_by}) as list_position{extra}
-            from {read.table}
-            {condition}
+    """At most `cap` rows of each combination of the columns `per`, the first by `order_by`, the
+    combinations in order: one small query per combination (a handful: profiles, or profiles x
+    figures), so the listing needs no window function. `where` keeps only some rows, its `?`
+    bound to `params`."""
+    keys = ", ".join(per)
+    condition = f"{where} and " if where else ""
+    combinations = con.execute(
+        f"select distinct {keys} from {read.table} where {condition}true order by {keys}",
+        list(params),
+    ).fetchall()
+    match = " and ".join(f"{column} is not distinct from ?" for column in per)
+    rows: list[dict[str, Any]] = []
+    for combination in combinations:
+        rows += fetch_dicts(
+            con,
+            f"select {read.select} from {read.table} where {condition}{match} "
+            f"order by {order_by} limit ?",
+            [*params, *combination, cap],
         )
-        where list_position <= ?
-        order by {per}, list_position
-        """,
-        [*params, cap],
-    )
+    return rows
 
 
 def _summary(r: Mapping[str, Any]) -> PortfolioSummary:
@@ -792,7 +792,7 @@ def load_published(
     rows = _first_rows(
         con,
         read,
-        per="source_profile",
+        per=("source_profile",),
         order_by="portfolio nulls last, lower(project_name) nulls last, project_id",
         cap=project_cap,
     )
@@ -848,19 +848,17 @@ def load_published_checks(
     rows = _first_rows(
         con,
         read,
-        per="source_profile, figure",
+        per=("source_profile", "figure"),
         order_by="abs(difference) desc nulls last, source_file, source_row, project_id",
         cap=cap,
-        also="count(*) over (partition by source_profile) as disagreement_count",
         where="status = ?",
         params=[STATUS_DISAGREES],
     )
     listed: dict[str, list[FigureCheck]] = {}
-    totals: dict[str, int] = {}
     for r in rows:
-        profile = str(r["source_profile"])
-        listed.setdefault(profile, []).append(_check(r))
-        totals[profile] = _count(r["disagreement_count"])
+        listed.setdefault(str(r["source_profile"]), []).append(_check(r))
+    # every disagreeing figure of the profile: the per-figure counts shown beside the list
+    totals = {profile: sum(f.disagreeing for f in figures) for profile, figures in counts.items()}
     profiles = []
     for profile in sorted(counts, key=_profile_order):
         quoted = profile.replace("'", "''")

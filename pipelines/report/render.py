@@ -104,7 +104,7 @@ def render_portfolio_report(
     settings give the reporting currency and fiscal calendar of a published-export site
     (default: the documented defaults).
 
-    previous_dir is the currently published folder whose archive is carried over (default:
+    previous_dir is the currently published folder whose archive this render carries on (default:
     previous_published(output_dir)). Raises a ReportError subclass (MartsUnavailableError,
     MartsInconsistentError, OutputDirError) when the report cannot be produced; the previously
     published report is then left as it was.
