@@ -15,10 +15,8 @@ AGGREGATION = re.compile(r"group\s+by|over\s*\(", re.IGNORECASE)
 
 # Reads the report still aggregates itself, each with why it is not a mart yet; the list may only
 # shrink. The quality page and the index read the gate's audit tables and the load manifest,
-# which a blocked run (no dbt) renders too; the published-export page's profile summaries.
+# which a blocked run (no dbt) renders too.
 STILL_AGGREGATED: dict[str, int] = {
-    "pipelines/report/published_findings.py": 1,
-    "pipelines/report/published_queries.py": 5,
     "pipelines/report/quality_queries.py": 2,
     "pipelines/report/site_data.py": 1,
 }

@@ -16,7 +16,6 @@ import duckdb
 from pipelines.sql_helpers import fetch_dicts
 
 FINDINGS_TABLE = "marts.fct_published_data_findings"
-EARLIER_TABLE = "marts.fct_published_earlier_extract_projects"
 FINDING_LIST_CAP = 200
 _COLUMNS = (
     "source_profile", "project_id", "project_name", "finding_type", "evidence", "figure",
@@ -75,13 +74,3 @@ def load_findings(
     for r in rows:
         found.setdefault(str(r["source_profile"]), []).append(DataFinding(**r))
     return {profile: tuple(items) for profile, items in found.items()}
-
-
-def earlier_extract_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Per profile, the projects of older extracts left out of the latest period."""
-    if "source_profile" not in _columns(con, EARLIER_TABLE):
-        return {}
-    rows = con.execute(
-        f"select source_profile, count(*) from {EARLIER_TABLE} group by source_profile"
-    ).fetchall()
-    return {str(profile): int(n) for profile, n in rows}
