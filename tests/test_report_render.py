@@ -18,8 +18,8 @@ import pytest
 from pipelines.report import render as render_module
 from pipelines.report.errors import MartsInconsistentError, MartsUnavailableError, OutputDirError
 from pipelines.report.formatting import format_date, format_money, format_pct
-from pipelines.report.publish import MANIFEST_NAME
 from pipelines.report.render import render_portfolio_report
+from pipelines.site_folder import MANIFEST_NAME
 
 MALICIOUS_NAME = "<img src=x onerror=alert(1)>"
 AS_OF = "2025-10-15"  # fiscal year starts in April: FY2025 = Apr 2025 - Mar 2026
@@ -148,6 +148,28 @@ def build_marts(path: Path) -> None:
                 total_cost * 0.25 as non_labour_opex_cost, total_cost * 0.5 as non_labour_cost,
                 total_cost
             from rows
+            """
+        )
+        # The report mart dbt derives from both (fct_portfolio_budget_actual_monthly).
+        con.execute(
+            """
+            create table marts.fct_portfolio_budget_actual_monthly as
+            with months as (
+                select month_start_date, fiscal_year, min(fiscal_period) as fiscal_period
+                from marts.dim_dates group by month_start_date, fiscal_year
+            ),
+            budget as (
+                select month_start_date, sum(amount) as original_budget from marts.fct_budgets
+                where plan_version = 'Budget' group by month_start_date
+            ),
+            actual as (
+                select month_start_date, sum(total_cost) as actual_cost
+                from marts.fct_project_costs group by month_start_date
+            )
+            select months.*, budget.original_budget, actual.actual_cost
+            from months
+            left join budget using (month_start_date)
+            left join actual using (month_start_date)
             """
         )
         build_site_marts(con)
@@ -354,6 +376,16 @@ def build_site_marts(con: duckdb.DuckDBPyConnection) -> None:
         from marts.dim_dates
         where fiscal_year = 2025
         group by month_start_date
+        """
+    )
+    con.execute(  # summed over projects, as dbt's fct_portfolio_financials_monthly
+        """
+        create table marts.fct_portfolio_financials_monthly as
+        select
+            month_start_date, fiscal_period, sum(budget) as budget, sum(forecast) as forecast,
+            case when bool_or(is_ytd) then sum(actual) end as actual_ytd
+        from marts.fct_project_financials_monthly
+        group by month_start_date, fiscal_period
         """
     )
     con.execute(

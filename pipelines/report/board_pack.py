@@ -30,7 +30,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 
 from pipelines.report.errors import ReportError
-from pipelines.report.publish import MANIFEST_NAME
+from pipelines.site_folder import MANIFEST_NAME
 
 logger = logging.getLogger(__name__)
 

@@ -40,12 +40,6 @@ from pipelines.report.optional_pages import available_pages
 from pipelines.report.pages import published as published_page
 from pipelines.report.project_pages import write_project_pages
 from pipelines.report.project_queries import ProjectInfo
-from pipelines.report.publish import (
-    check_replaceable,
-    publish_folder,
-    staging_folder,
-    write_manifest,
-)
 from pipelines.report.quality_page import render_quality_html
 from pipelines.report.queries import connect_read_only
 from pipelines.report.site import (
@@ -63,6 +57,12 @@ from pipelines.report.summary_charts import write_summary_charts
 from pipelines.report.summary_queries import MIX_DIMENSIONS
 from pipelines.report.table_exports import export_site_tables
 from pipelines.settings import Settings
+from pipelines.site_folder import (
+    check_replaceable,
+    publish_folder,
+    staging_folder,
+    write_manifest,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def render_portfolio_report(
     settings give the reporting currency and fiscal calendar of a published-export site
     (default: the documented defaults).
 
-    previous_dir is the currently published folder whose archive is carried over (default:
+    previous_dir is the currently published folder whose archive this render carries on (default:
     previous_published(output_dir)). Raises a ReportError subclass (MartsUnavailableError,
     MartsInconsistentError, OutputDirError) when the report cannot be produced; the previously
     published report is then left as it was.
