@@ -260,7 +260,7 @@ def _render_site(
     cost_lines = ppm_note is None and has_cost_lines(con)
     write_project_pages(
         env, data.pages, reasons, staging, site.for_page("", "../"), vega_bundle,
-        cost_lines=cost_lines,
+        cutoff=ctx.as_of_date, cost_lines=cost_lines,
     )  # fmt: skip
     phases.done("one-pagers")
     if cost_lines:
