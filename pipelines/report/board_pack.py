@@ -49,6 +49,7 @@ from pipelines.report.pack_sections import Section, pack_bodies
 from pipelines.report.publish import MANIFEST_NAME
 from pipelines.report.queries import connect_read_only
 from pipelines.report.site import PROJECTS_DIRNAME, build_site_environment, project_path
+from pipelines.report.templating import STATIC_DIR
 
 __all__ = ["CHROMIUM_HEADLESS_FLAGS", "BoardPackError", "find_chromium", "write_board_pack"]
 
@@ -56,6 +57,7 @@ logger = logging.getLogger(__name__)
 
 BOARD_PACK_NAME = "board-pack.pdf"
 BOARD_PACK_TEMPLATE = "board_pack.html.j2"
+PACK_STYLESHEET = "board-pack.css"
 PACK_TITLE = "IT portfolio board pack"
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 MISSING_CHROMIUM = "board pack not produced: chromium not found; apt-get install chromium"
@@ -168,6 +170,9 @@ def _print_document(
     entries = _contents(sections, site, front)
     env = build_site_environment(front.currency if front else "USD")
     document = doc_dir / "board-pack.html"
+    # The pack's own stylesheet beside the document: its sheets break even when the site's
+    # static folder is another version's (the pages' styles stay the site's report.css).
+    shutil.copyfile(STATIC_DIR / PACK_STYLESHEET, doc_dir / PACK_STYLESHEET)
     numbers: dict[str, int] = {}
     footer = _footer(front)
     try:

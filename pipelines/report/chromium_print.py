@@ -18,6 +18,7 @@ import json
 import os
 import select
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,13 @@ CHROMIUM_HEADLESS_FLAGS = (
     "--disable-extensions",
 )
 STEP_TIMEOUT_SECONDS = 120.0
+# Copies first (a pipe end may itself be descriptor 3 or 4), and inheritable explicitly: dup2
+# onto the descriptor a copy already has keeps its close-on-exec flag.
+_ON_FDS_3_AND_4 = (
+    "import os, sys; r, w = os.dup(int(sys.argv[1])), os.dup(int(sys.argv[2])); "
+    "os.dup2(r, 3); os.dup2(w, 4); os.set_inheritable(3, True); os.set_inheritable(4, True); "
+    "os.execvp(sys.argv[3], sys.argv[3:])"
+)
 
 
 class ChromiumPrintError(ReportError):
@@ -55,14 +63,17 @@ class ChromiumSession:
         self._buffer = b""
         to_browser_read, self._to_browser = os.pipe()
         self._from_browser, from_browser_write = os.pipe()
-        # The shell puts the two pipe ends on descriptors 3 and 4, where Chromium expects them
-        # (subprocess has no descriptor mapping, and preexec_fn is unsafe beside threads).
-        script = f'exec "$@" 3<&{to_browser_read} 4>&{from_browser_write}'
+        # A tiny Python puts the two pipe ends on descriptors 3 and 4, where Chromium expects
+        # them, and becomes the browser (subprocess cannot map descriptors, preexec_fn is unsafe
+        # beside threads, and sh's redirections take single-digit descriptors only).
         command = [
-            "/bin/sh",
+            sys.executable,
+            "-I",
+            "-S",
             "-c",
-            script,
-            "sh",
+            _ON_FDS_3_AND_4,
+            str(to_browser_read),
+            str(from_browser_write),
             executable,
             *CHROMIUM_HEADLESS_FLAGS,
             "--remote-debugging-pipe",
