@@ -86,16 +86,6 @@ class ProjectInfo:
 
 
 @dataclass(frozen=True)
-class EvMonth:
-    month_start_date: date
-    pv: float | None
-    ev: float | None
-    ac: float | None
-    cpi: float | None
-    spi: float | None
-
-
-@dataclass(frozen=True)
 class CurveMonth:
     """A month of the whole-life S-curve (fct_project_earned_value_curve)."""
 
@@ -161,7 +151,6 @@ class Rebaseline:
 @dataclass(frozen=True)
 class ProjectPage:
     info: ProjectInfo
-    ev_months: tuple[EvMonth, ...]
     curve: tuple[CurveMonth, ...]
     milestones: tuple[Milestone, ...]
     costs: tuple[CostMonth, ...]
@@ -244,21 +233,11 @@ def load_project_pages(
     rebaselines: dict[str, tuple[Rebaseline, ...]],
     cutoff: date,
 ) -> list[ProjectPage]:
-    """One ProjectPage per project in infos, from five more queries in total.
+    """One ProjectPage per project in infos, from four more queries in total.
 
     The cost months stop at the reporting cut-off, like every cost to date on the page: a month
     after it is "since close" (the page header states the since-close total).
     """
-    ev = _grouped(
-        con,
-        """
-        select project_id, month_start_date, pv, ev, ac, cpi, spi
-        from marts.fct_project_earned_value_monthly
-        order by project_id, month_start_date
-        """,
-        lambda r: EvMonth(r[0], _float(r[1]), _float(r[2]), _float(r[3]), _float(r[4]),
-                          _float(r[5])),
-    )  # fmt: skip
     curve = _grouped(
         con,
         """
@@ -306,7 +285,6 @@ def load_project_pages(
     return [
         ProjectPage(
             info=info,
-            ev_months=ev.get(info.project_id, ()),
             curve=curve.get(info.project_id, ()),
             milestones=milestones.get(info.project_id, ()),
             costs=tuple(c for c in costs.get(info.project_id, ()) if c.month_start_date <= cutoff),
