@@ -263,9 +263,11 @@ def build_site_marts(con: duckdb.DuckDBPyConnection) -> None:
         update marts.fct_project_health set spi_t = spi, spi_t_rag = spi_rag;
         create table marts.fct_project_earned_value as
         select * from (values
-            ('PRJ-0001', -92_592.70, -75_309.0),
-            ('PRJ-0002', 1_000.0, 1_000.0)
-        ) as t(project_id, cv_first_baseline, sv_first_baseline);
+            ('PRJ-0001', -92_592.70, -75_309.0, 700000.0, 823529.41, 720000.0,
+             date '2025-10-08'),
+            ('PRJ-0002', 1_000.0, 1_000.0, 150000.0, 148514.85, 150000.0, date '2025-10-08')
+        ) as t(project_id, cv_first_baseline, sv_first_baseline, bac, eac_cpi, fac,
+               reporting_extract_date);
         update marts.fct_project_health
         set rebaseline_count = 1, rebaselined_budget_change = 20000.0,
             rebaselined_finish_days = 60, finish_slip_days_vs_first_baseline = 60,
@@ -323,6 +325,19 @@ def build_site_marts(con: duckdb.DuckDBPyConnection) -> None:
             ('PRJ-0001', date '2025-10-01', 600000.0, 524691.0, 617283.70, 0.85, 0.87),
             ('PRJ-0002', date '2025-10-01', 150000.0, 151000.0, 150000.0, 1.01, 1.01)
         ) as t(project_id, month_start_date, pv, ev, ac, cpi, spi)
+        """
+    )
+    # the whole-life S-curve: the months above, then the plan to the finish (PV only)
+    con.execute(
+        """
+        create table marts.fct_project_earned_value_curve as
+        select project_id, month_start_date, pv, ev, ac, false as is_after_cutoff
+        from marts.fct_project_earned_value_monthly
+        union all
+        select * from (values
+            ('PRJ-0001', date '2025-11-01', 650000.0, null::double, null::double, true),
+            ('PRJ-0001', date '2025-12-01', 700000.0, null::double, null::double, true)
+        ) as t(project_id, month_start_date, pv, ev, ac, is_after_cutoff)
         """
     )
     con.execute(

@@ -33,6 +33,7 @@ REPORT_MARTS = (
     "fct_project_rebaselines",
     "fct_project_earned_value",
     "fct_project_earned_value_monthly",
+    "fct_project_earned_value_curve",
     "fct_portfolio_earned_value_monthly",
     "fct_portfolio_kpi_trend",
     "fct_milestones",
@@ -83,7 +84,11 @@ def portfolio_report(
     )
     # `off` skips the board pack; `auto` prints it when Chromium is installed and says once in
     # the log when it is not.
-    pack = write_staged_board_pack(staged) if settings.board_pack == "auto" else None
+    pack = (
+        write_staged_board_pack(staged, Path(duckdb.database))
+        if settings.board_pack == "auto"
+        else None
+    )
     metadata: dict[str, dg.RawMetadataValue] = {
         "staged_index": dg.MetadataValue.path(str(index)),
         # This run's pages; archive/ holds earlier runs' pages carried over.

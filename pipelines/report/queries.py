@@ -97,7 +97,13 @@ REQUIRED_COLUMNS.update(
             "finish_slip_days_vs_first_baseline", "original_baseline_finish_date", "spi_t",
             "spi_t_rag", "forecast_optimism_pct", "forecast_optimism_pct_rag",
         ),
-        "fct_project_earned_value": ("project_id", "cv_first_baseline", "sv_first_baseline"),
+        "fct_project_earned_value": (
+            "project_id", "cv_first_baseline", "sv_first_baseline", "bac", "eac_cpi", "fac",
+            "reporting_extract_date",
+        ),
+        "fct_project_earned_value_curve": (
+            "project_id", "month_start_date", "pv", "ev", "ac", "is_after_cutoff",
+        ),
         "fct_project_rebaselines": (
             "project_id", "rebaseline_date", "previous_baseline_finish_date",
             "baseline_finish_date", "baseline_finish_moved_days", "finish_slip_days_hidden",

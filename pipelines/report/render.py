@@ -2,7 +2,7 @@
 
 The folder (layout below) opens from disk or any static web server with no network access; pages
 work without JavaScript (static/tables.js sorts, finds and filters tables; static/report.js draws
-the one-pagers' charts).
+the one-pagers' cost charts; their S-curves are SVG files).
 Everything is read first in one read-only session (site_data.py), rendered into a hidden
 staging folder, and swapped in whole only when complete (publish.py), so a failed run leaves the
 previous report in place.
@@ -12,6 +12,7 @@ previous report in place.
     summary.html             executive summary          exceptions.html   every exception
     projects.html            cost overview, every project
     projects/<id>.html       one-pager per project      quality.html      the gate's verdict
+    projects/<id>-s-curve.svg  its S-curve
     finance.html ...         optional pages (optional_pages.py) when their module exists
     published.html           a published export (IT Dashboard, GMPP) when the warehouse holds
                              one (pages/published.py); pages its data cannot fill are written
@@ -260,7 +261,7 @@ def _render_site(
     cost_lines = ppm_note is None and has_cost_lines(con)
     write_project_pages(
         env, data.pages, reasons, staging, site.for_page("", "../"), vega_bundle,
-        cost_lines=cost_lines,
+        cutoff=ctx.as_of_date, cost_lines=cost_lines,
     )  # fmt: skip
     phases.done("one-pagers")
     if cost_lines:
