@@ -1,35 +1,48 @@
-"""The board pack PDF: report pages printed by headless Chromium, in order, one PDF.
+"""The board pack PDF: the report pages as one document, printed by ONE headless Chromium.
 
 Printed for real (Debian's chromium, installed by `make chromium` before pytest: CI runs these, it
 does not skip them) and read back with pypdf, so the assertions are about what the board gets:
-page count, order, A4 paper, the portfolio's title text and an outline entry per report page.
+a cover, a contents page whose numbers are where the sections start, page numbers on every page,
+the decisions page, one-pagers of one page each, and links that lead to pages of the PDF only.
+The pack of the session's published run is printed once per module, from a copy of its site.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    TextStringObject,
+)
 
 from pipelines.report.board_pack import (
     MISSING_CHROMIUM,
+    PACK_TITLE,
     BoardPackError,
     write_board_pack,
     write_staged_board_pack,
 )
 from tests.browser import BrowserError, ensure_chromium
 from tests.pipeline_runs import RunOutcome, RunPaths
+from tests.published_site import published_run
 
 # A browser (headless Chromium), so not in the unit tier.
 pytestmark = pytest.mark.integration
 
 A4_POINTS = (595.0, 842.0)
-# Pages the board pack is made of, as far as today's site has them (the rest appear later).
-BOARD_PAGES = ("summary.html", "index.html", "exceptions.html", "finance.html", "quality.html")
+_CONTENTS_LINE = re.compile(r"^(?P<title>.*\S) (?P<page>\d+)$")
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +51,175 @@ def chromium() -> str:
         return ensure_chromium()
     except BrowserError as exc:
         pytest.fail(f"headless Chromium is required for the board pack tests: {exc}")
+
+
+@dataclass(frozen=True)
+class PrintedPack:
+    site: Path
+    pdf: Path
+    reader: PdfReader
+    texts: list[str]
+    manifest: dict[str, object]
+    browser_starts: int
+    seconds: float
+
+
+@pytest.fixture(scope="module")
+def pack(
+    demo_run: tuple[RunPaths, RunOutcome], chromium: str, tmp_path_factory: pytest.TempPathFactory
+) -> PrintedPack:
+    """The session's published site printed as the pipeline prints it, by a Chromium that
+    counts its own starts (a wrapper script around the real one)."""
+    run = published_run(demo_run)
+    root = tmp_path_factory.mktemp("pack")
+    site = root / "site"
+    shutil.copytree(run.reports, site)
+    starts = root / "starts"
+    wrapper = root / "chromium"
+    wrapper.write_text(f'#!/bin/sh\necho start >> "{starts}"\nexec "{chromium}" "$@"\n')
+    wrapper.chmod(0o755)
+    started = time.perf_counter()
+    pdf = write_staged_board_pack(site, run.warehouse, chromium=str(wrapper))
+    seconds = time.perf_counter() - started
+    assert pdf == site / "board-pack.pdf"
+    reader = PdfReader(pdf)
+    texts = [page.extract_text() or "" for page in reader.pages]
+    manifest = json.loads((site / "report-manifest.json").read_text(encoding="utf-8"))
+    count = len(starts.read_text().splitlines())
+    print(f"board pack: {len(reader.pages)} pages in {seconds:.1f}s, {count} browser start(s)")
+    return PrintedPack(site, pdf, reader, texts, manifest, count, seconds)
+
+
+def _contents(pack: PrintedPack) -> dict[str, int]:
+    """The contents page's entries: title -> the page number it states."""
+    page = next(i for i, text in enumerate(pack.texts) if text.startswith("Contents"))
+    entries = {}
+    for line in pack.texts[page].splitlines()[1:]:
+        match = _CONTENTS_LINE.match(line.strip())
+        if match and not line.startswith(PACK_TITLE):
+            entries[match["title"]] = int(match["page"])
+    return entries
+
+
+def _plain(text: str) -> str:
+    """Text without the punctuation a page heading has and its <title> has not."""
+    return " ".join(text.replace(",", " ").split())
+
+
+def test_the_pack_is_printed_by_one_browser_and_leaves_nothing_behind(pack: PrintedPack) -> None:
+    assert pack.browser_starts == 1
+    leftovers = [p.name for p in pack.site.iterdir() if p.name.startswith(".board-pack")]
+    assert leftovers == []  # the pack's document was in the site only while printing
+    assert all(
+        abs(float(p.mediabox.width) - A4_POINTS[0]) < 2
+        and abs(float(p.mediabox.height) - A4_POINTS[1]) < 2
+        for p in pack.reader.pages
+    )
+
+
+def test_the_pack_has_a_cover_contents_decisions_and_page_numbers(pack: PrintedPack) -> None:
+    cover = pack.texts[0]
+    assert PACK_TITLE in cover
+    assert f"Fiscal year {pack.manifest['fiscal_year']}" in cover
+    assert str(pack.manifest["as_of_date"]) in cover  # the cut-off
+    generated = str(pack.manifest["generated_at"])[:10]
+    assert re.search(rf"Generated {generated} \d\d:\d\d UTC", cover)
+    assert pack.texts[1].startswith("Contents")
+    total = len(pack.texts)
+    for number, text in enumerate(pack.texts, start=1):
+        assert f"Page {number} of {total}" in text, f"no page number on page {number}"
+    decisions = pack.texts[_contents(pack)["Decisions required"] - 1]
+    assert decisions.startswith("Decisions required")
+    assert "Projects that need a decision" in decisions
+    assert "Funding decisions for next year" in decisions
+
+
+def test_the_contents_page_numbers_are_where_the_sections_start(pack: PrintedPack) -> None:
+    entries = _contents(pack)
+    pages = pack.manifest["board_pack_pages"]
+    assert isinstance(pages, list)
+    assert len(entries) == len(pages) + 1  # the decisions page and every printed page
+    for title, number in entries.items():
+        start = pack.texts[number - 1]
+        before = pack.texts[number - 2]
+        project = re.search(r"\((PRJ-\d+)\)$", title)
+        heading = f"{title[: project.start()].strip()} {project[1]}" if project else title
+        opening = _plain(heading)[:30]  # the section's heading opens its first page
+        assert _plain(start).startswith(opening), (title, number, start[:80])
+        assert not _plain(before).startswith(opening), (title, "starts earlier")
+
+
+def test_each_one_pager_is_one_page_and_the_decisions_name_their_pages(pack: PrintedPack) -> None:
+    entries = _contents(pack)
+    projects = sorted(n for title, n in entries.items() if re.search(r"\(PRJ-\d+\)$", title))
+    assert projects, "the pack has one-pagers"
+    ends = [*projects[1:], None]
+    for start, following in zip(projects, ends, strict=True):
+        next_start = following or min(
+            [n for n in entries.values() if n > start] + [len(pack.texts) + 1]
+        )
+        assert next_start - start == 1, f"the one-pager on page {start} takes {next_start - start}"
+    decisions = pack.texts[entries["Decisions required"] - 1]
+    for title, number in entries.items():
+        project = re.search(r"\((PRJ-\d+)\)$", title)
+        if project:  # each listed project with the page of its one-pager, at the row's end
+            row = decisions.split(project[1], 1)[1].split("PRJ-", 1)[0]
+            assert re.search(rf"\s{number}(\n|$)", row), (title, number, row)
+
+
+def test_every_link_in_the_pack_leads_to_a_page_of_the_pack(pack: PrintedPack) -> None:
+    reader = pack.reader
+    named = {name.lstrip("/"): dest for name, dest in reader.named_destinations.items()}
+    page_ids = {page.indirect_reference.idnum for page in reader.pages if page.indirect_reference}
+    internal, problems = 0, []
+    for number, page in enumerate(reader.pages, start=1):
+        for ref in page.get("/Annots") or []:
+            annotation = ref.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            action = annotation.get("/A")
+            target = annotation.get("/Dest")
+            if isinstance(action, DictionaryObject):
+                if action.get("/S") == "/URI":
+                    problems.append(f"page {number}: link out of the pack to {action['/URI']}")
+                    continue
+                if action.get("/S") != "/GoTo":
+                    problems.append(f"page {number}: link action {action.get('/S')}")
+                    continue
+                target = action.get("/D")
+            if isinstance(target, (NameObject, TextStringObject, str)):
+                dest = named.get(str(target).lstrip("/"))
+                if dest is None or reader.get_destination_page_number(dest) is None:
+                    problems.append(f"page {number}: no destination {target}")
+                    continue
+            elif isinstance(target, ArrayObject) and target:
+                page_ref = target[0]
+                if not (isinstance(page_ref, IndirectObject) and page_ref.idnum in page_ids):
+                    problems.append(f"page {number}: destination {target} is not a page")
+                    continue
+            else:
+                problems.append(f"page {number}: link without a target {annotation}")
+                continue
+            internal += 1
+    assert problems == []
+    assert internal >= len(_contents(pack))  # at least the contents page's own links
+    raw = pack.pdf.read_bytes()
+    assert b"file://" not in raw and str(pack.site).encode() not in raw  # no build path at all
+
+
+def test_the_executive_summary_prints_on_one_a4_page(
+    demo_run: tuple[RunPaths, RunOutcome], chromium: str, tmp_path: Path
+) -> None:
+    run = published_run(demo_run)
+    site = tmp_path / "site"
+    shutil.copytree(run.reports, site)
+    out = tmp_path / "summary.pdf"
+    assert write_board_pack(site, [Path("summary.html")], out, chromium=chromium) == out
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text() or ""
+    for section in ("Headline", "Needs attention", "Budget vs actual", "trend", "Investment mix"):
+        assert section in text
 
 
 def _page(title: str, body: str = "") -> str:
@@ -50,91 +232,20 @@ def _page(title: str, body: str = "") -> str:
     )
 
 
-def _pdf_text(reader: PdfReader) -> str:
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
-
-
-def _is_a4(reader: PdfReader) -> bool:
-    return all(
-        abs(float(p.mediabox.width) - A4_POINTS[0]) < 2
-        and abs(float(p.mediabox.height) - A4_POINTS[1]) < 2
-        for p in reader.pages
-    )
-
-
-@pytest.mark.slow
-def test_board_pack_of_the_published_report(
-    demo_run: tuple[RunPaths, RunOutcome], chromium: str, tmp_path: Path
-) -> None:
-    paths, _ = demo_run
-    pages = [Path(name) for name in BOARD_PAGES if (paths.reports / name).is_file()]
-    exceptions = sorted((paths.reports / "projects").glob("*.html"))[:2]
-    pages += [p.relative_to(paths.reports) for p in exceptions]
-    out = tmp_path / "board-pack.pdf"
-
-    assert write_board_pack(paths.reports, pages, out, chromium=chromium) == out
-
-    reader = PdfReader(out)
-    print(f"board pack: {out}, {len(pages)} report page(s), {len(reader.pages)} PDF page(s)")
-    assert len(reader.pages) >= len(pages)
-    text = _pdf_text(reader)
-    assert "Executive summary" in text
-    assert "Data quality" in text
-    assert [item.title for item in reader.outline] == [  # type: ignore[union-attr]
-        _title(paths.reports / page) for page in pages
-    ]
-    assert _is_a4(reader), [p.mediabox for p in reader.pages]
-
-
-def test_the_executive_summary_prints_on_one_a4_page(
-    demo_run: tuple[RunPaths, RunOutcome], chromium: str, tmp_path: Path
-) -> None:
-    paths, _ = demo_run
-    out = tmp_path / "summary.pdf"
-    assert write_board_pack(paths.reports, [Path("summary.html")], out, chromium=chromium) == out
-    reader = PdfReader(out)
-    assert len(reader.pages) == 1 and _is_a4(reader)
-    text = _pdf_text(reader)
-    for section in ("Headline", "Needs attention", "Budget vs actual", "trend", "Investment mix"):
-        assert section in text
-
-
-def test_the_staged_site_prints_the_pages_its_manifest_names_for_the_board(
-    demo_run: tuple[RunPaths, RunOutcome], chromium: str, tmp_path: Path
-) -> None:
-    paths, _ = demo_run
-    site = tmp_path / "site"
-    shutil.copytree(paths.reports, site)
-    manifest = json.loads((site / "report-manifest.json").read_text(encoding="utf-8"))
-    pages = manifest["board_pack_pages"]
-    assert pages[:2] == ["summary.html", "exceptions.html"]
-    assert any(page.startswith("projects/") for page in pages)  # the exception one-pagers
-
-    pack = write_staged_board_pack(site)
-
-    assert pack == site / "board-pack.pdf"
-    reader = PdfReader(pack)
-    assert len(reader.pages) >= len(pages)
-    assert [item.title for item in reader.outline] == [  # type: ignore[union-attr]
-        _title(site / page) for page in pages
-    ]
-
-
-def _title(page: Path) -> str:
-    html = page.read_text(encoding="utf-8")
-    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
-    return " ".join(title.replace("&amp;", "&").split())
-
-
 def test_pages_are_printed_in_the_order_given_each_from_a_new_pdf_page(
     chromium: str, tmp_path: Path
 ) -> None:
     site = tmp_path / "site"
     (site / "projects").mkdir(parents=True)
-    (site / "summary.html").write_text(_page("Summary"), encoding="utf-8")
+    (site / "summary.html").write_text(
+        _page("Summary", '<a href="projects/PRJ-1.html">one</a> <a href="elsewhere.html">x</a>'),
+        encoding="utf-8",
+    )
     long_body = "".join(f"<p>Exception line {n}</p>" for n in range(120))  # spans two A4 pages
     (site / "exceptions.html").write_text(_page("Exceptions", long_body), encoding="utf-8")
-    (site / "projects" / "PRJ-1.html").write_text(_page("Project one"), encoding="utf-8")
+    (site / "projects" / "PRJ-1.html").write_text(
+        _page("Project one", '<a href="../summary.html">back</a>'), encoding="utf-8"
+    )
     pages = [Path("summary.html"), Path("exceptions.html"), site / "projects" / "PRJ-1.html"]
     out = tmp_path / "out" / "board-pack.pdf"
 
@@ -146,13 +257,16 @@ def test_pages_are_printed_in_the_order_given_each_from_a_new_pdf_page(
     assert "Summary" in texts[0]
     assert "Exceptions" in texts[1]
     assert "Project one" in texts[-1]
-    assert [item.title for item in reader.outline] == [  # type: ignore[union-attr]
-        "Summary",
-        "Exceptions",
-        "Project one",
+    assert [(item.title, reader.get_destination_page_number(item)) for item in reader.outline] == [
+        ("Summary", 0),
+        ("Exceptions", 1),
+        ("Project one", len(texts) - 1),
     ]
-    assert _is_a4(reader)
+    # the link to a page of the pack leads to its page; the link to elsewhere.html is gone
+    links = [a.get_object() for a in reader.pages[0].get("/Annots") or []]
+    assert len(links) == 1 and "/A" not in links[0]
     assert sorted(p.name for p in out.parent.iterdir()) == ["board-pack.pdf"]  # no temp left
+    assert sorted(p.name for p in site.iterdir()) == ["exceptions.html", "projects", "summary.html"]
 
 
 def test_without_chromium_it_returns_none_with_one_clear_line(
@@ -190,6 +304,7 @@ def test_a_browser_that_fails_to_print_is_an_error_not_a_gap(tmp_path: Path) -> 
     broken.chmod(0o755)
     (tmp_path / "index.html").write_text(_page("Summary"), encoding="utf-8")
     out = tmp_path / "board-pack.pdf"
-    with pytest.raises(BoardPackError, match=r"exit 3\): cannot open display"):
+    with pytest.raises(BoardPackError, match=r"chromium failed to print.*cannot open display"):
         write_board_pack(tmp_path, [Path("index.html")], out, chromium=str(broken))
     assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".board-pack")] == []

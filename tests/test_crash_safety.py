@@ -24,8 +24,8 @@ from pipelines.publish.paths import build_path, report_being_published, staged_r
 from pipelines.publish.run_lock import acquire_run_lock, release_run_lock
 from pipelines.publish.run_state import process_start_time, read_run_state
 from pipelines.publish.sensors import discard_unpublished_build
-from pipelines.report.publish import write_manifest
 from pipelines.settings import Settings
+from pipelines.site_folder import write_manifest
 from tests.fault_runs import (
     ROOT,
     add_new_week,

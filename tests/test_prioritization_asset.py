@@ -14,7 +14,7 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.prioritization.assets import portfolio_prioritization
 from pipelines.prioritization.inputs import read_inputs
-from pipelines.prioritization.report_page import render_prioritization_page
+from pipelines.report.pages.prioritization import render_prioritization_page
 from pipelines.settings import Settings
 
 AS_OF = date(2026, 11, 16)

@@ -516,6 +516,7 @@ def test_hostile_names_are_escaped_on_every_page_and_chart(warehouse: Path, tmp_
         f"update marts.fct_financial_performance_by_dimension set dimension_value = "
         f"'{MALICIOUS}' || dimension_value where dimension in ('portfolio', 'program')",
         f"update marts.fct_capacity_demand_monthly set team = '{MALICIOUS}' || team",
+        f"update marts.fct_capacity_demand_by_team set team = '{MALICIOUS}' || team",
         f"update marts.fct_portfolio_milestone_summary set portfolio = '{MALICIOUS}' || portfolio",
     ]
     hostile = copy_warehouse(warehouse, tmp_path / "hostile.duckdb", statements)
@@ -534,24 +535,34 @@ def test_hostile_names_are_escaped_on_every_page_and_chart(warehouse: Path, tmp_
 
 
 def test_empty_marts_give_an_explanatory_note_not_zeros(warehouse: Path, tmp_path: Path) -> None:
+    # each emptied mart with the report marts dbt derives from it (empty in turn)
     emptied = (
         "fct_financial_performance_by_dimension",
         "fct_project_financials_monthly",
+        "fct_portfolio_financials_monthly",
         "fct_capacity_demand_monthly",
+        "fct_capacity_demand_portfolio_monthly",
+        "fct_capacity_demand_by_team",
         "fct_timesheet_compliance_weekly",
+        "fct_timesheet_compliance_portfolio_weekly",
+        "fct_timesheet_compliance_by_team",
         "fct_milestones",
     )
     empty = copy_warehouse(
         warehouse,
         tmp_path / "empty.duckdb",
-        [f"delete from marts.{t}" for t in emptied] + ["drop table marts.fct_finance_findings"],
+        [f"delete from marts.{t}" for t in emptied]
+        + [
+            "drop table marts.fct_finance_findings",
+            "drop table marts.fct_finance_findings_by_type",
+        ],
     )
     out = tmp_path / "site"
     pages_html = render_all(empty, out)
     notes = {slug: " ".join(re.findall(r'class="page-note"[^>]*>(.*?)</p>', p)) for slug, p in
              pages_html.items()}  # fmt: skip
     assert "marts.fct_financial_performance_by_dimension has no rows" in notes["finance"]
-    assert "marts.fct_project_financials_monthly has no rows" in notes["finance"]
+    assert "marts.fct_portfolio_financials_monthly has no rows" in notes["finance"]
     assert "marts.fct_finance_findings is not in the warehouse" in notes["finance"]
     assert "marts.fct_capacity_demand_monthly has no rows" in notes["capacity"]
     assert "No timesheets" in notes["capacity"]
@@ -571,8 +582,14 @@ def test_no_timesheets_only_hides_the_time_based_figures(warehouse: Path, tmp_pa
         tmp_path / "no_time.duckdb",
         [
             "delete from marts.fct_timesheet_compliance_weekly",
+            "delete from marts.fct_timesheet_compliance_portfolio_weekly",
+            "delete from marts.fct_timesheet_compliance_by_team",
             "update marts.fct_capacity_demand_monthly set actual_hours = 0, "
             "actual_project_hours = 0, actual_non_project_hours = 0, capacity_hours_to_date = 0",
+            *(
+                f"update marts.{t} set actual_hours = 0, capacity_hours_to_date = 0"
+                for t in ("fct_capacity_demand_portfolio_monthly", "fct_capacity_demand_by_team")
+            ),
         ],
     )
     page = render_all(no_time, tmp_path / "site")["capacity"]

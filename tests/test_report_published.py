@@ -298,6 +298,61 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
         con.execute(f"insert into marts.{table} ({names}) values ({marks})", list(row.values()))
 
 
+def derive_published_report_marts(con: duckdb.DuckDBPyConnection, earlier: bool = False) -> None:
+    """The report marts dbt derives from the published marts (models/marts/published/), here
+    from the rows written above: the counts the published page shows."""
+    earlier_counts = (
+        "select source_profile, count(*) as n "
+        "from marts.fct_published_earlier_extract_projects group by source_profile"
+        if earlier
+        else "select null as source_profile, 0 as n"
+    )
+    optional = [
+        "program", "category", "start_date", "planned_finish", "forecast_finish",
+        "planned_cost_m", "forecast_cost_m", "lifecycle_cost_m", "benefits_m", "reported_rating",
+        "sro_rating", "cost_variance_m", "schedule_variance_days", "fy_variance_pct",
+        "published_cost_variance_m", "published_schedule_variance_days",
+        "published_fy_variance_pct",
+    ]  # fmt: skip
+    for statement in (
+        f"""
+        create or replace table marts.fct_published_profiles as
+        select p.source_profile, min(publisher) as publisher, min(money_unit) as money_unit,
+            max(extract_date) as extract_date, count(*) as project_count,
+            coalesce(any_value(e.n), 0) as earlier_extract_project_count
+        from marts.fct_published_projects as p
+        left join ({earlier_counts}) as e on e.source_profile = p.source_profile
+        group by p.source_profile
+        """,
+        """
+        create or replace table marts.fct_published_figure_check_counts as
+        select source_profile, figure, min(formula) as formula,
+            count(*) filter (where status = 'agrees') as agreeing_count,
+            count(*) filter (where status = 'disagrees') as disagreeing_count,
+            count(*) filter (where status is null or status not in ('agrees', 'disagrees'))
+                as not_checkable_count
+        from marts.fct_published_figure_checks group by source_profile, figure
+        """,
+        """
+        create or replace table marts.fct_published_rating_counts as
+        select source_profile, 'reported' as rating_kind, reported_rating as rating,
+            count(*) as project_count
+        from marts.fct_published_projects group by all
+        union all
+        select source_profile, 'sro', sro_rating, count(*)
+        from marts.fct_published_projects group by all
+        """,
+        "create or replace table marts.fct_published_profile_columns as "
+        + " union all ".join(
+            f"select source_profile, '{c}' as column_name, count({c}) as projects_with_value, "
+            f"count(*) - count({c}) as projects_without_value "
+            "from marts.fct_published_projects group by source_profile"
+            for c in optional
+        ),
+    ):
+        con.execute(statement)
+
+
 def build_warehouse(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
@@ -311,6 +366,7 @@ def build_warehouse(path: Path) -> Path:
         _insert(con, "fct_published_projects", PROJECTS)
         _insert(con, "fct_published_figure_checks", CHECKS)
         _insert(con, "fct_published_portfolio_summary", SUMMARIES)
+        derive_published_report_marts(con)
     finally:
         con.close()
     return path
@@ -682,6 +738,7 @@ def test_missing_published_marts_read_as_empty(warehouse: Path, tmp_path: Path) 
         tmp_path / "drifted.duckdb",
         [
             "drop table marts.fct_published_figure_checks",
+            "drop table marts.fct_published_figure_check_counts",
             "drop table marts.fct_published_portfolio_summary",
             "alter table marts.fct_published_projects drop column sro_rating",
         ],
@@ -721,6 +778,8 @@ def test_findings_show_both_values_and_earlier_extracts_are_named_not_counted(
             "select 'uk_gmpp', 'uk_gmpp:G' || i from range(29) t(i)",
         ],
     )
+    with duckdb.connect(str(with_findings)) as con:
+        derive_published_report_marts(con, earlier=True)
     out = tmp_path / "site"
     render_portfolio_report(with_findings, out, generated_at=GENERATED_AT)
     html = (out / "published.html").read_text(encoding="utf-8")
@@ -741,7 +800,8 @@ EMPTY_PRIORITIZATION = {
     "project_name varchar, portfolio varchar",
     "fct_prioritization_selections": "scenario varchar, method varchar, project_id varchar, "
     "scoring_model varchar, score_rank integer, score double, is_funded boolean, "
-    "is_mandatory boolean, decision_reason varchar, cost double",
+    "is_mandatory boolean, decision_reason varchar, cost double, "
+    "cumulative_cost_by_fiscal_year map(integer, double)",
     "fct_prioritization_frontier": "point_number integer, budget_factor double, method varchar, "
     "budget double, message varchar, value double, cost double, funded_count integer, "
     "proven_gap double",
@@ -750,7 +810,8 @@ EMPTY_PRIORITIZATION = {
     "funded_share double, is_fragile boolean, flipped_by varchar[]",
     "fct_prioritization_scenarios": "scenario varchar, scenario_label varchar, "
     "description varchar, is_baseline boolean, scoring_model varchar, method varchar, "
-    "is_feasible boolean, message varchar, budget double, funded_count integer, value double, "
+    "is_feasible boolean, message varchar, budget double, "
+    "budget_by_fiscal_year map(integer, double), funded_count integer, value double, "
     "cost double, value_delta_vs_baseline double, cost_delta_vs_baseline double, "
     "funded_in_vs_baseline varchar[], funded_out_vs_baseline varchar[], "
     "value_gain_over_waterline double, proven_gap double, as_of_date date, "
@@ -778,7 +839,17 @@ def test_no_demo_data_and_no_published_export_is_still_a_clear_error(
     warehouse: Path, tmp_path: Path
 ) -> None:
     empty = copy_with(
-        warehouse, tmp_path / "nothing.duckdb", ["delete from marts.fct_published_projects"]
+        warehouse,
+        tmp_path / "nothing.duckdb",
+        [  # the projects, and what dbt derives from them
+            f"delete from marts.{t}"
+            for t in (
+                "fct_published_projects",
+                "fct_published_profiles",
+                "fct_published_rating_counts",
+                "fct_published_profile_columns",
+            )
+        ],
     )
     with pytest.raises(MartsInconsistentError, match="no projects"):
         render_portfolio_report(empty, tmp_path / "out", generated_at=GENERATED_AT)

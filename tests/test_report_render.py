@@ -18,8 +18,8 @@ import pytest
 from pipelines.report import render as render_module
 from pipelines.report.errors import MartsInconsistentError, MartsUnavailableError, OutputDirError
 from pipelines.report.formatting import format_date, format_money, format_pct
-from pipelines.report.publish import MANIFEST_NAME
 from pipelines.report.render import render_portfolio_report
+from pipelines.site_folder import MANIFEST_NAME
 
 MALICIOUS_NAME = "<img src=x onerror=alert(1)>"
 AS_OF = "2025-10-15"  # fiscal year starts in April: FY2025 = Apr 2025 - Mar 2026
@@ -150,6 +150,28 @@ def build_marts(path: Path) -> None:
             from rows
             """
         )
+        # The report mart dbt derives from both (fct_portfolio_budget_actual_monthly).
+        con.execute(
+            """
+            create table marts.fct_portfolio_budget_actual_monthly as
+            with months as (
+                select month_start_date, fiscal_year, min(fiscal_period) as fiscal_period
+                from marts.dim_dates group by month_start_date, fiscal_year
+            ),
+            budget as (
+                select month_start_date, sum(amount) as original_budget from marts.fct_budgets
+                where plan_version = 'Budget' group by month_start_date
+            ),
+            actual as (
+                select month_start_date, sum(total_cost) as actual_cost
+                from marts.fct_project_costs group by month_start_date
+            )
+            select months.*, budget.original_budget, actual.actual_cost
+            from months
+            left join budget using (month_start_date)
+            left join actual using (month_start_date)
+            """
+        )
         build_site_marts(con)
     finally:
         con.close()
@@ -241,9 +263,11 @@ def build_site_marts(con: duckdb.DuckDBPyConnection) -> None:
         update marts.fct_project_health set spi_t = spi, spi_t_rag = spi_rag;
         create table marts.fct_project_earned_value as
         select * from (values
-            ('PRJ-0001', -92_592.70, -75_309.0),
-            ('PRJ-0002', 1_000.0, 1_000.0)
-        ) as t(project_id, cv_first_baseline, sv_first_baseline);
+            ('PRJ-0001', -92_592.70, -75_309.0, 700000.0, 823529.41, 720000.0,
+             date '2025-10-08'),
+            ('PRJ-0002', 1_000.0, 1_000.0, 150000.0, 148514.85, 150000.0, date '2025-10-08')
+        ) as t(project_id, cv_first_baseline, sv_first_baseline, bac, eac_cpi, fac,
+               reporting_extract_date);
         update marts.fct_project_health
         set rebaseline_count = 1, rebaselined_budget_change = 20000.0,
             rebaselined_finish_days = 60, finish_slip_days_vs_first_baseline = 60,
@@ -303,6 +327,19 @@ def build_site_marts(con: duckdb.DuckDBPyConnection) -> None:
         ) as t(project_id, month_start_date, pv, ev, ac, cpi, spi)
         """
     )
+    # the whole-life S-curve: the months above, then the plan to the finish (PV only)
+    con.execute(
+        """
+        create table marts.fct_project_earned_value_curve as
+        select project_id, month_start_date, pv, ev, ac, false as is_after_cutoff
+        from marts.fct_project_earned_value_monthly
+        union all
+        select * from (values
+            ('PRJ-0001', date '2025-11-01', 650000.0, null::double, null::double, true),
+            ('PRJ-0001', date '2025-12-01', 700000.0, null::double, null::double, true)
+        ) as t(project_id, month_start_date, pv, ev, ac, is_after_cutoff)
+        """
+    )
     con.execute(
         """
         create table marts.fct_milestones as
@@ -354,6 +391,16 @@ def build_site_marts(con: duckdb.DuckDBPyConnection) -> None:
         from marts.dim_dates
         where fiscal_year = 2025
         group by month_start_date
+        """
+    )
+    con.execute(  # summed over projects, as dbt's fct_portfolio_financials_monthly
+        """
+        create table marts.fct_portfolio_financials_monthly as
+        select
+            month_start_date, fiscal_period, sum(budget) as budget, sum(forecast) as forecast,
+            case when bool_or(is_ytd) then sum(actual) end as actual_ytd
+        from marts.fct_project_financials_monthly
+        group by month_start_date, fiscal_period
         """
     )
     con.execute(

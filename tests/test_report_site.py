@@ -170,9 +170,9 @@ def test_project_one_pager_shows_health_ev_milestones_costs_and_history(site: Pa
     assert "Against the first baseline (finish" in health and "never re-baselined" in health
     assert "SPI(t) 0.93" in health  # the time-based index is on the page, rated
     assert "cost variance -$92,593 and schedule variance -$75,309" in health
-    assert table_rows(page, "earned-value")[-1] == [
-        "Oct 2025", "$600,000", "$524,691", "$617,284", "0.85", "0.87",
-    ]  # fmt: skip
+    ev_rows = table_rows(page, "earned-value")
+    assert ["Oct 2025", "$600,000", "$524,691", "$617,284"] in ev_rows  # the cut-off's month
+    assert ev_rows[-1] == ["Dec 2025", "$700,000", "\u2014", "\u2014"]  # the plan goes on
     milestones = table_rows(page, "milestones")[1:]
     assert milestones[1] == [
         "Go-live", "2025-12-01", "2026-01-15", "\u2014", "45 days", "2025-11-01", "75 days", "open",
@@ -273,10 +273,15 @@ def test_charts_have_text_alternatives_and_data_tables(site: Path) -> None:
     assert plan[0] == ["P1 (Apr 2025)", "$110,000", "$120,000", "$100,000"]
     assert plan[-1] == ["P12 (Mar 2026)", "$110,000", "$120,000", "\u2014"]
     one_pager = read(site, "projects/PRJ-0001.html")
-    figure = re.search(r'<figure class="chart vl-chart" data-chart="scurve"[^>]*>', one_pager)
-    assert figure and 'data-table="ev-table"' in figure.group(0)
-    assert "EV $524,691, AC $617,284 (CPI 0.85, SPI 0.87)" in unescape(figure.group(0))
-    assert 'data-v="524691.0"' in one_pager  # the numbers the browser draws the chart from
+    curve = re.search(r'<img src="(PRJ-0001-s-curve\.svg)" alt="([^"]*)"', one_pager)
+    assert curve, "the one-pager shows its S-curve as an SVG image"
+    assert 'class="marks"' in read(site, f"projects/{curve.group(1)}")  # drawn by Vega
+    alt = unescape(curve.group(2))
+    assert "from Aug 2025 to Dec 2025" in alt  # the whole plan, past the cut-off
+    assert "PV $600,000, EV $524,691, AC $617,284" in alt
+    assert "BAC $700,000; EAC (BAC / CPI) $823,529; PM forecast $720,000" in alt
+    ev_rows = table_rows(one_pager, "earned-value")[1:]
+    assert ev_rows[-1] == ["Dec 2025", "$700,000", "\u2014", "\u2014"]  # plan only
 
 
 def test_pages_are_offline_with_csp_and_only_local_scripts(site: Path) -> None:

@@ -11,8 +11,8 @@ from pipelines.publish.paths import blocked_path, failed_path
 from pipelines.publish.retention import DAY_SECONDS, Retention, apply_retention
 from pipelines.publish.run_state import record_child, start_run_state
 from pipelines.report.archive import carry_previous, list_entries
-from pipelines.report.publish import write_manifest
 from pipelines.settings import Settings, SettingsError
+from pipelines.site_folder import write_manifest
 
 NOW = 2_000_000_000.0
 KEEP = 3

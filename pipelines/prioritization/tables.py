@@ -16,6 +16,7 @@ from pipelines.prioritization.config import BASELINE
 from pipelines.prioritization.inputs import Candidate
 from pipelines.prioritization.portfolio import FloatArray, Portfolio
 from pipelines.prioritization.run import Prioritisation
+from pipelines.prioritization.selection import Selection
 
 SCHEMA = "marts"
 CRITERIA = ("strategic_alignment", "business_value", "time_criticality", "risk")
@@ -60,13 +61,48 @@ def scores_frame(result: Prioritisation, candidates: tuple[Candidate, ...]) -> p
     return pd.DataFrame(rows)
 
 
+def waterline_cumulative_costs(
+    portfolio: Portfolio, selection: Selection, rank: np.ndarray
+) -> list[FloatArray | None]:
+    """Per candidate, the cost per fiscal year the waterline has committed when it reaches it.
+
+    The waterline funds the mandatory projects (and their prerequisites) first, so the running
+    total starts at their cost; walking the rank order, a funded project adds its cost, a
+    passed-over one adds nothing (its row shows the total unchanged). The cut row shows the total
+    with its cost added: the total that breaks at least one fiscal year's budget, which is why the
+    line is drawn there. Below the cut only the funded (mandatory) rows have a total. None for an
+    infeasible selection, whose waterline was never drawn.
+    """
+    totals: list[FloatArray | None] = [None] * portfolio.size
+    if not selection.feasible:
+        return totals
+    required = portfolio.required_closure()
+    spent = portfolio.costs[required].sum(axis=0)
+    cut = selection.cut_rank
+    for i in np.lexsort((np.asarray(portfolio.project_ids), rank)):
+        below = cut is not None and int(rank[i]) > cut
+        if selection.funded[i] and not required[i]:
+            spent = spent + portfolio.costs[i]
+        if int(rank[i]) == cut:
+            totals[i] = spent + portfolio.costs[i]
+        elif not below or selection.funded[i]:
+            totals[i] = spent
+    return totals
+
+
 def selections_frame(result: Prioritisation) -> pd.DataFrame:
     rows = []
     for name, scenario in result.scenarios.items():
         p = scenario.portfolio
         for method in ("waterline", "optimal"):
             selection = scenario.selection(method)
+            cumulative = (
+                waterline_cumulative_costs(p, selection, scenario.scores.rank)
+                if method == "waterline"
+                else [None] * p.size
+            )
             for i, project_id in enumerate(p.project_ids):
+                running = cumulative[i]
                 rows.append(
                     {
                         "scenario": name,
@@ -92,6 +128,11 @@ def selections_frame(result: Prioritisation) -> pd.DataFrame:
                         )
                         if method == "waterline"
                         else None,
+                        # waterline only: what it has committed on reaching this row
+                        "cumulative_cost": None if running is None else float(running.sum()),
+                        "cumulative_cost_by_fiscal_year": (
+                            None if running is None else _by_year(p, running)
+                        ),
                     }
                 )
     return pd.DataFrame(rows)
@@ -249,11 +290,17 @@ def write_tables(
             if column.endswith("_by_fiscal_year"):
                 # A MAP keyed by fiscal year: built from key and value lists, since pandas
                 # dicts would reach DuckDB as structs with text keys.
-                frame[f"{column}__keys"] = [list(d) for d in frame[column]]
-                frame[f"{column}__values"] = [list(d.values()) for d in frame[column]]
+                # A row without amounts (None) stays null rather than an empty map.
+                amounts = list(frame[column])
+                frame[f"{column}__keys"] = pd.Series(
+                    [None if d is None else list(d) for d in amounts], dtype="object"
+                )
+                frame[f"{column}__values"] = pd.Series(
+                    [None if d is None else list(d.values()) for d in amounts], dtype="object"
+                )
                 columns.append(
-                    f"map(cast({column}__keys as integer[]), cast({column}__values as double[]))"
-                    f" as {column}"
+                    f"case when {column}__keys is not null then map(cast({column}__keys as "
+                    f"integer[]), cast({column}__values as double[])) end as {column}"
                 )
             else:
                 columns.append(column)

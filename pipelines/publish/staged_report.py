@@ -7,7 +7,7 @@ publishes, in this order:
    to be published". The build file still exists, so a crash here publishes nothing (the next run
    discards both).
 2. The build file is renamed over the published warehouse (one atomic rename, the commit point).
-3. `<reports>.publishing` is swapped in for `<reports>` (two renames: pipelines/report/publish.py).
+3. `<reports>.publishing` is swapped in for `<reports>` (two renames: pipelines/site_folder.py).
 
 The remaining window, stated honestly: between 2 and 3 (microseconds, nothing runs there but the
 renames) a reader can see the new warehouse beside the previous reports, and during 3 the reports
@@ -25,7 +25,7 @@ from typing import Literal
 
 from pipelines.publish.paths import build_path, report_being_published, staged_report
 from pipelines.publish.warehouse_build import fsync_dir, publish_build
-from pipelines.report.publish import check_replaceable, publish_folder
+from pipelines.site_folder import check_replaceable, publish_folder
 
 
 def publish_warehouse_and_report(published: Path, reports: Path) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.report.publish import GENERATOR, MANIFEST_NAME
+from pipelines.site_folder import GENERATOR, MANIFEST_NAME
 
 ARCHIVE_DIRNAME = "archive"
 BLOCKED_DIRNAME = "quality"

@@ -16,16 +16,16 @@ from dagster_duckdb import DuckDBResource
 from pipelines.prioritization.assets import portfolio_prioritization
 from pipelines.report.board_pack import write_staged_board_pack
 from pipelines.report.headline_metadata import headline_metadata
-from pipelines.report.publish import check_replaceable
 from pipelines.report.render import render_portfolio_report
 from pipelines.settings import Settings
+from pipelines.site_folder import check_replaceable
 from pipelines.transform.assets import portfolio_dbt_models
 
 # The marts the site reads (docs/marts.md), so the asset graph shows the report's lineage.
 REPORT_MARTS = (
     "dim_dates",
     "dim_projects",
-    "fct_budgets",
+    "fct_portfolio_budget_actual_monthly",
     "fct_project_costs",
     "fct_project_cost_performance",
     "fct_portfolio_cost_performance",
@@ -33,6 +33,7 @@ REPORT_MARTS = (
     "fct_project_rebaselines",
     "fct_project_earned_value",
     "fct_project_earned_value_monthly",
+    "fct_project_earned_value_curve",
     "fct_portfolio_earned_value_monthly",
     "fct_portfolio_kpi_trend",
     "fct_milestones",
@@ -40,10 +41,17 @@ REPORT_MARTS = (
     "fct_financial_performance",
     "fct_financial_performance_by_dimension",
     "fct_project_financials_monthly",
+    "fct_portfolio_financials_monthly",
     "fct_finance_findings",
+    "fct_finance_findings_by_type",
     "fct_capacity_demand_monthly",
+    "fct_capacity_demand_portfolio_monthly",
+    "fct_capacity_demand_by_team",
     "fct_team_capacity_weekly",
     "fct_timesheet_compliance_weekly",
+    "fct_timesheet_compliance_portfolio_weekly",
+    "fct_timesheet_compliance_by_team",
+    "fct_milestone_slip_bands",
 )
 
 
@@ -76,7 +84,11 @@ def portfolio_report(
     )
     # `off` skips the board pack; `auto` prints it when Chromium is installed and says once in
     # the log when it is not.
-    pack = write_staged_board_pack(staged) if settings.board_pack == "auto" else None
+    pack = (
+        write_staged_board_pack(staged, Path(duckdb.database))
+        if settings.board_pack == "auto"
+        else None
+    )
     metadata: dict[str, dg.RawMetadataValue] = {
         "staged_index": dg.MetadataValue.path(str(index)),
         # This run's pages; archive/ holds earlier runs' pages carried over.

@@ -32,10 +32,10 @@ from typing import Any
 import duckdb
 
 from pipelines.report.errors import OutputDirError, ReportError
-from pipelines.report.publish import GENERATOR, MANIFEST_NAME
 from pipelines.report.quality_page import load_quality_data, render_quality_html
 from pipelines.report.quality_queries import QualityRunData
 from pipelines.report.templating import STATIC_DIR, build_environment
+from pipelines.site_folder import GENERATOR, MANIFEST_NAME
 
 STATUS_BEGIN = "<!-- run-status:begin -->"
 STATUS_END = "<!-- run-status:end -->"

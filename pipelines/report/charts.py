@@ -58,7 +58,7 @@ class ChartImage:
     inline: Markup | None = None
 
 
-def _format_locale(currency: str) -> dict[str, Any]:
+def format_locale(currency: str) -> dict[str, Any]:
     """d3-format locale so axis labels use the reporting currency's symbol ($1.2M, €300k)."""
     prefix, suffix = currency_symbol(currency)
     return {"decimal": ".", "thousands": ",", "grouping": [3], "currency": [prefix, suffix]}
@@ -186,7 +186,7 @@ def portfolio_variance_alt(portfolios: tuple[PortfolioRow, ...], currency: str) 
 _SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="(?P<w>[\d.]+)"[^>]*?\bheight="(?P<h>[\d.]+)"')
 
 
-def _svg_size(svg: str) -> tuple[int | None, int | None]:
+def svg_size(svg: str) -> tuple[int | None, int | None]:
     """The SVG's intrinsic size, so the <img> reserves its space before the file loads."""
     match = _SVG_SIZE.search(svg[:2000])
     if not match:
@@ -198,7 +198,7 @@ def chart_to_svg(chart: alt.Chart, currency: str) -> str:
     """Render with vl-convert; allowed_base_urls=[] forbids any data fetch (data is inline)."""
     svg = vl_convert.vegalite_to_svg(
         chart.to_json(),
-        format_locale=_format_locale(currency),
+        format_locale=format_locale(currency),
         allowed_base_urls=[],
     )
     if not svg.lstrip().startswith("<svg"):
@@ -216,7 +216,7 @@ def write_chart(
     charts_dir.mkdir(parents=True, exist_ok=True)
     (charts_dir / f"{name}.svg").write_text(svg, encoding="utf-8")
     logger.info("rendered chart %s in %.2fs", name, time.perf_counter() - started)
-    width, height = _svg_size(svg)
+    width, height = svg_size(svg)
     return ChartImage(
         src=f"{CHARTS_DIRNAME}/{name}.svg",
         alt=alt_text,

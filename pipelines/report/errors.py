@@ -3,6 +3,16 @@ from a bug and show the portfolio office a message that says what to fix."""
 
 from __future__ import annotations
 
+# The folder swap lives on neutral ground (pipelines/site_folder.py) with its error.
+from pipelines.site_folder import OutputDirError
+
+__all__ = [
+    "MartsInconsistentError",
+    "MartsUnavailableError",
+    "OutputDirError",
+    "ReportError",
+]
+
 
 class ReportError(RuntimeError):
     """A report could not be rendered; the previously published report, if any, is untouched."""
@@ -19,11 +29,3 @@ class MartsUnavailableError(ReportError):
 class MartsInconsistentError(ReportError):
     """The marts are present but cannot be summarised as one report (no projects, several as-of
     dates or reporting currencies, an as-of date outside the date dimension)."""
-
-
-class OutputDirError(ReportError):
-    """The output folder cannot safely be replaced, e.g. it holds files this renderer did not write.
-
-    The renderer swaps the whole folder, so it refuses to touch a folder it does not recognise
-    rather than delete someone's files.
-    """

@@ -237,6 +237,40 @@ def format_delta_ratio(value: Number | None) -> str:
     return _signed(format_ratio(value), rounded) if rounded != 0 else "0.00"
 
 
+def half_up(value: Number | None, places: int = 0) -> Decimal | None:
+    """The value rounded half up to `places` decimals, as the page shows it (None: no value)."""
+    amount = _finite(value)
+    if amount is None:
+        return None
+    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def displayed_difference(
+    minuend: Number | None, subtrahend: Number | None, places: int = 0
+) -> Decimal | None:
+    """minuend - subtrahend computed from the two figures as displayed (each rounded half up to
+    `places`), so that a shown difference always equals the difference of the shown parts:
+    4,277.46 - 3,906.24 is shown as 4,277.5 - 3,906.2 = +371.3, never +371.2."""
+    high, low = half_up(minuend, places), half_up(subtrahend, places)
+    if high is None or low is None:
+        return None
+    return high - low
+
+
+def format_points(value: Number | None) -> str:
+    """Score points, one decimal, half up: 4,277.5."""
+    rounded = half_up(value, 1)
+    return NO_VALUE if rounded is None else f"{abs(rounded) if rounded == 0 else rounded:,.1f}"
+
+
+def format_delta_points(value: Number | None) -> str:
+    """A change in score points with its sign: +371.3 / -2.0 / 0.0."""
+    rounded = half_up(value, 1)
+    if rounded is None:
+        return NO_VALUE
+    return _signed(format_points(rounded), rounded)
+
+
 def format_delta_count(value: int | None) -> str:
     """A change in a count with its sign: +3 / -1 / 0."""
     if value is None:

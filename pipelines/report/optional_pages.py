@@ -1,10 +1,11 @@
 """Pages other modules contribute to the site, found at render time and skipped when absent.
 
-The finance, capacity and schedule pages (pipelines.report.pages.<name>) and the prioritization
-page (pipelines.prioritization.report_page) are written separately; each exposes
-`render(con, env, out_dir, common) -> str` (the contract is in pipelines/report/site.py). They are
-imported lazily so a site without them still renders: the index says which were not produced.
-A module that exists but fails to import or render is an error, not a silently missing page.
+The finance, capacity, schedule and prioritization pages (pipelines.report.pages.<name>; the
+prioritization page renders the tables the prioritisation step writes) are written separately;
+each exposes `render(con, env, out_dir, common) -> str` (the contract is in
+pipelines/report/site.py). They are imported lazily so a site without them still renders: the
+index says which were not produced. A module that exists but fails to import or render is an
+error, not a silently missing page.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ OPTIONAL_PAGES = (
                  "team capacity against demand, over-allocation, timesheet compliance"),
     OptionalPage("schedule.html", "Schedule", "pipelines.report.pages.schedule",
                  "milestones due, overdue and slipped"),
-    OptionalPage("prioritization.html", "Prioritization", "pipelines.prioritization.report_page",
+    OptionalPage("prioritization.html", "Prioritization", "pipelines.report.pages.prioritization",
                  "scored projects, the funding waterline and scenarios"),
 )  # fmt: skip
 

@@ -1,41 +1,39 @@
 """Write one one-pager per project: one template, compiled once, rendered for every project.
 
-Charts: a one-pager has two (the earned value S-curve, labour vs non-labour cost by month).
-Rendering 5,000 x 2 SVGs with vl-convert (~18 ms each) would take three minutes, so the pages
-carry the numbers as an accessible table (always shown, the no-JavaScript fallback) and the
-browser draws the chart from that table with the local Vega bundle (static/report.js). The text
+Charts: a one-pager has two. The earned value S-curve over the project's whole life is an SVG
+rendered here by vl-convert (s_curve.py, ~25 ms a project), beside the page as
+`<id>-s-curve.svg`: the one-pager prints on one A4 sheet for the board pack, where no script
+runs. Labour vs non-labour cost by month is drawn by the browser from the page's table with the
+local Vega bundle (static/report.js); the table is its no-JavaScript fallback. Each chart's text
 alternative is computed here from the same numbers.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment
 
+from pipelines.report.charts import svg_size
 from pipelines.report.cost_lines import cost_lines_file_name
 from pipelines.report.exceptions import rebaseline_summary
-from pipelines.report.formatting import format_money, format_month, format_ratio
+from pipelines.report.formatting import format_money
 from pipelines.report.project_queries import ProjectPage
+from pipelines.report.s_curve import s_curve_alt, s_curve_svg
 from pipelines.report.site import PROJECTS_DIRNAME, project_file_name
+
+logger = logging.getLogger(__name__)
 
 PROJECT_TEMPLATE = "project.html.j2"
 
 
-def ev_alt(page: ProjectPage, currency: str) -> str:
-    months = page.ev_months
-    if not months:
-        return "Earned value S-curve: no earned value for this project yet."
-    last = months[-1]
-    return (
-        f"Line chart of cumulative planned value, earned value and actual cost, "
-        f"{format_month(months[0].month_start_date)} to {format_month(last.month_start_date)}: "
-        f"in {format_month(last.month_start_date)} PV {format_money(last.pv, currency)}, "
-        f"EV {format_money(last.ev, currency)}, AC {format_money(last.ac, currency)} "
-        f"(CPI {format_ratio(last.cpi)}, SPI {format_ratio(last.spi)}). "
-        "The table below lists every month."
-    )
+def s_curve_file_name(project_id: str) -> str:
+    """The S-curve's SVG beside the one-pager (projects/), named like it."""
+    return project_file_name(project_id).removesuffix(".html") + "-s-curve.svg"
 
 
 def cost_alt(page: ProjectPage, currency: str) -> str:
@@ -58,6 +56,7 @@ def write_project_pages(
     common: dict[str, object],
     vega_bundle: str,
     *,
+    cutoff: date,
     cost_lines: bool = True,
 ) -> int:
     """Render every page into out_dir/projects/; common is the `common` of a page at "../".
@@ -70,15 +69,33 @@ def write_project_pages(
     folder.mkdir(parents=True, exist_ok=True)
     currency = str(common["currency"])
     context: dict[str, object] = {**common, "vega_bundle": vega_bundle}
+    started = time.perf_counter()
+    charts = 0
     for page in pages:
         pid = page.info.project_id
+        s_curve = ""
+        size: tuple[int | None, int | None] = (None, None)
+        if page.curve:
+            s_curve = s_curve_file_name(pid)
+            svg = s_curve_svg(page, currency, cutoff)
+            (folder / s_curve).write_text(svg, encoding="utf-8")
+            size = svg_size(svg)
+            charts += 1
         context.update(
             page=page,
             reasons=reasons.get(pid, ()),
             first_baseline=rebaseline_summary(page.info, currency),
-            ev_alt=ev_alt(page, currency),
+            s_curve_src=s_curve,
+            s_curve_size=size,
+            ev_alt=s_curve_alt(page, currency, cutoff),
             cost_alt=cost_alt(page, currency),
             cost_lines_href=cost_lines_file_name(pid) if cost_lines else "",
         )
         (folder / project_file_name(pid)).write_text(template.render(context), encoding="utf-8")
+    logger.info(
+        "wrote %d one-pager(s), %d S-curve(s), in %.2fs",
+        len(pages),
+        charts,
+        time.perf_counter() - started,
+    )
     return len(pages)

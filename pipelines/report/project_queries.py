@@ -77,16 +77,23 @@ class ProjectInfo:
     # earned value against the first baseline at the cut-off (fct_project_earned_value)
     cv_first_baseline: float | None
     sv_first_baseline: float | None
+    # the S-curve's reference lines, at the cut-off (fct_project_earned_value, the figures the
+    # exceptions and the summary use): BAC and the PM's forecast of the extract EV is measured on
+    ev_bac: float | None
+    eac: float | None
+    ev_fac: float | None
+    ev_extract_date: date | None
 
 
 @dataclass(frozen=True)
-class EvMonth:
+class CurveMonth:
+    """A month of the whole-life S-curve (fct_project_earned_value_curve)."""
+
     month_start_date: date
     pv: float | None
     ev: float | None
     ac: float | None
-    cpi: float | None
-    spi: float | None
+    is_after_cutoff: bool
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,7 @@ class Rebaseline:
 @dataclass(frozen=True)
 class ProjectPage:
     info: ProjectInfo
-    ev_months: tuple[EvMonth, ...]
+    curve: tuple[CurveMonth, ...]
     milestones: tuple[Milestone, ...]
     costs: tuple[CostMonth, ...]
     history: tuple[StatusExtract, ...]
@@ -184,7 +191,7 @@ select
     coalesce(h.rebaseline_count, 0), h.rebaselined_budget_change, h.rebaselined_finish_days,
     h.finish_slip_days_vs_first_baseline, h.original_baseline_finish_date,
     h.spi_t, h.spi_t_rag, h.forecast_optimism_pct, h.forecast_optimism_pct_rag,
-    e.cv_first_baseline, e.sv_first_baseline
+    e.cv_first_baseline, e.sv_first_baseline, e.bac, e.eac_cpi, e.fac, e.reporting_extract_date
 from marts.dim_projects as d
 left join marts.fct_project_cost_performance as c on d.project_id = c.project_id
 left join marts.fct_project_health as h on d.project_id = h.project_id
@@ -193,8 +200,8 @@ order by d.project_id
 """
 
 # numbers: percent complete, money, the indices and ratios
-_NUMBER_COLUMNS = {11} | set(range(16, 24)) | {30, 32, 40, 44, 46, 48, 49}
-_DATE_COLUMNS = {12, 13, 14, 15, 38, 43}
+_NUMBER_COLUMNS = {11} | set(range(16, 24)) | {30, 32, 40, 44, 46, 48, 49, 50, 51, 52}
+_DATE_COLUMNS = {12, 13, 14, 15, 38, 43, 53}
 _INT_COLUMNS = {34, 36, 39, 41, 42}
 
 
@@ -231,16 +238,15 @@ def load_project_pages(
     The cost months stop at the reporting cut-off, like every cost to date on the page: a month
     after it is "since close" (the page header states the since-close total).
     """
-    ev = _grouped(
+    curve = _grouped(
         con,
         """
-        select project_id, month_start_date, pv, ev, ac, cpi, spi
-        from marts.fct_project_earned_value_monthly
+        select project_id, month_start_date, pv, ev, ac, is_after_cutoff
+        from marts.fct_project_earned_value_curve
         order by project_id, month_start_date
         """,
-        lambda r: EvMonth(r[0], _float(r[1]), _float(r[2]), _float(r[3]), _float(r[4]),
-                          _float(r[5])),
-    )  # fmt: skip
+        lambda r: CurveMonth(r[0], _float(r[1]), _float(r[2]), _float(r[3]), bool(r[4])),
+    )
     milestones = _grouped(
         con,
         """
@@ -279,7 +285,7 @@ def load_project_pages(
     return [
         ProjectPage(
             info=info,
-            ev_months=ev.get(info.project_id, ()),
+            curve=curve.get(info.project_id, ()),
             milestones=milestones.get(info.project_id, ()),
             costs=tuple(c for c in costs.get(info.project_id, ()) if c.month_start_date <= cutoff),
             history=history.get(info.project_id, ()),

@@ -16,7 +16,6 @@ import duckdb
 from pipelines.sql_helpers import fetch_dicts
 
 FINDINGS_TABLE = "marts.fct_published_data_findings"
-EARLIER_TABLE = "marts.fct_published_earlier_extract_projects"
 FINDING_LIST_CAP = 200
 _COLUMNS = (
     "source_profile", "project_id", "project_name", "finding_type", "evidence", "figure",
@@ -56,29 +55,22 @@ def load_findings(
     """Per profile, its findings (out of proportion first, largest ratio first), at most cap."""
     if not set(_COLUMNS) <= _columns(con, FINDINGS_TABLE):
         return {}
-    rows = fetch_dicts(
-        con,
-        f"""
-        select {", ".join(_COLUMNS)} from {FINDINGS_TABLE}
-        qualify row_number() over (
-            partition by source_profile
-            order by ratio desc nulls last, finding_type, source_file, source_row
-        ) <= ?
-        order by source_profile, ratio desc nulls last, finding_type, source_file, source_row
-        """,
-        [cap],
-    )
+    # One small query per profile (one or two), so the listing needs no window function.
+    order = "ratio desc nulls last, finding_type, source_file, source_row"
+    profiles = con.execute(
+        f"select distinct source_profile from {FINDINGS_TABLE} order by source_profile"
+    ).fetchall()
+    rows = [
+        row
+        for (profile,) in profiles
+        for row in fetch_dicts(
+            con,
+            f"select {', '.join(_COLUMNS)} from {FINDINGS_TABLE} "
+            f"where source_profile is not distinct from ? order by {order} limit ?",
+            [profile, cap],
+        )
+    ]
     found: dict[str, list[DataFinding]] = {}
     for r in rows:
         found.setdefault(str(r["source_profile"]), []).append(DataFinding(**r))
     return {profile: tuple(items) for profile, items in found.items()}
-
-
-def earlier_extract_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Per profile, the projects of older extracts left out of the latest period."""
-    if "source_profile" not in _columns(con, EARLIER_TABLE):
-        return {}
-    rows = con.execute(
-        f"select source_profile, count(*) from {EARLIER_TABLE} group by source_profile"
-    ).fetchall()
-    return {str(profile): int(n) for profile, n in rows}

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import duckdb
 
 from pipelines.report.pages._shared import day, num
-from pipelines.report.published_findings import DataFinding, earlier_extract_counts, load_findings
+from pipelines.report.published_findings import DataFinding, load_findings
 from pipelines.sql_helpers import fetch_dicts
 
 if TYPE_CHECKING:
@@ -45,6 +45,11 @@ SCHEMA = "marts"
 PROJECTS_TABLE = "fct_published_projects"
 CHECKS_TABLE = "fct_published_figure_checks"
 SUMMARY_TABLE = "fct_published_portfolio_summary"
+# The report marts dbt derives from those (models/marts/published/): every count the page shows.
+PROFILES_TABLE = "fct_published_profiles"
+CHECK_COUNTS_TABLE = "fct_published_figure_check_counts"
+RATINGS_TABLE = "fct_published_rating_counts"
+COLUMNS_TABLE = "fct_published_profile_columns"
 
 ALL_PORTFOLIOS = "(all)"  # the summary mart's whole-profile row
 STATUS_AGREES = "agrees"
@@ -450,6 +455,7 @@ class ProfileOverview:
     total: PortfolioSummary | None  # the '(all)' row of the summary mart
     checks_disagreeing: int
     checks_total: int
+    earlier_extract_projects: int = 0  # of older extracts, left out of the latest period
 
     @property
     def currency(self) -> str | None:
@@ -500,32 +506,32 @@ def _first_rows(
     con: duckdb.DuckDBPyConnection,
     read: TableRead,
     *,
-    per: str,
+    per: Sequence[str],
     order_by: str,
     cap: int,
-    also: str | None = None,
     where: str | None = None,
     params: Sequence[object] = (),
 ) -> list[dict[str, Any]]:
-    """At most `cap` rows of each group `per` (columns), the first by `order_by`, group by group;
-    each with its `list_position` and `also` (more select expressions). `where` keeps only some
-    rows, its `?` bound to `params`."""
-    extra = f", {also}" if also else ""
-    condition = f"where {where}" if where else ""
-    return fetch_dicts(
-        con,
-        f"""
-        select * from (
-            select {read.select},
-                row_number() over (partition by {per} order by {order_by}) as list_position{extra}
-            from {read.table}
-            {condition}
+    """At most `cap` rows of each combination of the columns `per`, the first by `order_by`, the
+    combinations in order: one small query per combination (a handful: profiles, or profiles x
+    figures), so the listing needs no window function. `where` keeps only some rows, its `?`
+    bound to `params`."""
+    keys = ", ".join(per)
+    condition = f"{where} and " if where else ""
+    combinations = con.execute(
+        f"select distinct {keys} from {read.table} where {condition}true order by {keys}",
+        list(params),
+    ).fetchall()
+    match = " and ".join(f"{column} is not distinct from ?" for column in per)
+    rows: list[dict[str, Any]] = []
+    for combination in combinations:
+        rows += fetch_dicts(
+            con,
+            f"select {read.select} from {read.table} where {condition}{match} "
+            f"order by {order_by} limit ?",
+            [*params, *combination, cap],
         )
-        where list_position <= ?
-        order by {per}, list_position
-        """,
-        [*params, cap],
-    )
+    return rows
 
 
 def _summary(r: Mapping[str, Any]) -> PortfolioSummary:
@@ -560,36 +566,45 @@ def _load_summaries(
 def _load_check_counts(
     con: duckdb.DuckDBPyConnection, notes: list[str] | None = None
 ) -> dict[str, list[FigureCheckCounts]]:
-    read = table_read(con, CHECKS_TABLE, ("formula",), CHECK_KEY_COLUMNS)
+    read = table_read(
+        con,
+        CHECK_COUNTS_TABLE,
+        ("formula", "agreeing_count", "disagreeing_count", "not_checkable_count"),
+        ("source_profile", "figure"),
+    )
     if read.note and notes is not None:
         notes.append(read.note)
-    if not read.present:
-        return {}
-    formula = "min(formula)" if not read.missing else "null"
-    rows = con.execute(
-        f"""
-        select source_profile, figure, {formula},
-            count(*) filter (where status = ?),
-            count(*) filter (where status = ?),
-            count(*) filter (where status is null or status not in (?, ?))
-        from {read.table}
-        group by source_profile, figure
-        order by source_profile, figure
-        """,
-        [STATUS_AGREES, STATUS_DISAGREES, STATUS_AGREES, STATUS_DISAGREES],
-    ).fetchall()
+    if not read.present or not _columns_of(con, CHECKS_TABLE):
+        return {}  # no checks mart: nothing was checked, whatever an older tally says
     by_profile: dict[str, list[FigureCheckCounts]] = {}
-    for profile, figure, formula_text, agrees, disagrees, other in rows:
-        by_profile.setdefault(str(profile), []).append(
+    for r in fetch_dicts(
+        con, f"select {read.select} from {read.table} order by source_profile, figure"
+    ):
+        by_profile.setdefault(str(r["source_profile"]), []).append(
             FigureCheckCounts(
-                figure=_text(figure) or "(unnamed figure)",
-                formula=_text(formula_text),
-                agreeing=int(agrees),
-                disagreeing=int(disagrees),
-                not_checkable=int(other),
+                figure=_text(r["figure"]) or "(unnamed figure)",
+                formula=_text(r["formula"]),
+                agreeing=_count(r["agreeing_count"]),
+                disagreeing=_count(r["disagreeing_count"]),
+                not_checkable=_count(r["not_checkable_count"]),
             )
         )
     return by_profile
+
+
+def _distinct_values(
+    con: duckdb.DuckDBPyConnection, read: TableRead, column: str
+) -> dict[str, tuple[str, ...]]:
+    """Per profile, the column's distinct values in order (a listing, not a count)."""
+    if column in read.missing:
+        return {}
+    values: dict[str, list[str]] = {}
+    for profile, value in con.execute(
+        f"select distinct source_profile, {column} from {read.table} "
+        f"where {column} is not null order by source_profile, {column}"
+    ).fetchall():
+        values.setdefault(str(profile), []).append(str(value))
+    return {profile: tuple(items) for profile, items in values.items()}
 
 
 def _load_overviews(
@@ -605,26 +620,26 @@ def _load_overviews(
         notes.append(read.note)
     if not read.present:
         return (), {}, {}
-    rows = fetch_dicts(
+    profiles = table_read(
         con,
-        f"""
-        with projects as (select {read.select} from {read.table})
-        select
-            source_profile,
-            min(publisher) as publisher,
-            list(distinct currency order by currency) filter (where currency is not null)
-                as currencies,
-            min(money_unit) as money_unit,
-            list(distinct cost_basis order by cost_basis) filter (where cost_basis is not null)
-                as cost_bases,
-            max(extract_date) as extract_date,
-            list(distinct source_file order by source_file) filter (where source_file is not null)
-                as source_files,
-            count(*) as project_count
-        from projects
-        group by source_profile
-        """,
+        PROFILES_TABLE,
+        (
+            "publisher",
+            "money_unit",
+            "extract_date",
+            "project_count",
+            "earlier_extract_project_count",
+        ),
+        ("source_profile",),
     )
+    if profiles.note:
+        notes.append(profiles.note)
+    if not profiles.present:
+        return (), {}, {}
+    rows = fetch_dicts(con, f"select {profiles.select} from {profiles.table}")
+    currencies = _distinct_values(con, read, "currency")
+    cost_bases = _distinct_values(con, read, "cost_basis")
+    source_files = _distinct_values(con, read, "source_file")
     summaries = _load_summaries(con, notes)
     checks = _load_check_counts(con, notes)
     overviews = []
@@ -638,15 +653,16 @@ def _load_overviews(
                 source_profile=profile,
                 label=profile_label(profile, publisher),
                 publisher=publisher,
-                currencies=tuple(str(c) for c in r["currencies"] or ()),
+                currencies=currencies.get(profile, ()),
                 money_unit=_text(r["money_unit"]),
-                cost_bases=tuple(str(c) for c in r["cost_bases"] or ()),
+                cost_bases=cost_bases.get(profile, ()),
                 extract_date=day(r["extract_date"]),
-                source_files=tuple(str(f) for f in r["source_files"] or ()),
+                source_files=source_files.get(profile, ()),
                 project_count=_count(r["project_count"]),
                 total=total,
                 checks_disagreeing=sum(f.disagreeing for f in figures),
                 checks_total=sum(f.total for f in figures),
+                earlier_extract_projects=_count(r["earlier_extract_project_count"]),
             )
         )
     overviews.sort(key=lambda o: _profile_order(o.source_profile))
@@ -658,13 +674,14 @@ def load_overviews(con: duckdb.DuckDBPyConnection) -> tuple[ProfileOverview, ...
     return _load_overviews(con, [])[0]
 
 
-def _ratings(con: duckdb.DuckDBPyConnection, table: str, column: str) -> dict[str, list[Any]]:
+def _ratings(con: duckdb.DuckDBPyConnection, rating_kind: str) -> dict[str, list[Any]]:
+    """Per profile, its projects by rating ('reported' or 'sro'), with each rating's share."""
+    if not _columns_of(con, RATINGS_TABLE):
+        return {}
     rows = con.execute(
-        f"""
-        select source_profile, {column}, count(*)
-        from {table}
-        group by source_profile, {column}
-        """
+        f"select source_profile, rating, project_count from {SCHEMA}.{RATINGS_TABLE} "
+        "where rating_kind = ?",
+        [rating_kind],
     ).fetchall()
     counts: dict[str, list[tuple[str | None, int]]] = {}
     for profile, rating, n in rows:
@@ -673,7 +690,7 @@ def _ratings(con: duckdb.DuckDBPyConnection, table: str, column: str) -> dict[st
     for profile, pairs in counts.items():
         if all(rating is None for rating, _ in pairs):
             continue  # the profile supplies no such rating at all: no mix to show
-        total = sum(n for _, n in pairs)
+        total = sum(n for _, n in pairs)  # the profile's projects: the share's denominator
         pairs.sort(key=lambda p: rating_order(p[0]))
         result[profile] = [
             RatingCount(rating, n, n / total * 100 if total else None) for rating, n in pairs
@@ -739,30 +756,38 @@ def _supplies(
     """Per profile: the optional columns with a value in some row, and those with none at all
     but a null reason (shown once as "not published for any project", not on every row)."""
     present = [c for c in OPTIONAL_FIELDS if c not in read.missing]
-    if not present:
+    if not present or not _columns_of(con, COLUMNS_TABLE):
         return {}, {}
+    supplied: dict[str, set[str]] = {}
+    empty: dict[str, set[str]] = {}
+    for profile, column, with_value in con.execute(
+        f"select source_profile, column_name, projects_with_value from {SCHEMA}.{COLUMNS_TABLE}"
+    ).fetchall():
+        if column in present:
+            (supplied if with_value else empty).setdefault(str(profile), set()).add(str(column))
     with_reason = [
         c for c in present if c in REASON_FIELDS and f"{c}_null_reason" not in read.missing
     ]
-    flags = ", ".join(f"bool_or({c} is not null)" for c in present)
-    reasons = "".join(
-        f", list(distinct {c}_null_reason order by {c}_null_reason) "
-        f"filter (where {c} is null and {c}_null_reason is not null)"
-        for c in with_reason
-    )
-    rows = con.execute(
-        f"select source_profile, {flags}{reasons} from {read.table} group by source_profile"
-    ).fetchall()
-    supplied: dict[str, frozenset[str]] = {}
+    reasons: dict[tuple[str, str], list[str]] = {}
+    if with_reason:
+        listing = " union all ".join(
+            f"select distinct source_profile, '{c}' as column_name, {c}_null_reason as reason "
+            f"from {read.table} where {c} is null and {c}_null_reason is not null"
+            for c in with_reason
+        )
+        for profile, column, reason in con.execute(
+            f"{listing} order by source_profile, column_name, reason"
+        ).fetchall():
+            reasons.setdefault((str(profile), str(column)), []).append(str(reason))
     withheld: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    for row in rows:
-        profile = str(row[0])
-        has = dict(zip(present, row[1 : 1 + len(present)], strict=True))
-        supplied[profile] = frozenset(name for name, flag in has.items() if flag)
-        for name, given in zip(with_reason, row[1 + len(present) :], strict=True):
-            if not has[name] and given:
-                withheld.setdefault(profile, []).append((name, tuple(str(g) for g in given)))
-    return supplied, withheld
+    for profile in sorted(set(supplied) | set(empty)):
+        for name in with_reason:
+            given = reasons.get((profile, name))
+            if name in empty.get(profile, set()) and given:
+                withheld.setdefault(profile, []).append((name, tuple(given)))
+    return {p: frozenset(c) for p, c in supplied.items()} | {
+        p: frozenset() for p in empty if p not in supplied
+    }, withheld
 
 
 def load_published(
@@ -779,32 +804,32 @@ def load_published(
     disagreeing: dict[tuple[str, str], tuple[str, ...]] = {}
     check_read = table_read(con, CHECKS_TABLE, ("project_id",), CHECK_KEY_COLUMNS)
     if check_read.present and not check_read.missing:
-        for profile, project_id, figures in con.execute(
+        figures: dict[tuple[str, str], list[str]] = {}
+        for profile, project_id, figure in con.execute(
             f"""
-            select source_profile, project_id, list(distinct figure order by figure)
+            select distinct source_profile, project_id, figure
             from {check_read.table}
-            where status = ? and project_id is not null
-            group by source_profile, project_id
+            where status = ? and project_id is not null and figure is not null
+            order by source_profile, project_id, figure
             """,
             [STATUS_DISAGREES],
         ).fetchall():
-            disagreeing[(str(profile), str(project_id))] = tuple(str(f) for f in figures)
+            figures.setdefault((str(profile), str(project_id)), []).append(str(figure))
+        disagreeing = {key: tuple(names) for key, names in figures.items()}
     rows = _first_rows(
         con,
         read,
-        per="source_profile",
+        per=("source_profile",),
         order_by="portfolio nulls last, lower(project_name) nulls last, project_id",
         cap=project_cap,
     )
     projects: dict[str, list[PublishedProject]] = {}
     for r in rows:
         projects.setdefault(str(r["source_profile"]), []).append(_project(r, disagreeing))
-    ratings = (
-        {} if "reported_rating" in read.missing else _ratings(con, read.table, "reported_rating")
-    )
-    sro = {} if "sro_rating" in read.missing else _ratings(con, read.table, "sro_rating")
+    ratings = {} if "reported_rating" in read.missing else _ratings(con, "reported")
+    sro = {} if "sro_rating" in read.missing else _ratings(con, "sro")
     supplies, withheld = _supplies(con, read)
-    findings, earlier = load_findings(con), earlier_extract_counts(con)
+    findings = load_findings(con)
     profiles = tuple(
         PublishedProfile(
             overview=o,
@@ -816,7 +841,7 @@ def load_published(
             supplies=supplies.get(o.source_profile, frozenset()),
             withheld=tuple(withheld.get(o.source_profile, ())),
             findings=findings.get(o.source_profile, ()),
-            earlier_extract_projects=earlier.get(o.source_profile, 0),
+            earlier_extract_projects=o.earlier_extract_projects,
         )
         for o in overviews
     )
@@ -848,19 +873,17 @@ def load_published_checks(
     rows = _first_rows(
         con,
         read,
-        per="source_profile, figure",
+        per=("source_profile", "figure"),
         order_by="abs(difference) desc nulls last, source_file, source_row, project_id",
         cap=cap,
-        also="count(*) over (partition by source_profile) as disagreement_count",
         where="status = ?",
         params=[STATUS_DISAGREES],
     )
     listed: dict[str, list[FigureCheck]] = {}
-    totals: dict[str, int] = {}
     for r in rows:
-        profile = str(r["source_profile"])
-        listed.setdefault(profile, []).append(_check(r))
-        totals[profile] = _count(r["disagreement_count"])
+        listed.setdefault(str(r["source_profile"]), []).append(_check(r))
+    # every disagreeing figure of the profile: the per-figure counts shown beside the list
+    totals = {profile: sum(f.disagreeing for f in figures) for profile, figures in counts.items()}
     profiles = []
     for profile in sorted(counts, key=_profile_order):
         quoted = profile.replace("'", "''")

@@ -23,8 +23,6 @@ from pipelines.report.formatting import RAG_VALUES
 from pipelines.sql_helpers import missing_columns
 
 MARTS_SCHEMA = "marts"
-BUDGET_PLAN_VERSION = "Budget"
-
 # Only the columns this module reads: a mart may grow columns without breaking the report.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "dim_dates": (
@@ -34,7 +32,14 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "fiscal_period",
         "fiscal_year_label",
     ),
-    "fct_budgets": ("plan_version", "month_start_date", "amount"),
+    # the original budget ('Budget' plan version) and the actual cost per month (dbt)
+    "fct_portfolio_budget_actual_monthly": (
+        "month_start_date",
+        "fiscal_year",
+        "fiscal_period",
+        "original_budget",
+        "actual_cost",
+    ),
     "fct_project_costs": (
         "project_id",
         "month_start_date",
@@ -92,7 +97,13 @@ REQUIRED_COLUMNS.update(
             "finish_slip_days_vs_first_baseline", "original_baseline_finish_date", "spi_t",
             "spi_t_rag", "forecast_optimism_pct", "forecast_optimism_pct_rag",
         ),
-        "fct_project_earned_value": ("project_id", "cv_first_baseline", "sv_first_baseline"),
+        "fct_project_earned_value": (
+            "project_id", "cv_first_baseline", "sv_first_baseline", "bac", "eac_cpi", "fac",
+            "reporting_extract_date",
+        ),
+        "fct_project_earned_value_curve": (
+            "project_id", "month_start_date", "pv", "ev", "ac", "is_after_cutoff",
+        ),
         "fct_project_rebaselines": (
             "project_id", "rebaseline_date", "previous_baseline_finish_date",
             "baseline_finish_date", "baseline_finish_moved_days", "finish_slip_days_hidden",
@@ -123,8 +134,8 @@ REQUIRED_COLUMNS.update(
             "budget_at_completion", "forecast_at_completion", "is_rebaselined",
             "is_status_update",
         ),
-        "fct_project_financials_monthly": (
-            "month_start_date", "fiscal_period", "budget", "forecast", "actual", "is_ytd",
+        "fct_portfolio_financials_monthly": (
+            "month_start_date", "fiscal_period", "budget", "forecast", "actual_ytd",
         ),
         "fct_financial_performance_by_dimension": (
             "dimension", "dimension_value", "project_count", "budget_at_completion", "budget_fy",
@@ -416,35 +427,12 @@ def load_budget_vs_actual(con: duckdb.DuckDBPyConnection, context: ReportContext
     rows = _fetch(
         con,
         """
-        with fy_months as (
-            select month_start_date, min(fiscal_period) as fiscal_period
-            from marts.dim_dates
-            where fiscal_year = ?
-            group by month_start_date
-        ),
-
-        budget as (
-            select month_start_date, sum(amount) as budget
-            from marts.fct_budgets
-            where plan_version = ?
-                and month_start_date in (select month_start_date from fy_months)
-            group by month_start_date
-        ),
-
-        actual as (
-            select month_start_date, sum(total_cost) as actual
-            from marts.fct_project_costs
-            where month_start_date in (select month_start_date from fy_months)
-            group by month_start_date
-        )
-
-        select m.month_start_date, m.fiscal_period, b.budget, a.actual
-        from fy_months as m
-        left join budget as b on m.month_start_date = b.month_start_date
-        left join actual as a on m.month_start_date = a.month_start_date
-        order by m.fiscal_period
+        select month_start_date, fiscal_period, original_budget, actual_cost
+        from marts.fct_portfolio_budget_actual_monthly
+        where fiscal_year = ?
+        order by fiscal_period
         """,
-        [context.fiscal_year, BUDGET_PLAN_VERSION],
+        [context.fiscal_year],
     )
     any_budget = any(budget is not None for _, _, budget, _ in rows)
     months: list[MonthBudgetActual] = []

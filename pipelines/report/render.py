@@ -2,7 +2,7 @@
 
 The folder (layout below) opens from disk or any static web server with no network access; pages
 work without JavaScript (static/tables.js sorts, finds and filters tables; static/report.js draws
-the one-pagers' charts).
+the one-pagers' cost charts; their S-curves are SVG files).
 Everything is read first in one read-only session (site_data.py), rendered into a hidden
 staging folder, and swapped in whole only when complete (publish.py), so a failed run leaves the
 previous report in place.
@@ -12,6 +12,7 @@ previous report in place.
     summary.html             executive summary          exceptions.html   every exception
     projects.html            cost overview, every project
     projects/<id>.html       one-pager per project      quality.html      the gate's verdict
+    projects/<id>-s-curve.svg  its S-curve
     finance.html ...         optional pages (optional_pages.py) when their module exists
     published.html           a published export (IT Dashboard, GMPP) when the warehouse holds
                              one (pages/published.py); pages its data cannot fill are written
@@ -40,12 +41,6 @@ from pipelines.report.optional_pages import available_pages
 from pipelines.report.pages import published as published_page
 from pipelines.report.project_pages import write_project_pages
 from pipelines.report.project_queries import ProjectInfo
-from pipelines.report.publish import (
-    check_replaceable,
-    publish_folder,
-    staging_folder,
-    write_manifest,
-)
 from pipelines.report.quality_page import render_quality_html
 from pipelines.report.queries import connect_read_only
 from pipelines.report.site import (
@@ -63,6 +58,12 @@ from pipelines.report.summary_charts import write_summary_charts
 from pipelines.report.summary_queries import MIX_DIMENSIONS
 from pipelines.report.table_exports import export_site_tables
 from pipelines.settings import Settings
+from pipelines.site_folder import (
+    check_replaceable,
+    publish_folder,
+    staging_folder,
+    write_manifest,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def render_portfolio_report(
     settings give the reporting currency and fiscal calendar of a published-export site
     (default: the documented defaults).
 
-    previous_dir is the currently published folder whose archive is carried over (default:
+    previous_dir is the currently published folder whose archive this render carries on (default:
     previous_published(output_dir)). Raises a ReportError subclass (MartsUnavailableError,
     MartsInconsistentError, OutputDirError) when the report cannot be produced; the previously
     published report is then left as it was.
@@ -260,7 +261,7 @@ def _render_site(
     cost_lines = ppm_note is None and has_cost_lines(con)
     write_project_pages(
         env, data.pages, reasons, staging, site.for_page("", "../"), vega_bundle,
-        cost_lines=cost_lines,
+        cutoff=ctx.as_of_date, cost_lines=cost_lines,
     )  # fmt: skip
     phases.done("one-pagers")
     if cost_lines:

@@ -1,8 +1,8 @@
 """The report site's shared contract: page names, navigation, links to projects, `common`.
 
 Every page of the published folder is rendered by one process from one read-only connection.
-Pages written by other modules (pipelines.report.pages.<name>, pipelines.prioritization
-.report_page) plug in through one function each::
+Pages written by other modules (pipelines.report.pages.<name>: finance, capacity, schedule,
+prioritization) plug in through one function each::
 
     render(con, env, out_dir: Path, common: dict[str, object]) -> str
 

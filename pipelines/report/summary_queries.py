@@ -10,7 +10,7 @@ the warehouse:
 - completed and cancelled projects apart (ClosedProjects): final cost, and the budget that
   cancellations released (never an underrun);
 - projects by computed health: fct_project_health (the mart keeps no history, so no change);
-- budget vs actual vs latest forecast by fiscal month: fct_project_financials_monthly;
+- budget vs actual vs latest forecast by fiscal month: fct_portfolio_financials_monthly;
 - investment mix: fct_financial_performance_by_dimension (category, capex_opex, strategic_theme).
 """
 
@@ -190,14 +190,8 @@ def load_month_plan(con: duckdb.DuckDBPyConnection) -> tuple[MonthPlan, ...]:
     rows = _fetch(
         con,
         """
-        select
-            month_start_date,
-            min(fiscal_period),
-            sum(budget),
-            sum(forecast),
-            case when bool_or(is_ytd) then sum(actual) end
-        from marts.fct_project_financials_monthly
-        group by month_start_date
+        select month_start_date, fiscal_period, budget, forecast, actual_ytd
+        from marts.fct_portfolio_financials_monthly
         order by month_start_date
         """,
     )

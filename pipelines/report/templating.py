@@ -18,10 +18,12 @@ from pipelines.report.formatting import (
     format_count,
     format_date,
     format_datetime,
+    format_delta_points,
     format_iso_month,
     format_money,
     format_month,
     format_pct,
+    format_points,
     format_raw_value,
     format_text,
     rag_class,
@@ -62,6 +64,8 @@ def build_environment(reporting_currency: str | None = None) -> Environment:
     )
     env.filters.update(
         pct=format_pct,
+        points=format_points,
+        dpoints=format_delta_points,
         count=format_count,
         isodate=format_date,
         isodatetime=format_datetime,

@@ -228,27 +228,29 @@ def load_demand(con: duckdb.DuckDBPyConnection, notes: list[str]) -> dict[str, A
         )
         for r in fetch_dicts(
             con,
-            f"""
-            select month_start_date, fiscal_year, fiscal_period, {_SUMS},
-                bool_and(has_complete_timesheets) as complete,
-                -- the same for every team of a month: the month's plan of record
-                max(plan_extract_date) as plan_extract_date, max(plan_basis) as plan_basis
-            from marts.fct_capacity_demand_monthly
-            group by month_start_date, fiscal_year, fiscal_period
+            """
+            select *, has_complete_timesheets as complete
+            from marts.fct_capacity_demand_portfolio_monthly
             order by month_start_date
             """,
         )
     )
     month_index = {m.month_start_date: i for i, m in enumerate(months)}
+    # Each team's month-by-month allocation, laid out as the row's cells.
+    cells_by_team: dict[str, list[dict[str, Any]]] = {}
+    for cell in fetch_dicts(
+        con,
+        """
+        select team, month_start_date, planned_allocation, is_over_allocated
+        from marts.fct_capacity_demand_monthly
+        order by team, month_start_date
+        """,
+    ):
+        cells_by_team.setdefault(str(cell["team"]), []).append(cell)
     team_rows = fetch_dicts(
         con,
-        f"""
-        select team, {_SUMS},
-            list(month_start_date order by month_start_date) as cell_months,
-            list(planned_allocation order by month_start_date) as cell_allocations,
-            list(is_over_allocated order by month_start_date) as cell_over
-        from marts.fct_capacity_demand_monthly
-        group by team
+        """
+        select * from marts.fct_capacity_demand_by_team
         order by over_allocation_hours desc, team
         """,
     )
@@ -256,12 +258,11 @@ def load_demand(con: duckdb.DuckDBPyConnection, notes: list[str]) -> dict[str, A
     for r in team_rows:
         cells: list[float | None] = [None] * len(months)
         over = [False] * len(months)
-        for m, allocation, is_over in zip(
-            r["cell_months"], r["cell_allocations"], r["cell_over"], strict=True
-        ):
-            i = month_index[day(m) or date.min]
+        for cell in cells_by_team.get(str(r["team"]), []):
+            i = month_index[day(cell["month_start_date"]) or date.min]
+            allocation = cell["planned_allocation"]
             cells[i] = None if allocation is None else float(allocation) * 100
-            over[i] = bool(is_over)
+            over[i] = bool(cell["is_over_allocated"])
         teams.append(
             TeamRow(
                 team=str(r["team"]),
@@ -335,10 +336,10 @@ def load_compliance(
         for r in reversed(
             fetch_dicts(
                 con,
-                f"""
-                select iso_week_start_date, {_WEEK_SUMS}
-                from marts.fct_timesheet_compliance_weekly
-                group by iso_week_start_date
+                """
+                select iso_week_start_date, expected_people as people,
+                    compliant_people as compliant, expected_hours, logged_hours, missing_hours
+                from marts.fct_timesheet_compliance_portfolio_weekly
                 order by iso_week_start_date desc
                 limit 53
                 """,
@@ -354,11 +355,11 @@ def load_compliance(
         )
         for r in fetch_dicts(
             con,
-            f"""
-            select team, {_WEEK_SUMS}
-            from marts.fct_timesheet_compliance_weekly
-            group by team
-            order by people - compliant desc, team
+            """
+            select team, expected_person_weeks as people, compliant_person_weeks as compliant,
+                expected_hours, logged_hours, missing_hours
+            from marts.fct_timesheet_compliance_by_team
+            order by expected_person_weeks - compliant_person_weeks desc, team
             """,
         )
     )

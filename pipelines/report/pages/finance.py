@@ -63,11 +63,9 @@ MONTHLY_COLUMNS = (
     "is_ytd",
     "budget",
     "forecast",
-    "actual",
-    "budget_capex",
-    "budget_opex",
-    "actual_capex",
-    "actual_opex",
+    "actual_ytd",
+    "cumulative_budget",
+    "cumulative_actual_ytd",
 )
 PROJECT_COLUMNS = (
     "project_id",
@@ -206,27 +204,16 @@ def load_groups(
     con: duckdb.DuckDBPyConnection,
 ) -> tuple[GroupRow | None, dict[str, Grouping]]:
     """The total row and the portfolio/program/category/CAPEX-OPEX rows, in one query."""
+    # Each dimension's rows, largest full-year budget first (the page caps the list; the count
+    # says how many there are).
     rows = fetch_dicts(
         con,
         f"""
-        select * from (
-            select {", ".join(BY_DIMENSION_COLUMNS)},
-                row_number() over (
-                    partition by dimension order by budget_fy desc nulls last, dimension_value
-                ) as rank_in_dimension
-            from marts.fct_financial_performance_by_dimension
-            where dimension in ('total', 'portfolio', 'program', 'category', 'capex_opex')
-        )
-        order by dimension, rank_in_dimension
+        select {", ".join(BY_DIMENSION_COLUMNS)}
+        from marts.fct_financial_performance_by_dimension
+        where dimension in ('total', 'portfolio', 'program', 'category', 'capex_opex')
+        order by dimension, budget_fy desc nulls last, dimension_value nulls last
         """,
-    )
-    counts = dict(
-        con.execute(
-            """
-            select dimension, count(*) from marts.fct_financial_performance_by_dimension
-            group by dimension
-            """
-        ).fetchall()
     )
     total: GroupRow | None = None
     grouped: dict[str, list[GroupRow]] = {}
@@ -236,7 +223,7 @@ def load_groups(
         else:
             grouped.setdefault(str(row["dimension"]), []).append(_group_row(row))
     groupings = {
-        dim: Grouping(tuple(grouped.get(dim, [])), int(counts.get(dim, 0)))
+        dim: Grouping(tuple(grouped.get(dim, [])), len(grouped.get(dim, [])))
         for dim in ("portfolio", "program", "category", "capex_opex")
     }
     return total, groupings
@@ -244,35 +231,29 @@ def load_groups(
 
 def load_months(con: duckdb.DuckDBPyConnection) -> tuple[MonthRow, ...]:
     """Portfolio-wide budget, forecast and actual per fiscal month of the current fiscal year."""
-    rows = con.execute(
+    rows = fetch_dicts(
+        con,
         """
-        select month_start_date, fiscal_period, bool_or(is_ytd),
-            sum(budget), sum(forecast), sum(actual)
-        from marts.fct_project_financials_monthly
-        group by month_start_date, fiscal_period
+        select month_start_date, fiscal_period, is_ytd, budget, forecast, actual_ytd,
+            cumulative_budget, cumulative_actual_ytd
+        from marts.fct_portfolio_financials_monthly
         order by fiscal_period
-        """
-    ).fetchall()
+        """,
+    )
     months: list[MonthRow] = []
-    cum_budget: float | None = 0.0
-    cum_actual: float | None = 0.0
-    for month_start, period, is_ytd, budget_raw, forecast_raw, actual_raw in rows:
-        budget, forecast = num(budget_raw), num(forecast_raw)
-        actual = num(actual_raw) if is_ytd else None
-        cum_budget = None if cum_budget is None or budget is None else cum_budget + budget
-        if is_ytd:
-            cum_actual = None if cum_actual is None or actual is None else cum_actual + actual
+    for r in rows:
+        budget, actual = num(r["budget"]), num(r["actual_ytd"])
         months.append(
             MonthRow(
-                month_start_date=day(month_start) or date.min,
-                fiscal_period=int(period),
-                is_ytd=bool(is_ytd),
+                month_start_date=day(r["month_start_date"]) or date.min,
+                fiscal_period=int(r["fiscal_period"]),
+                is_ytd=bool(r["is_ytd"]),
                 budget=budget,
-                forecast=forecast,
+                forecast=num(r["forecast"]),
                 actual=actual,
                 variance=None if budget is None or actual is None else budget - actual,
-                cumulative_budget=cum_budget,
-                cumulative_actual=cum_actual if is_ytd else None,
+                cumulative_budget=num(r["cumulative_budget"]),
+                cumulative_actual=num(r["cumulative_actual_ytd"]),
             )
         )
     return tuple(months)
@@ -322,19 +303,22 @@ def load_findings(con: duckdb.DuckDBPyConnection) -> tuple[FindingGroup, ...]:
     rows = fetch_dicts(
         con,
         f"""
-        select {", ".join(FINDING_COLUMNS)},
-            count(*) over (partition by finding_type) as type_count,
-            sum(amount) over (partition by finding_type) as type_amount,
-            row_number() over (
-                partition by finding_type order by amount desc nulls last, finding_id
-            ) as rank_in_type
+        select {", ".join(FINDING_COLUMNS)}
         from marts.fct_finance_findings
-        order by finding_type, rank_in_type
+        order by finding_type, amount desc nulls last, finding_id
         """,
     )
     by_type: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_type.setdefault(str(row["finding_type"]), []).append(row)
+    totals = {
+        str(r["finding_type"]): r
+        for r in fetch_dicts(
+            con,
+            "select finding_type, finding_count, total_amount "
+            "from marts.fct_finance_findings_by_type",
+        )
+    }
     groups = []
     for finding_type, label in FINDING_TYPES.items():
         found = by_type.get(finding_type, [])
@@ -355,8 +339,8 @@ def load_findings(con: duckdb.DuckDBPyConnection) -> tuple[FindingGroup, ...]:
                     )
                     for r in found
                 ),
-                total_count=whole(found[0]["type_count"]) if found else 0,
-                total_amount=num(found[0]["type_amount"]) if found else None,
+                total_count=whole(totals[finding_type]["finding_count"]) if found else 0,
+                total_amount=num(totals[finding_type]["total_amount"]) if found else None,
             )
         )
     return tuple(groups)
@@ -368,7 +352,7 @@ def load_finance(con: duckdb.DuckDBPyConnection, fiscal_year_label: str) -> Fina
         con, "fct_financial_performance_by_dimension", BY_DIMENSION_COLUMNS, "financial totals"
     )
     monthly = mart_status(
-        con, "fct_project_financials_monthly", MONTHLY_COLUMNS, "monthly financials"
+        con, "fct_portfolio_financials_monthly", MONTHLY_COLUMNS, "monthly financials"
     )
     projects = mart_status(con, "fct_financial_performance", PROJECT_COLUMNS, "project financials")
     findings = mart_status(con, "fct_finance_findings", FINDING_COLUMNS, "finance findings")

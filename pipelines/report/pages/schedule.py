@@ -74,12 +74,6 @@ PORTFOLIO_COLUMNS = (
 PROJECT_COLUMNS = ("project_id", "project_name", "portfolio")
 
 # Open milestones slipped against their baseline, grouped by how far (days late).
-SLIP_BANDS: tuple[tuple[int, int | None, str], ...] = (
-    (1, 7, "1\u20137 days"),
-    (8, 30, "8\u201330 days"),
-    (31, 90, "31\u201390 days"),
-    (91, None, "over 90 days"),
-)
 DUE_SERIES = (
     "Overdue",
     "Due in 0\u201330 days",
@@ -232,23 +226,15 @@ def _milestones(con: duckdb.DuckDBPyConnection, where: str, order: str) -> tuple
 
 
 def load_slip_bands(con: duckdb.DuckDBPyConnection) -> tuple[tuple[SlipBand, ...], int]:
-    """Open milestones forecast later than baseline, counted by how many days late."""
-    cases = " ".join(
-        f"when -schedule_variance_days <= {high} then '{label}'"
-        for _low, high, label in SLIP_BANDS
-        if high is not None
-    )
-    rows = dict(
-        con.execute(
-            f"""
-            select case {cases} else '{SLIP_BANDS[-1][2]}' end as band, count(*)
-            from marts.fct_milestones
-            where is_open and schedule_variance_days < 0
-            group by band
-            """
+    """Open milestones forecast later than baseline, counted by how many days late (dbt:
+    fct_milestone_slip_bands holds every band, in order)."""
+    bands = tuple(
+        SlipBand(str(label), int(count))
+        for label, count in con.execute(
+            "select slip_band, open_milestone_count from marts.fct_milestone_slip_bands "
+            "order by band_order"
         ).fetchall()
     )
-    bands = tuple(SlipBand(label, int(rows.get(label, 0))) for _l, _h, label in SLIP_BANDS)
     return bands, sum(b.count for b in bands)
 
 

@@ -10,14 +10,9 @@ plan_loads as (
 
 ),
 
-ranked_loads as (
+latest_loads as (
 
-    select
-        plan_loads.*,
-        max(plan_loads.loaded_at) over (
-            partition by plan_loads.source_file
-        ) as file_latest_loaded_at
-    from plan_loads
+    {{ latest_load_of_each_file('plan_loads') }}
 
 ),
 
@@ -33,9 +28,7 @@ final as (
         extract_date,
         source_file,
         source_row
-    from ranked_loads
-    -- rows without a load time (none from the loader; loaded_at is tested not null) are kept
-    where file_latest_loaded_at is null or loaded_at = file_latest_loaded_at
+    from latest_loads
 
 )
 

@@ -8,23 +8,10 @@ gl_loads as (
 
 ),
 
-ranked_loads as (
-
-    select
-        gl_loads.*,
-        -- a corrected month file re-sent under the same name replaces the earlier load
-        max(gl_loads.loaded_at) over (
-            partition by gl_loads.source_file
-        ) as file_latest_loaded_at
-    from gl_loads
-
-),
-
 gl_actuals as (
 
-    select * from ranked_loads
-    -- rows without a load time (none from the loader; loaded_at is tested not null) are kept
-    where file_latest_loaded_at is null or loaded_at = file_latest_loaded_at
+    -- a corrected month file re-sent under the same name replaces the earlier load
+    {{ latest_load_of_each_file('gl_loads') }}
 
 ),
 

@@ -9,23 +9,10 @@ resource_loads as (
 
 ),
 
-ranked_loads as (
-
-    select
-        resource_loads.*,
-        -- a corrected file re-sent under the same name replaces the earlier load
-        max(resource_loads.loaded_at) over (
-            partition by resource_loads.source_file
-        ) as file_latest_loaded_at
-    from resource_loads
-
-),
-
 resources as (
 
-    select * from ranked_loads
-    -- rows without a load time (none from the loader; loaded_at is tested not null) are kept
-    where file_latest_loaded_at is null or loaded_at = file_latest_loaded_at
+    -- a corrected file re-sent under the same name replaces the earlier load
+    {{ latest_load_of_each_file('resource_loads') }}
 
 ),
 

@@ -21,32 +21,23 @@ fx_rates as (
 
 ),
 
-ranked_loads as (
+file_loads as (
 
-    select
-        timesheet_loads.*,
-        -- a corrected week file re-sent under the same name replaces the earlier load
-        max(timesheet_loads.loaded_at) over (
-            partition by timesheet_loads.source_file
-        ) as file_latest_loaded_at
-    from timesheet_loads
+    -- a corrected week file re-sent under the same name replaces the earlier load
+    {{ latest_load_of_each_file('timesheet_loads') }}
 
 ),
 
 latest_loads as (
 
     select
-        ranked_loads.*,
+        file_loads.*,
         -- an entry in several files: the latest extract wins
         row_number() over (
-            partition by ranked_loads.entry_id
-            order by ranked_loads.extract_date desc, ranked_loads.source_file desc
+            partition by file_loads.entry_id
+            order by file_loads.extract_date desc, file_loads.source_file desc
         ) as entry_recency_rank
-    from ranked_loads
-    -- rows without a load time (none from the loader; loaded_at is tested not null) are kept
-    where
-        ranked_loads.file_latest_loaded_at is null
-        or ranked_loads.loaded_at = ranked_loads.file_latest_loaded_at
+    from file_loads
 
 ),
 

@@ -1,6 +1,10 @@
-"""The prioritisation page of the report site: the ranked list with the waterline, what the
-optimizer funds instead, the efficient frontier, the scenarios side by side and the fragile
-decisions. Everything is read from the prioritisation marts; nothing is recomputed here.
+"""The prioritisation page (prioritization.html): the ranked list with the waterline and its
+running cost per fiscal year, what the optimizer funds instead, the efficient frontier, the
+scenarios side by side and the fragile decisions.
+
+The prioritisation step computes and writes `marts.fct_prioritization_*`; this page only reads
+them (pipelines/report/prioritization_queries.py) and renders. Prioritisation never imports the
+report.
 """
 
 from __future__ import annotations
@@ -12,14 +16,15 @@ from typing import Any
 
 import altair as alt
 import duckdb
+import jinja2
 
-from pipelines.prioritization.report_queries import (
+from pipelines.report.charts import CHART_WIDTH, ChartImage, base_config, write_chart
+from pipelines.report.formatting import format_money, format_points
+from pipelines.report.prioritization_queries import (
     FrontierRow,
     PrioritizationData,
     load_prioritization,
 )
-from pipelines.report.charts import CHART_WIDTH, ChartImage, base_config, write_chart
-from pipelines.report.formatting import format_money
 from pipelines.report.templating import build_environment
 
 PAGE_NAME = "prioritization.html"
@@ -74,22 +79,19 @@ def frontier_chart(frontier: Sequence[FrontierRow], currency: str) -> alt.Chart:
     return base_config(chart)
 
 
-def frontier_alt(frontier: Sequence[FrontierRow], currency: str) -> str:
+def frontier_alt(data: PrioritizationData) -> str:
+    frontier, currency = data.frontier, data.currency
     feasible = [r for r in frontier if r.optimal_value is not None]
     if not feasible:
         return "Line chart of the efficient frontier: no budget envelope is feasible."
     low, high = feasible[0], feasible[-1]
-    gaps = [
-        (r.optimal_value or 0) - (r.waterline_value or 0)
-        for r in feasible
-        if r.waterline_value is not None
-    ]
+    gap = data.largest_frontier_gap
     return (
         f"Line chart of the most value each budget can fund, {len(frontier)} budget envelopes "
         f"from {format_money(frontier[0].budget, currency)} to "
         f"{format_money(frontier[-1].budget, currency)}. The optimal selection rises from "
-        f"{low.optimal_value:,.1f} to {high.optimal_value:,.1f} points; the waterline funds up "
-        f"to {max(gaps, default=0):,.1f} points less for the same money. "
+        f"{format_points(low.optimal_value)} to {format_points(high.optimal_value)} points; the "
+        f"waterline funds up to {format_points(gap or 0)} points less for the same money. "
         "The table below lists every point."
     )
 
@@ -97,6 +99,7 @@ def frontier_alt(frontier: Sequence[FrontierRow], currency: str) -> str:
 def render_prioritization_html(
     data: PrioritizationData,
     *,
+    env: jinja2.Environment | None = None,
     charts: dict[str, ChartImage],
     root: str = "",
     generated_at: datetime | None = None,
@@ -105,7 +108,7 @@ def render_prioritization_html(
     project_href: Callable[[str], str] = lambda _project_id: "",
 ) -> str:
     # Without the marts there is no currency, and no amount on the page either.
-    env = build_environment(data.currency or "USD")
+    env = env or build_environment(data.currency or "USD")
     return env.get_template(TEMPLATE).render(
         p=data,
         project_href=project_href,
@@ -127,6 +130,7 @@ def render_prioritization_page(
     run_id: str | None = None,
     nav: Sequence[tuple[str, str]] = (),
     project_href: Callable[[str], str] = lambda _project_id: "",
+    env: jinja2.Environment | None = None,
 ) -> Path:
     """Write output_dir/prioritization.html (and charts/prioritization_frontier.svg).
 
@@ -142,10 +146,11 @@ def render_prioritization_page(
             data.currency,
             output_dir,
             "prioritization_frontier",
-            frontier_alt(data.frontier, data.currency),
+            frontier_alt(data),
         )
     html = render_prioritization_html(
         data,
+        env=env,
         charts=charts,
         root=root,
         generated_at=generated_at,
@@ -161,14 +166,11 @@ def render_prioritization_page(
 
 def render(
     con: duckdb.DuckDBPyConnection,
-    env: object,
+    env: jinja2.Environment,
     out_dir: Path,
     common: dict[str, object],
 ) -> str:
-    """The site's page contract (pipelines/report/site.py): this page's HTML, charts written.
-
-    The page builds its own environment (it needs no site filters), so `env` is not used.
-    """
+    """The site's page contract (pipelines/report/site.py): this page's HTML, charts written."""
     nav = common.get("nav", ())
     href = common.get("project_href")
     generated_at = common.get("generated_at")
@@ -183,5 +185,6 @@ def render(
         if isinstance(nav, list | tuple)
         else (),
         project_href=href if callable(href) else (lambda _project_id: ""),
+        env=env,
     )
     return path.read_text(encoding="utf-8")

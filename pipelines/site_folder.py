@@ -1,4 +1,8 @@
-"""Publish a rendered report folder so readers never see a half-written one.
+"""Swap a rendered report folder into place so readers never see a half-written one.
+
+Neutral ground: the report renders into a folder with it (pipelines/report/render.py) and the
+publish step swaps the staged report in with it (pipelines/publish/staged_report.py), so neither
+package imports the other's modules for it (the report never imports pipelines.publish).
 
 The report is rendered into a hidden sibling folder (same file system, so rename is cheap and
 atomic), then swapped into place with renames. If anything fails before the swap the staging folder
@@ -23,7 +27,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pipelines.report.errors import OutputDirError
+
+class OutputDirError(RuntimeError):
+    """The output folder cannot safely be replaced, e.g. it holds files this renderer did not write.
+
+    The renderer swaps the whole folder, so it refuses to touch a folder it does not recognise
+    rather than delete someone's files. (pipelines.report.errors re-exports it.)
+    """
+
 
 MANIFEST_NAME = "report-manifest.json"
 GENERATOR = "pipelines.report"
