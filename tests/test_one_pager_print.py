@@ -13,10 +13,19 @@ import subprocess
 from html import unescape
 from pathlib import Path
 
+import duckdb
 import pytest
 from pypdf import PdfReader
 
 from pipelines.report.board_pack import CHROMIUM_HEADLESS_FLAGS
+from pipelines.report.project_pages import s_curve_file_name
+from pipelines.report.project_queries import (
+    load_project_infos,
+    load_project_pages,
+    load_rebaselines,
+)
+from pipelines.report.s_curve import s_curve_svgs
+from pipelines.report.site import PROJECTS_DIRNAME
 from tests.browser import BrowserError, ensure_chromium
 from tests.pipeline_runs import RunOutcome, RunPaths
 from tests.published_site import marts, published_run
@@ -97,3 +106,24 @@ def test_the_s_curve_spans_the_plan_with_monthly_ticks_and_the_currency(
             assert f"{label} ${float(amount):,.0f}" in labels  # type: ignore[arg-type]
     ticks = re.findall(r'class="mark-rule role-axis-tick"[\s\S]*?</g>', svg)
     assert plan_months in [t.count("<line") for t in ticks]  # the x axis: a tick a month
+
+
+def test_a_process_pool_renders_the_same_s_curves_as_the_published_ones(
+    demo_run: tuple[RunPaths, RunOutcome],
+) -> None:
+    """At scale the S-curves are rendered by one process per core (s_curve.s_curve_svgs); each
+    must be byte for byte the SVG the one-at-a-time path published for the demo."""
+    run = published_run(demo_run)
+    with duckdb.connect(str(run.warehouse), read_only=True) as con:
+        infos = load_project_infos(con)
+        [(cutoff,)] = con.execute(
+            "select distinct as_of_date from marts.fct_project_cost_performance"
+        ).fetchall()
+        pages = [
+            p for p in load_project_pages(con, infos, load_rebaselines(con), cutoff) if p.curve
+        ][:6]
+    assert len(pages) == 6
+    pooled = s_curve_svgs(pages, "USD", cutoff, workers=2)
+    for page, svg in zip(pages, pooled, strict=True):
+        published = run.reports / PROJECTS_DIRNAME / s_curve_file_name(page.info.project_id)
+        assert svg == published.read_text(encoding="utf-8"), page.info.project_id

@@ -23,7 +23,7 @@ from pipelines.report.cost_lines import cost_lines_file_name
 from pipelines.report.exceptions import rebaseline_summary
 from pipelines.report.formatting import format_money
 from pipelines.report.project_queries import ProjectPage
-from pipelines.report.s_curve import s_curve_alt, s_curve_svg
+from pipelines.report.s_curve import s_curve_alt, s_curve_svgs
 from pipelines.report.site import PROJECTS_DIRNAME, project_file_name
 
 logger = logging.getLogger(__name__)
@@ -70,17 +70,22 @@ def write_project_pages(
     currency = str(common["currency"])
     context: dict[str, object] = {**common, "vega_bundle": vega_bundle}
     started = time.perf_counter()
-    charts = 0
+    with_curve = [page for page in pages if page.curve]
+    svgs = dict(
+        zip(
+            (page.info.project_id for page in with_curve),
+            s_curve_svgs(with_curve, currency, cutoff),
+            strict=True,
+        )
+    )
     for page in pages:
         pid = page.info.project_id
         s_curve = ""
         size: tuple[int | None, int | None] = (None, None)
-        if page.curve:
+        if pid in svgs:
             s_curve = s_curve_file_name(pid)
-            svg = s_curve_svg(page, currency, cutoff)
-            (folder / s_curve).write_text(svg, encoding="utf-8")
-            size = svg_size(svg)
-            charts += 1
+            (folder / s_curve).write_text(svgs[pid], encoding="utf-8")
+            size = svg_size(svgs[pid])
         context.update(
             page=page,
             reasons=reasons.get(pid, ()),
@@ -95,7 +100,7 @@ def write_project_pages(
     logger.info(
         "wrote %d one-pager(s), %d S-curve(s), in %.2fs",
         len(pages),
-        charts,
+        len(svgs),
         time.perf_counter() - started,
     )
     return len(pages)

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import copy
 import functools
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -49,6 +52,9 @@ REFERENCE_STYLES: dict[str, tuple[str, str, list[int], Align, int]] = {
 MONTH_LABELS_MAX = 18
 MONEY_AXIS = "$,.3~s"  # $200k, $1.25M: the locale's currency symbol (charts.format_locale)
 DATASETS = ("curve", "refs", "cut")
+# Below this many curves a process pool's start-up (each worker imports altair and vl-convert,
+# ~2 s) costs more than rendering them here saves.
+POOL_MIN_CHARTS = 400
 
 
 @dataclass(frozen=True)
@@ -159,10 +165,8 @@ def _cutoff_month(curve: tuple[CurveMonth, ...]) -> date | None:
     return max((m.month_start_date for m in curve if not m.is_after_cutoff), default=None)
 
 
-def s_curve_svg(page: ProjectPage, currency: str, cutoff: date) -> str:
-    """The project's S-curve as an SVG document (the page must have a curve)."""
-    vega = copy.deepcopy(_compiled(len(page.curve) > MONTH_LABELS_MAX, currency))
-    data = s_curve_data(page, currency, cutoff)
+def _svg_from_data(long_axis: bool, currency: str, data: dict[str, list[dict[str, Any]]]) -> str:
+    vega = copy.deepcopy(_compiled(long_axis, currency))
     for entry in vega["data"]:
         if entry.get("name") in data:
             entry["values"] = data[entry["name"]]
@@ -172,6 +176,40 @@ def s_curve_svg(page: ProjectPage, currency: str, cutoff: date) -> str:
     if not svg.lstrip().startswith("<svg"):
         raise ReportError("vl-convert did not return an SVG document")
     return svg
+
+
+def _svg_task(task: tuple[bool, str, dict[str, list[dict[str, Any]]]]) -> str:
+    return _svg_from_data(*task)
+
+
+def s_curve_svg(page: ProjectPage, currency: str, cutoff: date) -> str:
+    """The project's S-curve as an SVG document (the page must have a curve)."""
+    return _svg_task(_task(page, currency, cutoff))
+
+
+def _task(
+    page: ProjectPage, currency: str, cutoff: date
+) -> tuple[bool, str, dict[str, list[dict[str, Any]]]]:
+    return (len(page.curve) > MONTH_LABELS_MAX, currency, s_curve_data(page, currency, cutoff))
+
+
+def s_curve_svgs(
+    pages: list[ProjectPage], currency: str, cutoff: date, *, workers: int = 0
+) -> list[str]:
+    """Every page's S-curve, in the pages' order (each page must have a curve).
+
+    vl-convert renders one chart at a time in a process (~25 ms; threads do not overlap), and a
+    portfolio of 5,000 projects has ~4,000 curves: from POOL_MIN_CHARTS curves on they are
+    rendered by one process per core (spawned: the parent's threads and DuckDB connections are
+    not forked). `workers` > 1 forces a pool of that size (the tests), 1 renders here.
+    """
+    tasks = [_task(page, currency, cutoff) for page in pages]
+    count = workers or os.cpu_count() or 1
+    if count <= 1 or (not workers and len(tasks) < POOL_MIN_CHARTS):
+        return [_svg_task(task) for task in tasks]
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(count, mp_context=spawn) as pool:
+        return list(pool.map(_svg_task, tasks, chunksize=max(1, len(tasks) // (count * 8))))
 
 
 def s_curve_alt(page: ProjectPage, currency: str, cutoff: date) -> str:
