@@ -228,4 +228,4 @@ def test_page_without_prioritisation_marts_says_so(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "empty.duckdb")) as con:
         con.execute("create schema marts")
         page = render_prioritization_page(con, tmp_path / "site")
-    assert "no prioritisation marts yet" in page.read_text(encoding="utf-8")
+    assert "The warehouse has no prioritisation yet" in page.read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipelines.prioritization.config import BASELINE
 from pipelines.prioritization.inputs import Candidate
+from pipelines.prioritization.mart_names import TABLES
 from pipelines.prioritization.portfolio import FloatArray, Portfolio
 from pipelines.prioritization.run import Prioritisation
 from pipelines.prioritization.selection import Selection
@@ -235,15 +236,6 @@ def scenarios_frame(result: Prioritisation) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-TABLES = (
-    "fct_prioritization_scores",
-    "fct_prioritization_selections",
-    "fct_prioritization_frontier",
-    "fct_prioritization_sensitivity",
-    "fct_prioritization_scenarios",
-)
 
 
 def drop_tables(con: duckdb.DuckDBPyConnection) -> list[str]:

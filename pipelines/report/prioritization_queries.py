@@ -17,16 +17,10 @@ from typing import Any
 
 import duckdb
 
+from pipelines.prioritization.mart_names import TABLES
 from pipelines.report.formatting import displayed_difference
 from pipelines.sql_helpers import fetch_dicts
 
-TABLES = (
-    "fct_prioritization_scores",
-    "fct_prioritization_selections",
-    "fct_prioritization_frontier",
-    "fct_prioritization_sensitivity",
-    "fct_prioritization_scenarios",
-)
 BASELINE = "baseline"
 METHODS = ("waterline", "optimal")
 POINT_PLACES = 1  # score points are shown with one decimal
