@@ -35,6 +35,7 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 _LEFT_OUT_TAGS = {"script", "noscript", "template"}
 _LEFT_OUT_CLASSES = {"skip-link", "site-nav", "breadcrumb", "page-footer"}
 _ID_LIST_ATTRS = {"headers", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns"}
+_LINK_ATTRS = ("href", "xlink:href")
 _ID_ATTRS = {"id", "for", "data-table", "list"}
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -135,11 +136,11 @@ class _BodyRewriter(HTMLParser):
                 self.skip_depth = 1
             return
         rewritten = [(name, self._attribute(tag, name, value)) for name, value in attrs]
-        if tag == "a" and not any(name == "href" and value for name, value in rewritten):
-            rewritten = [(n, v) for n, v in rewritten if n not in ("href", "download")]
+        if tag == "a" and not any(name in _LINK_ATTRS and value for name, value in rewritten):
+            rewritten = [(n, v) for n, v in rewritten if n not in (*_LINK_ATTRS, "download")]
         parts = [tag]
         for name, value in rewritten:
-            if value is None and name in ("href", "download"):
+            if value is None and name in (*_LINK_ATTRS, "download"):
                 continue
             parts.append(name if value is None else f'{name}="{escape(value, quote=True)}"')
         self.out.append("<" + " ".join(parts) + (" />" if closed else ">"))
@@ -151,7 +152,7 @@ class _BodyRewriter(HTMLParser):
             return self.ids.get(value, value)
         if name in _ID_LIST_ATTRS:
             return " ".join(self.ids.get(v, v) for v in value.split())
-        if name == "href":
+        if name in _LINK_ATTRS:  # an inline chart's SVG <a> links with xlink:href
             return self._href(value)
         if name == "src" and tag in ("img", "source"):
             return self._src(value)
