@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import copy
 import functools
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -32,6 +30,7 @@ from pipelines.report.charts import ACTUAL_COLOUR, base_config, format_locale
 from pipelines.report.errors import ReportError
 from pipelines.report.formatting import format_money, format_month
 from pipelines.report.project_queries import CurveMonth, ProjectPage
+from pipelines.report.s_curve_worker import render_in_workers
 
 PV = "PV (planned)"
 EV = "EV (earned)"
@@ -52,8 +51,8 @@ REFERENCE_STYLES: dict[str, tuple[str, str, list[int], Align, int]] = {
 MONTH_LABELS_MAX = 18
 MONEY_AXIS = "$,.3~s"  # $200k, $1.25M: the locale's currency symbol (charts.format_locale)
 DATASETS = ("curve", "refs", "cut")
-# Below this many curves a process pool's start-up (each worker imports altair and vl-convert,
-# ~2 s) costs more than rendering them here saves.
+# Below this many curves the workers' start-up (each imports altair and vl-convert, ~2 s) costs
+# more than rendering them here saves.
 POOL_MIN_CHARTS = 400
 
 
@@ -178,18 +177,19 @@ def _svg_from_data(long_axis: bool, currency: str, data: dict[str, list[dict[str
     return svg
 
 
-def _svg_task(task: tuple[bool, str, dict[str, list[dict[str, Any]]]]) -> str:
+SvgTask = tuple[bool, str, dict[str, list[dict[str, Any]]]]  # long axis, currency, data sets
+
+
+def svg_from_task(task: SvgTask) -> str:
     return _svg_from_data(*task)
 
 
 def s_curve_svg(page: ProjectPage, currency: str, cutoff: date) -> str:
     """The project's S-curve as an SVG document (the page must have a curve)."""
-    return _svg_task(_task(page, currency, cutoff))
+    return svg_from_task(_task(page, currency, cutoff))
 
 
-def _task(
-    page: ProjectPage, currency: str, cutoff: date
-) -> tuple[bool, str, dict[str, list[dict[str, Any]]]]:
+def _task(page: ProjectPage, currency: str, cutoff: date) -> SvgTask:
     return (len(page.curve) > MONTH_LABELS_MAX, currency, s_curve_data(page, currency, cutoff))
 
 
@@ -200,16 +200,14 @@ def s_curve_svgs(
 
     vl-convert renders one chart at a time in a process (~25 ms; threads do not overlap), and a
     portfolio of 5,000 projects has ~4,000 curves: from POOL_MIN_CHARTS curves on they are
-    rendered by one process per core (spawned: the parent's threads and DuckDB connections are
-    not forked). `workers` > 1 forces a pool of that size (the tests), 1 renders here.
+    rendered by one worker process per core (s_curve_worker.py). `workers` > 1 forces that many
+    workers (the tests), 1 renders here.
     """
     tasks = [_task(page, currency, cutoff) for page in pages]
-    count = workers or os.cpu_count() or 1
+    count = min(workers or os.cpu_count() or 1, len(tasks))
     if count <= 1 or (not workers and len(tasks) < POOL_MIN_CHARTS):
-        return [_svg_task(task) for task in tasks]
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(count, mp_context=spawn) as pool:
-        return list(pool.map(_svg_task, tasks, chunksize=max(1, len(tasks) // (count * 8))))
+        return [svg_from_task(task) for task in tasks]
+    return render_in_workers(tasks, count)
 
 
 def s_curve_alt(page: ProjectPage, currency: str, cutoff: date) -> str:
