@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -17,6 +18,7 @@ import pytest
 from filelock import FileLock
 
 from pipelines.demo import generate_demo_exports
+from tests.browser import Browser
 from tests.pipeline_runs import (
     SMALL_DEMO,
     RunOutcome,
@@ -25,6 +27,7 @@ from tests.pipeline_runs import (
     make_paths,
     run_weekly_job,
 )
+from tests.published_site import open_browser, published_run
 
 _DBT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
@@ -118,3 +121,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             weight = 2 if integration else 3
         rank[item.path.name] = min(rank.get(item.path.name, 3), weight)
     items.sort(key=lambda item: rank[item.path.name])
+
+
+# The published demo site's fixtures, shared by the report test modules that drive it: one headless
+# Chromium per module (a missing browser fails, never skips), and the session's run, which must
+# have succeeded.
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    yield from open_browser()
+
+
+@pytest.fixture(scope="module")
+def run(demo_run: tuple[RunPaths, RunOutcome]) -> RunPaths:
+    return published_run(demo_run)

@@ -9,7 +9,6 @@ the rows it leaves are checked against the run's marts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -18,8 +17,8 @@ import pytest
 
 from pipelines.report.pages.chart_helpers import OVER_COLOUR
 from tests.browser import Browser
-from tests.pipeline_runs import RunOutcome, RunPaths
-from tests.published_site import marts, open_browser, published_run
+from tests.pipeline_runs import RunPaths
+from tests.published_site import marts
 
 pytestmark = [pytest.mark.integration]
 
@@ -47,16 +46,6 @@ FIRST_BAR_LINK = """(function () {
 VISIBLE_IDS = """Array.from(document.querySelectorAll('#projects-table tbody tr[data-id]'))
   .filter(function (r) { return !r.hidden; })
   .map(function (r) { return r.getAttribute('data-id'); })"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from open_browser()
-
-
-@pytest.fixture(scope="module")
-def run(demo_run: tuple[RunPaths, RunOutcome]) -> RunPaths:
-    return published_run(demo_run)
 
 
 def svg_texts(run: RunPaths, name: str) -> list[str]:

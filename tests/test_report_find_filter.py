@@ -9,15 +9,14 @@ shown text instead of the number, fails here. The probes act through the page's 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from tests.browser import Browser
-from tests.pipeline_runs import RunOutcome, RunPaths
-from tests.published_site import marts, open_browser, published_run
+from tests.pipeline_runs import RunPaths
+from tests.published_site import marts
 
 pytestmark = [pytest.mark.integration]
 
@@ -47,16 +46,6 @@ def choose(control: str, value: str) -> str:
         f"var c = document.getElementById({json.dumps(control)}); c.value = {json.dumps(value)};"
         f" c.dispatchEvent(new Event({json.dumps(event)}));"
     )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from open_browser()
-
-
-@pytest.fixture(scope="module")
-def run(demo_run: tuple[RunPaths, RunOutcome]) -> RunPaths:
-    return published_run(demo_run)
 
 
 def test_a_link_with_a_portfolio_opens_the_projects_list_filtered_to_it(

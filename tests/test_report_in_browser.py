@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -27,7 +27,6 @@ import pytest
 from pipelines.report.render import render_portfolio_report
 from tests.browser import Browser, PageReport
 from tests.pipeline_runs import RunOutcome, RunPaths
-from tests.published_site import open_browser
 
 pytestmark = [
     pytest.mark.integration,
@@ -247,11 +246,6 @@ def _problems(reports: dict[PurePosixPath, PageReport]) -> list[str]:
 
 
 # --- fixtures ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from open_browser()
 
 
 @pytest.fixture(scope="module")

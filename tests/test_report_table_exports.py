@@ -15,8 +15,8 @@ import pytest
 from openpyxl import load_workbook
 
 from pipelines.report.table_exports import export_site_tables
-from tests.pipeline_runs import RunOutcome, RunPaths
-from tests.published_site import marts, published_run
+from tests.pipeline_runs import RunPaths
+from tests.published_site import marts
 
 PAGE = """<!DOCTYPE html><html><body><main>
 <div class="table-scroll" role="region" aria-labelledby="t-caption" tabindex="0">
@@ -83,11 +83,6 @@ def test_the_workbook_has_a_contents_sheet_and_one_sheet_per_table(tmp_path: Pat
 
 
 # --- the published demo site -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def run(demo_run: tuple[RunPaths, RunOutcome]) -> RunPaths:
-    return published_run(demo_run)
 
 
 @pytest.mark.integration
