@@ -43,17 +43,9 @@ spine_bounds as (
 
 ),
 
-spine_days as (
-
-    {{ generate_days('spine_bounds', 'first_month', 'last_month') }}
-
-),
-
 months as (
 
-    select spine_days.date_day as month_start_date
-    from spine_days
-    where extract(day from spine_days.date_day) = 1
+    {{ generate_months('spine_bounds', 'first_month', 'last_month') }}
 
 ),
 

@@ -79,17 +79,9 @@ axis_spine_bounds as (
 
 ),
 
-axis_spine_days as (
-
-    {{ generate_days('axis_spine_bounds', 'first_month', 'last_month') }}
-
-),
-
 axis_months as (
 
-    select axis_spine_days.date_day as month_start_date
-    from axis_spine_days
-    where extract(day from axis_spine_days.date_day) = 1
+    {{ generate_months('axis_spine_bounds', 'first_month', 'last_month') }}
 
 ),
 
