@@ -187,3 +187,30 @@ def test_a_second_run_while_one_is_running_is_refused(tmp_path: Path) -> None:
         holder.wait()
     acquire_run_lock(published)  # the OS released the killed holder's lock: no stale lock
     release_run_lock(published)
+
+
+def test_the_weekly_gate_checks_only_the_files_this_run_loaded(new_week_run: NewWeekRun) -> None:
+    paths, outcome = new_week_run.paths, new_week_run.outcome
+    assert outcome.success
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        checked = con.execute(
+            "select source, source_file, rows_checked from audit.gate_checked_loads "
+            "where run_id = ? order by all",
+            [outcome.run_id],
+        ).fetchall()
+        history = con.execute(
+            "select count(*) from audit.gate_checked_loads where run_id <> ?", [outcome.run_id]
+        ).fetchone()
+        messages = dict(
+            con.execute(
+                "select source, message from audit.gate_decisions where run_id = ?",
+                [outcome.run_id],
+            ).fetchall()
+        )
+    # The new week alone (41 rows, one of them then quarantined); every other file was checked
+    # by the run that loaded it.
+    assert [(s, f.rsplit("/", 1)[-1], n) for s, f, n in checked] == [
+        ("timesheets", f"timesheets_{SMALL_DEMO.as_of.isoformat()}.csv", 41)
+    ]
+    assert history is not None and history[0] > 10
+    assert "41 rows read" in messages["timesheets"]

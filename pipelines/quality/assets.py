@@ -18,6 +18,7 @@ from pipelines.ingest.sources import SourceSpec
 from pipelines.quality import record_outcomes, validate_source
 from pipelines.quality.accounting import account_for_rows
 from pipelines.quality.audit import record_decision
+from pipelines.quality.checked_loads import record_checked_loads
 from pipelines.quality.decision import decide
 from pipelines.quality.ingest_findings import ingest_findings
 from pipelines.quality.not_supplied import not_supplied_decision, was_supplied
@@ -97,6 +98,13 @@ def _build_gate(spec: SourceSpec) -> dg.AssetsDefinition:
             accounting = account_for_rows(con, spec.name)
             record_outcomes(con, [outcome], run_id)
             record_decision(con, decision, run_id)
+            if not decision.blocked and outcome.suite_fingerprint is not None:
+                # A blocked load is checked again next run; one let through never is (until
+                # its suite changes), so the next run checks only what it loads.
+                record_checked_loads(
+                    con, spec.name, outcome.suite_fingerprint, outcome.checked_loads, run_id,
+                    datetime.now(),
+                )  # fmt: skip
         log = context.log.error if decision.blocked else context.log.info
         log(decision.summary())
         for message in decision.messages:

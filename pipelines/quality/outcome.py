@@ -100,7 +100,9 @@ class ValidationOutcome:
 
     `success` is only true when at least one expectation was evaluated, every evaluated one
     passed, none errored, and the table had rows; `__post_init__` enforces that, so no code path
-    can build a passing outcome that hides a failure.
+    can build a passing outcome that hides a failure. The one success without an evaluated
+    expectation is a table whose every row belongs to a load already checked under the same
+    suite (`already_checked_rows`, see checked_loads.py): nothing new arrived to check.
     """
 
     source: str
@@ -113,13 +115,23 @@ class ValidationOutcome:
     checked_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     # The suite's meta.quarantine_threshold_pct; None when the suite could not be read.
     quarantine_threshold_pct: float | None = None
+    # Rows of loads an earlier run checked under this suite, left out of this run's check.
+    already_checked_rows: int = 0
+    # The suite version the rows were checked under, and the loads checked: (file, hash, rows).
+    suite_fingerprint: str | None = None
+    checked_loads: tuple[tuple[str, str, int], ...] = ()
 
     def __post_init__(self) -> None:
-        if self.success and (self.failures or self.evaluated_expectations == 0):
+        if self.success and (self.failures or not (self.evaluated_expectations or self.up_to_date)):
             raise ValueError(
                 f"raw.{self.source}: an outcome with failures or zero evaluated expectations "
                 "cannot be a success"
             )
+
+    @property
+    def up_to_date(self) -> bool:
+        """Nothing to check: no row is new, and every row was checked by an earlier run."""
+        return _nothing_new(self.row_count, self.already_checked_rows)
 
     @classmethod
     def from_results(
@@ -131,18 +143,25 @@ class ValidationOutcome:
         row_count: int,
         chunks: int,
         quarantine_threshold_pct: float | None = None,
+        already_checked_rows: int = 0,
+        suite_fingerprint: str | None = None,
+        checked_loads: tuple[tuple[str, str, int], ...] = (),
     ) -> ValidationOutcome:
         """Derive success and the failure list from the rule results, so they cannot disagree."""
         failures = [r.failure for r in results if r.failure is not None]
+        up_to_date = _nothing_new(row_count, already_checked_rows)
         return cls(
             source=source,
-            success=not failures and evaluated_expectations > 0,
+            success=not failures and (evaluated_expectations > 0 or up_to_date),
             evaluated_expectations=evaluated_expectations,
             failures=failures,
             results=results,
             row_count=row_count,
             chunks=chunks,
             quarantine_threshold_pct=quarantine_threshold_pct,
+            already_checked_rows=already_checked_rows,
+            suite_fingerprint=suite_fingerprint,
+            checked_loads=checked_loads,
         )
 
     def failures_by_action(self, action: str) -> list[RuleFailure]:
@@ -150,12 +169,21 @@ class ValidationOutcome:
 
     def message(self) -> str:
         """All failure messages, one per line, or a one-line pass summary."""
+        if self.success and self.up_to_date:
+            return (
+                f"raw.{self.source}: no new load to check; its {self.already_checked_rows} rows "
+                "were checked when they were loaded, under this version of the suite"
+            )
         if self.success:
             return (
                 f"raw.{self.source} passed {self.evaluated_expectations} expectations "
                 f"on {self.row_count} rows"
             )
         return "\n".join(f.message() for f in self.failures)
+
+
+def _nothing_new(rows_checked: int, already_checked_rows: int) -> bool:
+    return rows_checked == 0 and already_checked_rows > 0
 
 
 def gate_failure(source: str, rule: str, detail: str) -> RuleResult:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines.quality.checked_loads import checked_loads_exist, unchecked_rows_predicate
 from pipelines.quality.chunking import ROWID_COLUMN
 from pipelines.quality.warehouse import RAW_SCHEMA, quote
 
@@ -24,12 +25,17 @@ def stage_gate_rows(
     source: str,
     derived_columns: dict[str, str],
     reporting_currency: str,
+    fingerprint: str | None = None,
 ) -> list[str]:
     """(Re)create the temp table of rows to validate; returns its columns in table order.
 
     Derived expressions are SQL over the raw row aliased `r`; `{reporting_currency}` is replaced
     by the configured code as a quoted literal. A broken expression raises duckdb.Error, which
     the caller turns into failures of the rules that need the column.
+
+    With a suite `fingerprint`, only rows of loads not yet checked under it are staged. A window
+    (a person's hours that day) still sees the whole table: derived columns are computed first
+    and the rows filtered after, so a checked load's rows count in a new load's sums.
     """
     currency = "'" + reporting_currency.replace("'", "''") + "'"
     extra = "".join(
@@ -37,13 +43,28 @@ def stage_gate_rows(
         for name, expression in derived_columns.items()
     )
     relation = gate_relation(source)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {quote('_gate_rows_' + source)} AS "
+    rows = (
         f"SELECT r.rowid AS {quote(ROWID_COLUMN)}, r.*{extra} "
         f"FROM {quote(RAW_SCHEMA)}.{quote(source)} AS r"
     )
+    parameters: list[object] = []
+    if fingerprint is not None and checked_loads_exist(con):
+        rows = f"SELECT * FROM ({rows}) AS staged WHERE {unchecked_rows_predicate('staged')}"
+        parameters = [source, fingerprint]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {quote('_gate_rows_' + source)} AS {rows}", parameters
+    )
     description = con.execute(f"SELECT * FROM {relation} LIMIT 0").description or []
     return [str(column[0]) for column in description]
+
+
+def staged_loads(con: duckdb.DuckDBPyConnection, source: str) -> tuple[tuple[str, str, int], ...]:
+    """(source_file, source_file_hash, rows) of every load with rows in the staged table."""
+    rows = con.execute(
+        "SELECT source_file, source_file_hash, count(*) "
+        f"FROM {gate_relation(source)} GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    return tuple((str(name), str(digest), int(count)) for name, digest, count in rows)
 
 
 def drop_gate_rows(con: duckdb.DuckDBPyConnection, source: str) -> None:

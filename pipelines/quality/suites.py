@@ -9,6 +9,7 @@ the whole suite.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -165,6 +166,8 @@ class Suite:
     # the raw row `r`), so cross-row and cross-source rules stay row-level GX checks: a person's
     # hours that day, the project's start date, whether an fx rate exists for the row's month.
     derived_columns: dict[str, str] = field(default_factory=dict)
+    # sha256 of the file's bytes: loads checked under another version of the suite are re-checked.
+    digest: str = ""
 
 
 def suite_path(expectations_dir: Path, source: str) -> Path:
@@ -178,7 +181,8 @@ def load_suite(path: Path) -> Suite:
     expectation's kwargs when the suite is constructed.
     """
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        content = path.read_bytes()
+        document = json.loads(content.decode("utf-8"))
     except FileNotFoundError as exc:
         raise SuiteError(f"suite file {path} does not exist") from exc
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -207,6 +211,7 @@ def load_suite(path: Path) -> Suite:
         rules=rules,
         quarantine_threshold_pct=_threshold(path, meta),
         derived_columns=_derived_columns(path, meta),
+        digest=hashlib.sha256(content).hexdigest(),
     )
 
 

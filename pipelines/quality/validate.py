@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import settings
+from pipelines.quality.checked_loads import suite_fingerprint
 from pipelines.quality.chunking import Pass, chunk_count, chunk_queries, fetch_frame, plan_passes
 from pipelines.quality.gx_runtime import BatchDefinition, gx, new_batch_definition
 from pipelines.quality.outcome import (
@@ -34,7 +35,7 @@ from pipelines.quality.outcome import (
     gate_failure,
 )
 from pipelines.quality.parameters import narrow_parameters, resolve_parameters
-from pipelines.quality.staging import drop_gate_rows, gate_relation, stage_gate_rows
+from pipelines.quality.staging import drop_gate_rows, gate_relation, stage_gate_rows, staged_loads
 from pipelines.quality.suites import Rule, Suite, SuiteError, load_suite, suite_path
 from pipelines.quality.tally import SAMPLE_ROWS, RuleTally
 from pipelines.quality.warehouse import RAW_SCHEMA, row_count, table_columns
@@ -126,19 +127,29 @@ def _validate(
             source, results, evaluated=0, rows=rows, chunks=0, started=started, suite=suite
         )
 
-    n_chunks = chunk_count(rows, chunk_rows)
     tallies = {rule.name: RuleTally(source=source, rule=rule) for rule in suite.rules}
+    fingerprint = suite_fingerprint(suite.digest, reporting_currency)
     try:
-        columns = stage_gate_rows(con, source, suite.derived_columns, reporting_currency)
+        columns = stage_gate_rows(
+            con, source, suite.derived_columns, reporting_currency, fingerprint
+        )
     except duckdb.Error as exc:
         # Without the derived columns the rules that need them fail below; the rest still run.
         detail = f"the suite's derived columns could not be computed: {exc}"
         results.append(gate_failure(source, GATE_DERIVED_COLUMNS, detail))
-        columns = stage_gate_rows(con, source, {}, "")
-    wanted = set().union(*(rule.parameters for rule in suite.rules))
-    parameters, parameter_errors = resolve_parameters(con, wanted)
-    runnable = _runnable_rules(suite.rules, columns, parameter_errors, tallies, n_chunks)
+        columns = stage_gate_rows(con, source, {}, "", fingerprint)
     try:
+        loads = staged_loads(con, source)
+        rows_to_check = sum(load_rows for _, _, load_rows in loads)
+        if rows and not rows_to_check:
+            return _finish(
+                source, results, evaluated=0, rows=0, chunks=0, started=started, suite=suite,
+                already_checked=rows, fingerprint=fingerprint,
+            )  # fmt: skip
+        n_chunks = chunk_count(rows_to_check, chunk_rows)
+        wanted = set().union(*(rule.parameters for rule in suite.rules))
+        parameters, parameter_errors = resolve_parameters(con, wanted)
+        runnable = _runnable_rules(suite.rules, columns, parameter_errors, tallies, n_chunks)
         for pass_ in plan_passes(runnable, n_chunks, columns):
             _run_pass(con, source, pass_, columns, n_chunks, parameters, batch_definition, tallies)
     finally:
@@ -156,10 +167,12 @@ def _validate(
         source,
         results,
         evaluated=evaluated,
-        rows=rows,
+        rows=rows_to_check,
         chunks=n_chunks,
         started=started,
         suite=suite,
+        fingerprint=fingerprint,
+        loads=loads,
     )
 
 
@@ -289,6 +302,9 @@ def _finish(
     chunks: int,
     started: float,
     suite: Suite | None = None,
+    already_checked: int = 0,
+    fingerprint: str | None = None,
+    loads: tuple[tuple[str, str, int], ...] = (),
 ) -> ValidationOutcome:
     outcome = ValidationOutcome.from_results(
         source,
@@ -297,6 +313,9 @@ def _finish(
         row_count=rows,
         chunks=chunks,
         quarantine_threshold_pct=suite.quarantine_threshold_pct if suite else None,
+        already_checked_rows=already_checked,
+        suite_fingerprint=fingerprint,
+        checked_loads=loads,
     )
     elapsed = time.perf_counter() - started
     if outcome.success:
