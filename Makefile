@@ -12,7 +12,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run run-export test test-unit chromium lint lint-types lint-sql dev ui docs demo-data dbt-parse bench clean
+.PHONY: run run-export test test-unit chromium lint lint-types lint-sql dev ui docs screenshots demo-data dbt-parse bench clean
 
 # -qq: errors only (a machine's own pip configuration can print hundreds of warnings).
 $(STAMP): pyproject.toml constraints.txt
@@ -65,6 +65,10 @@ ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse
 # --static writes one self-contained page that opens from disk (no server, no network).
 docs: $(STAMP)
 	@$(BIN)/portfolio docs
+
+# Each page type of the published site at 1440 and 390 px (after `make run`), for review.
+screenshots: $(STAMP) chromium
+	@$(BIN)/python -m pipelines.report.screenshots build/reports docs/screenshots
 
 demo-data: $(STAMP)
 	$(BIN)/python -m pipelines.demo --help
