@@ -72,13 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     chromium = find_chromium()
     if chromium is None:
-        print("no Chromium found (make chromium installs it)", file=sys.stderr)
+        sys.stderr.write("no Chromium found (make chromium installs it)\n")
         return 1
     if not (args.site / "index.html").exists():
-        print(f"{args.site} has no index.html: run `make run` first", file=sys.stderr)
+        sys.stderr.write(f"{args.site} has no index.html: run `make run` first\n")
         return 1
     for shot in take(args.site, args.out, chromium):
-        print(shot)
+        sys.stdout.write(f"{shot}\n")
     return 0
 
 
