@@ -14,10 +14,15 @@ quote = quote_identifier
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str] | None:
-    """The table's columns in table order, or None when the table (or view) does not exist."""
+    """The table's columns in table order, or None when the table (or view) does not exist.
+
+    Only the connection's own database counts: `portfolio validate` attaches the published
+    warehouse beside its scratch one, and a table there is not one unqualified SQL can name.
+    """
     rows = con.execute(
         "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        "WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ? "
+        "ORDER BY ordinal_position",
         [schema, table],
     ).fetchall()
     return [str(row[0]) for row in rows] or None
