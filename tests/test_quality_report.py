@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.ingest.summary_views import ensure_summary_views
 from pipelines.report.blocked_notice import (
     STATUS_BEGIN,
     STATUS_END,
@@ -72,8 +73,10 @@ create table raw.load_manifest (
 
 
 def create_audit_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """The four tables the quality gate and ingest write, with their contract's columns."""
+    """The four tables the quality gate and ingest write, with their contract's columns, and the
+    ingest's views over two of them (the page reads those as they are)."""
     con.execute(_DDL)
+    ensure_summary_views(con, manifest="raw.load_manifest", quarantine="audit.quarantine")
 
 
 def add_decision(

@@ -11,6 +11,7 @@ from datetime import date
 
 import duckdb
 
+from pipelines.ingest.summary_views import NEWEST_EXTRACTS_VIEW
 from pipelines.report.coverage import Coverage, load_coverage
 from pipelines.report.cutoff_queries import DataCutoff, load_data_cutoff
 from pipelines.report.errors import MartsUnavailableError
@@ -50,6 +51,7 @@ from pipelines.report.summary_queries import (
     load_trend,
 )
 from pipelines.settings import Settings
+from pipelines.sql_helpers import missing_columns
 
 
 @dataclass(frozen=True)
@@ -81,22 +83,12 @@ class SiteData:
 
 
 def load_sources(con: duckdb.DuckDBPyConnection, quality: QualityRunData) -> tuple[SourceAsOf, ...]:
-    """Newest loaded extract per source (raw.load_manifest), beside the gate's decision."""
-    present = _fetch(
-        con,
-        """
-        select count(*) from information_schema.tables
-        where table_schema = 'raw' and table_name = 'load_manifest'
-        """,
-    )[0][0]
+    """Newest loaded extract per source (the ingest's view of its load manifest), beside the
+    gate's decision; a warehouse the ingest never wrote has no extracts to show."""
     as_of: dict[str, date | None] = {}
-    if present:
+    if not missing_columns(con, {NEWEST_EXTRACTS_VIEW: ("source", "newest_extract_date")}):
         for source, newest in _fetch(
-            con,
-            """
-            select source, max(extract_date) from raw.load_manifest
-            where status = 'loaded' group by source
-            """,
+            con, f"select source, newest_extract_date from {NEWEST_EXTRACTS_VIEW}"
         ):
             as_of[str(source)] = newest if isinstance(newest, date) else None
     decisions = {d.source: d.decision for d in quality.decisions}
