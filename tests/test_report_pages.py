@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,8 +21,9 @@ import duckdb
 import pytest
 
 from pipelines.report.formatting import format_count, format_money, format_month, format_pct
-from pipelines.report.pages import capacity, finance, pages, schedule
+from pipelines.report.pages import capacity, finance, schedule
 from pipelines.report.pages._shared import ROW_CAP, format_hours
+from pipelines.report.pages.protocol import PageInputs, PageRender
 from pipelines.report.site import PROJECTS_PAGE
 from pipelines.report.templating import build_environment
 from tests.pipeline_runs import RunOutcome, RunPaths
@@ -39,8 +39,7 @@ NAV = [
     ("Resource capacity", "capacity.html"),
     ("Schedule", "schedule.html"),
 ]
-Renderer = Callable[[duckdb.DuckDBPyConnection, Any, Path, dict[str, object]], str]
-RENDERERS: dict[str, Renderer] = {
+RENDERERS: dict[str, PageRender] = {
     "finance": finance.render,
     "capacity": capacity.render,
     "schedule": schedule.render,
@@ -153,7 +152,7 @@ def render_all(warehouse: Path, out_dir: Path) -> dict[str, str]:
         env = build_environment(currency)
         html = {}
         for slug, render in RENDERERS.items():
-            html[slug] = render(con, env, out_dir, make_common(con, f"{slug}.html"))
+            html[slug] = render(PageInputs(con, env, out_dir, make_common(con, f"{slug}.html")))
             (out_dir / f"{slug}.html").write_text(html[slug], encoding="utf-8")
         return html
     finally:
@@ -597,11 +596,3 @@ def test_no_timesheets_only_hides_the_time_based_figures(warehouse: Path, tmp_pa
     text = section_text(page, "cap-key-figures")
     assert "Utilisation to date \u2014" in text and "Timesheet compliance \u2014" in text
     assert "Over-allocated team-months" in text and "Over-allocated team-months \u2014" not in text
-
-
-def test_pages_registry_names_the_three_pages() -> None:
-    assert [(p.slug, p.filename) for p in pages()] == [
-        ("finance", "finance.html"),
-        ("capacity", "capacity.html"),
-        ("schedule", "schedule.html"),
-    ]

@@ -16,7 +16,6 @@ from typing import Any
 
 import altair as alt
 import duckdb
-import jinja2
 
 from pipelines.report.charts import ChartImage
 from pipelines.report.coverage import topic_note
@@ -27,7 +26,6 @@ from pipelines.report.pages._shared import (
     mart_status,
     num,
     ratio_pct,
-    render_page,
     whole,
 )
 from pipelines.report.pages.chart_helpers import (
@@ -38,10 +36,27 @@ from pipelines.report.pages.chart_helpers import (
     styled,
     write_page_chart,
 )
+from pipelines.report.pages.protocol import PageInputs, PageSpec, SitePage
 from pipelines.sql_helpers import fetch_dicts
 
-PAGE = "capacity"
-TEMPLATE = "capacity.html.j2"
+# The page's charts are charts/capacity-<name>.svg (chart_helpers.write_page_chart).
+SLUG = "capacity"
+SPEC = PageSpec(
+    template="capacity.html.j2",
+    marts=(
+        "fct_capacity_demand_monthly",
+        "fct_capacity_demand_portfolio_monthly",
+        "fct_capacity_demand_by_team",
+        "fct_timesheet_compliance_weekly",
+        "fct_timesheet_compliance_portfolio_weekly",
+        "fct_timesheet_compliance_by_team",
+    ),
+    charts=(
+        "charts/capacity-monthly.svg",
+        "charts/capacity-allocation.svg",
+        "charts/capacity-compliance.svg",
+    ),
+)
 
 DEMAND_COLUMNS = (
     "team",
@@ -567,7 +582,7 @@ def write_charts(data: CapacityData, out_dir: Path, currency: str) -> dict[str, 
     if data.months:
         charts["monthly"] = write_page_chart(
             monthly_chart(data.months),
-            page=PAGE,
+            page=SLUG,
             name="monthly",
             alt_text=monthly_alt(data),
             currency=currency,
@@ -576,7 +591,7 @@ def write_charts(data: CapacityData, out_dir: Path, currency: str) -> dict[str, 
     if data.has_plan and data.teams:
         charts["allocation"] = write_page_chart(
             allocation_chart(data),
-            page=PAGE,
+            page=SLUG,
             name="allocation",
             alt_text=allocation_alt(data),
             currency=currency,
@@ -585,7 +600,7 @@ def write_charts(data: CapacityData, out_dir: Path, currency: str) -> dict[str, 
     if data.weeks:
         charts["compliance"] = write_page_chart(
             compliance_chart(data.weeks),
-            page=PAGE,
+            page=SLUG,
             name="compliance",
             alt_text=compliance_alt(data),
             currency=currency,
@@ -594,13 +609,18 @@ def write_charts(data: CapacityData, out_dir: Path, currency: str) -> dict[str, 
     return charts
 
 
-def render(
-    con: duckdb.DuckDBPyConnection,
-    env: jinja2.Environment,
-    out_dir: Path,
-    common: dict[str, object],
-) -> str:
+def render(inputs: PageInputs) -> str:
     """The capacity page's HTML; its charts are written to out_dir/charts/capacity-*.svg."""
-    data = load_capacity(con)
-    charts = write_charts(data, out_dir, str(common["currency"]))
-    return render_page(env, TEMPLATE, common, capacity=data, charts=charts, hours=format_hours)
+    data = load_capacity(inputs.con)
+    charts = write_charts(data, inputs.out_dir, str(inputs.common["currency"]))
+    return inputs.render_template(SPEC, capacity=data, charts=charts, hours=format_hours)
+
+
+PAGE = SitePage(
+    file_name="capacity.html",
+    label="Capacity",
+    description="team capacity against demand, over-allocation, timesheet compliance",
+    spec=SPEC,
+    render=render,
+    topic="timesheets",
+)
