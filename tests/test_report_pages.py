@@ -26,6 +26,7 @@ from pipelines.report.pages._shared import ROW_CAP, format_hours
 from pipelines.report.pages.protocol import PageInputs, PageRender
 from pipelines.report.site import PROJECTS_PAGE
 from pipelines.report.templating import build_environment
+from pipelines.report.wording import fiscal_period_label
 from tests.pipeline_runs import RunOutcome, RunPaths
 
 MALICIOUS = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
@@ -338,15 +339,16 @@ def test_capacity_lists_exactly_the_over_allocated_team_months(
 def test_capacity_months_and_utilisation_equal_the_mart(marts: Any, html: dict[str, str]) -> None:
     months = marts.execute(
         """
-        select month_start_date, sum(capacity_hours), sum(planned_demand_hours),
+        select month_start_date, fiscal_period, sum(capacity_hours), sum(planned_demand_hours),
             count(*) filter (where is_over_allocated)
         from marts.fct_capacity_demand_monthly group by all order by month_start_date
         """
     ).fetchall()
     rows = body_rows(read(html["capacity"]), "cap-months-table")
-    assert [(r[0], r[2], r[3], r[8]) for r in rows] == [
-        (format_month(m), format_hours(float(c)), format_hours(float(d)), format_count(n))
-        for m, c, d, n in months
+    # a month is its fiscal period with the month, "P6 (Sep 2026)", as on every page
+    assert [(r[0], r[1], r[2], r[7]) for r in rows] == [
+        (fiscal_period_label(p, m), format_hours(float(c)), format_hours(float(d)), format_count(n))
+        for m, p, c, d, n in months
     ]
     actual, to_date = marts.execute(
         "select sum(actual_hours), sum(capacity_hours_to_date) "
@@ -381,7 +383,7 @@ def test_capacity_names_each_months_plan_and_counts_the_weeks_with_gaps(
         "from marts.fct_capacity_demand_monthly group by all order by month_start_date"
     ).fetchall()
     rows = body_rows(read(html["capacity"]), "cap-months-table")
-    assert [r[9] for r in rows] == [
+    assert [r[8] for r in rows] == [
         f"{extract.isoformat()} ({basis})" if extract else basis for _month, extract, basis in plans
     ]
     gaps, weeks = marts.execute(

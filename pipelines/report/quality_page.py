@@ -58,7 +58,9 @@ def render_quality_html(
     """
     template = build_environment().get_template(SPEC.template)
     return template.render(
-        engineers=SPEC.engineers_note(has_published=published_checks is not None),
+        engineers=SPEC.engineers_note(
+            has_published=published_checks is not None, sources=data.sources
+        ),
         run_id=data.run_id,
         quality=data,
         root=root,

@@ -162,6 +162,13 @@ class QualityRunData:
         return min((d.decision for d in self.decisions), key=decision_severity)
 
     @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source the page names (in words; the note for the engineer gives their ids)."""
+        named = {d.source for d in self.decisions} | {f[0] for f in self.freshness}
+        named |= {r.source for r in self.rule_failures} | {f.source for f in self.file_outcomes}
+        return tuple(sorted(named | {q.source for q in self.quarantine}))
+
+    @property
     def blocked_sources(self) -> tuple[str, ...]:
         return tuple(d.source for d in self.decisions if d.decision == "blocked")
 

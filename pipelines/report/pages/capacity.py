@@ -61,7 +61,6 @@ SPEC = PageSpec(
 DEMAND_COLUMNS = (
     "team",
     "month_start_date",
-    "fiscal_year",
     "fiscal_period",
     "capacity_hours",
     "planned_demand_hours",
@@ -109,7 +108,6 @@ class Totals:
 class MonthRow:
     month_start_date: date
     fiscal_period: int
-    fiscal_year: int
     complete_timesheets: bool
     totals: Totals
     plan_extract_date: date | None  # the month's plan of record; None without a plan
@@ -235,7 +233,6 @@ def load_demand(con: duckdb.DuckDBPyConnection, notes: list[str]) -> dict[str, A
         MonthRow(
             month_start_date=day(r["month_start_date"]) or date.min,
             fiscal_period=whole(r["fiscal_period"]),
-            fiscal_year=whole(r["fiscal_year"]),
             complete_timesheets=bool(r["complete"]),
             totals=_totals(r, has_plan, has_actuals and num(r["capacity_hours_to_date"]) != 0),
             plan_extract_date=day(r["plan_extract_date"]),
