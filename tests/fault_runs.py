@@ -114,15 +114,15 @@ DbtCliInvocation.stream = stream
 """,
     # Inside the renderer: the charts are written into its staging folder, the pages are not.
     "during report writing": """
-import pipelines.report.render as render
-real_write_charts = render.write_charts
+import pipelines.report.pages.projects as projects_page
+real_write_charts = projects_page.write_charts
 
 def write_charts(data, folder, *args, **kwargs):
     charts = real_write_charts(data, folder, *args, **kwargs)
     pause_here(f"report: {len(list(Path(folder).rglob('*')))} files written to {folder}")
     return charts
 
-render.write_charts = write_charts
+projects_page.write_charts = write_charts
 """,
     # The report is complete in staging, the publish step has not started: the old code had
     # already swapped the new reports in over the old warehouse at this point.

@@ -118,5 +118,6 @@ def test_the_quality_page_lists_freshness(demo_run: tuple[RunPaths, RunOutcome])
     page = (paths.reports / "quality.html").read_text(encoding="utf-8")
     section = page.split('id="freshness"', 1)[1].split("</section>", 1)[0]
     newest = _latest(paths, _PROJECTS).stem.removeprefix("projects_")
-    assert "projects: " in section and f"newest extract {newest}" in section
-    assert "gl_actuals: " in section
+    # each source in words (its id is in the page's note for the data engineer)
+    assert "Project status extract: " in section and f"newest extract {newest}" in section
+    assert "General ledger actuals: " in section

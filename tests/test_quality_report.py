@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.ingest.summary_views import ensure_summary_views
 from pipelines.report.blocked_notice import (
     STATUS_BEGIN,
     STATUS_END,
@@ -72,8 +73,10 @@ create table raw.load_manifest (
 
 
 def create_audit_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """The four tables the quality gate and ingest write, with their contract's columns."""
+    """The four tables the quality gate and ingest write, with their contract's columns, and the
+    ingest's views over two of them (the page reads those as they are)."""
     con.execute(_DDL)
+    ensure_summary_views(con, manifest="raw.load_manifest", quarantine="audit.quarantine")
 
 
 def add_decision(
@@ -291,19 +294,19 @@ def blocked_page(audit_warehouse: Path) -> str:
 def test_each_decision_shows_symbol_and_word(good_page: str, blocked_page: str) -> None:
     decisions = {row[0]: row[1] for row in table_rows(good_page, "decisions")[1:]}
     assert decisions == {
-        "timesheets": "\u29b8 Quarantined",
-        "gl_actuals": "\u26a0 Warned",
-        "projects": "\u2714 Passed",
+        "Timesheets": "\u29b8 Quarantined",
+        "General ledger actuals": "\u26a0 Warned",
+        "Project status extract": "\u2714 Passed",
     }
-    assert row_starting(table_rows(blocked_page, "decisions"), "timesheets")[1] == "\u2716 Blocked"
+    assert row_starting(table_rows(blocked_page, "decisions"), "Timesheets")[1] == "\u2716 Blocked"
     assert 'class="decision decision-blocked"' in blocked_page
     assert "This run was blocked by the quality gate" in page_text(blocked_page)
     # Worst first: the reader sees the quarantined source before the passed one.
-    assert list(decisions) == ["timesheets", "gl_actuals", "projects"]
+    assert list(decisions) == ["Timesheets", "General ledger actuals", "Project status extract"]
 
 
 def test_row_accounting_per_source(good_page: str) -> None:
-    row = row_starting(table_rows(good_page, "decisions"), "timesheets")
+    row = row_starting(table_rows(good_page, "decisions"), "Timesheets")
     assert row[2:10] == ["1", "0", "10", "7", "3", "30.0%", "50.0%", "adds up"]
     assert row[10] == "3 of 10 rows quarantined (30.0%)"
 
@@ -314,16 +317,17 @@ def test_accounting_that_does_not_add_up_is_flagged(tmp_path: Path) -> None:
     create_audit_tables(con)
     add_decision(con, "r1", "projects", "passed", (10, 8, 1), "passed")
     con.close()
-    row = row_starting(table_rows(render(path, "r1"), "decisions"), "projects")
+    row = row_starting(table_rows(render(path, "r1"), "decisions"), "Project status extract")
     assert row[9] == "does not add up: 1 row(s) unaccounted"
 
 
 def test_failed_rules_with_action_count_and_message(good_page: str) -> None:
     rows = table_rows(good_page, "rules")
     assert rows[1:] == [
-        ["timesheets", "hours within 0-24 (expect_column_values_to_not_be_null)", "hours",
+        ["Timesheets", "hours within 0-24 (expect_column_values_to_not_be_null)", "hours",
          "quarantine", "3", "3 rows have hours outside 0-24"],
-        ["gl_actuals", "amount plausible (expect_column_values_to_not_be_null)", "amount",
+        ["General ledger actuals", "amount plausible (expect_column_values_to_not_be_null)",
+         "amount",
          "warn", "2", "2 amounts above 10,000,000"],
     ]  # fmt: skip
     assert "2 of 5 rule check(s) failed" in page_text(good_page)
@@ -332,11 +336,11 @@ def test_failed_rules_with_action_count_and_message(good_page: str) -> None:
 def test_files_not_loaded_from_the_manifest(good_page: str) -> None:
     rows = table_rows(good_page, "files")
     assert rows[1] == [
-        "timesheets", EVIL_FILE, "2025-10-13", "rejected", EM_DASH, "file readable", "block",
+        "Timesheets", EVIL_FILE, "2025-10-13", "rejected", EM_DASH, "file readable", "block",
         "0", "not UTF-8 at byte 17",
     ]  # fmt: skip
     assert rows[2][:5] == [
-        "timesheets", "timesheets_copy.csv", "2025-10-13", "duplicate",
+        "Timesheets", "timesheets_copy.csv", "2025-10-13", "duplicate",
         "timesheets_2025-10-13.csv",
     ]  # fmt: skip
     assert len(rows) == 3  # loaded files are counted, not listed
@@ -377,7 +381,7 @@ def test_quarantined_row_shows_file_line_column_rule_reason_and_raw_value(good_p
         "timesheets_2025-10-13.csv", "4", "hours", "gate", "hours within 0-24", "quarantine",
         "hours 25 is above 24", "25",
     ]  # fmt: skip
-    assert "timesheets: 3 row(s) set aside" in page_text(good_page)
+    assert "Timesheets: 3 row(s) set aside" in page_text(good_page)
 
 
 def test_rows_set_aside_and_failing_cells_are_counted_apart(
@@ -392,7 +396,7 @@ def test_rows_set_aside_and_failing_cells_are_counted_apart(
                             value, "type", f"'{value}' is unreadable", stage="ingest")  # fmt: skip
     text = page_text(render(warehouse, GOOD_RUN))
     # Three gate rows before, plus line 12 once: four rows, two cells, five entries listed.
-    assert "timesheets: 4 row(s) set aside, holding 2 failing cell(s)" in text
+    assert "Timesheets: 4 row(s) set aside, holding 2 failing cell(s)" in text
     assert "one entry per rule a row broke" in text
 
 
@@ -406,7 +410,18 @@ def test_malicious_values_show_literally(good_page: str) -> None:
     own_script = re.compile(r'<script src="[./]*static/tables\.js" defer></script>')
     assert "<script" not in own_script.sub("", good_page).lower()  # only the site's own script
     assert "<img src=x" not in good_page
-    assert row_starting(table_rows(good_page, "files"), "timesheets")[1] == EVIL_FILE
+    assert row_starting(table_rows(good_page, "files"), "Timesheets")[1] == EVIL_FILE
+
+
+def test_sources_are_named_in_words_and_their_ids_kept_for_the_engineer(good_page: str) -> None:
+    """A manager reads "General ledger actuals"; the id gl_actuals stays in file names, table
+    names and the analyst's query, and in the note for the data engineer beside its words."""
+    note = re.search(r'<details class="for-engineers">.*?</details>', good_page, re.S)
+    assert note and "<code>gl_actuals</code>: General ledger actuals" in note.group(0)
+    quoted = re.compile(r'<details class="for-engineers">.*?</details>|<code>.*?</code>', re.S)
+    text = page_text(quoted.sub(" ", good_page))
+    assert not re.search(r"(?<![\w./-])gl_actuals(?![\w/-]|\.\w)", text)
+    assert "raw.gl_actuals: 1 warning" in text  # a table name the gate's message quotes
 
 
 def test_quarantine_listing_is_capped_with_count_and_query(blocked_page: str) -> None:
@@ -469,7 +484,7 @@ def test_every_published_report_links_its_quality_page(
     assert status_region(html) == "\n"  # a good run shows no status banner
     quality = (index.parent / "quality.html").read_text(encoding="utf-8")
     assert f"run <code>{GOOD_RUN}</code>" in quality
-    assert row_starting(table_rows(quality, "decisions"), "timesheets")[1] == "\u29b8 Quarantined"
+    assert row_starting(table_rows(quality, "decisions"), "Timesheets")[1] == "\u29b8 Quarantined"
     for ref in hrefs(quality):
         assert (index.parent / ref).is_file(), ref
 
@@ -533,7 +548,7 @@ def test_banner_says_data_is_as_of_the_last_good_run_and_links_the_reason(
         "gate; these reports show data as of the last good run (data as of 2025-10-15, "
         f"generated 2025-10-16 07:30 UTC, run {GOOD_RUN})."
     ) in banner
-    assert "Why: the quality report of the blocked run (blocked: timesheets)." in banner
+    assert "Why: the quality report of the blocked run (blocked: Timesheets)." in banner
     # Prominent: the banner comes before the page header.
     assert index.index("run-status-heading") < index.index('<header class="page-header">')
     (link,) = hrefs(status_region(index))
@@ -548,7 +563,7 @@ def test_blocked_quality_page_works_from_its_subfolder(
     assert '<link rel="stylesheet" href="../static/report.css">' in html
     for ref in hrefs(html):
         assert (page.parent / ref).is_file(), ref
-    assert row_starting(table_rows(html, "decisions"), "timesheets")[1] == "\u2716 Blocked"
+    assert row_starting(table_rows(html, "decisions"), "Timesheets")[1] == "\u2716 Blocked"
     assert GOOD_RUN not in html  # only the blocked run's records
     assert "blocked run's build warehouse" in page_text(html)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,10 +21,12 @@ import duckdb
 import pytest
 
 from pipelines.report.formatting import format_count, format_money, format_month, format_pct
-from pipelines.report.pages import capacity, finance, pages, schedule
+from pipelines.report.pages import capacity, finance, schedule
 from pipelines.report.pages._shared import ROW_CAP, format_hours
+from pipelines.report.pages.protocol import PageInputs, PageRender
 from pipelines.report.site import PROJECTS_PAGE
 from pipelines.report.templating import build_environment
+from pipelines.report.wording import fiscal_period_label
 from tests.pipeline_runs import RunOutcome, RunPaths
 
 MALICIOUS = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
@@ -39,8 +40,7 @@ NAV = [
     ("Resource capacity", "capacity.html"),
     ("Schedule", "schedule.html"),
 ]
-Renderer = Callable[[duckdb.DuckDBPyConnection, Any, Path, dict[str, object]], str]
-RENDERERS: dict[str, Renderer] = {
+RENDERERS: dict[str, PageRender] = {
     "finance": finance.render,
     "capacity": capacity.render,
     "schedule": schedule.render,
@@ -153,7 +153,7 @@ def render_all(warehouse: Path, out_dir: Path) -> dict[str, str]:
         env = build_environment(currency)
         html = {}
         for slug, render in RENDERERS.items():
-            html[slug] = render(con, env, out_dir, make_common(con, f"{slug}.html"))
+            html[slug] = render(PageInputs(con, env, out_dir, make_common(con, f"{slug}.html")))
             (out_dir / f"{slug}.html").write_text(html[slug], encoding="utf-8")
         return html
     finally:
@@ -339,15 +339,16 @@ def test_capacity_lists_exactly_the_over_allocated_team_months(
 def test_capacity_months_and_utilisation_equal_the_mart(marts: Any, html: dict[str, str]) -> None:
     months = marts.execute(
         """
-        select month_start_date, sum(capacity_hours), sum(planned_demand_hours),
+        select month_start_date, fiscal_period, sum(capacity_hours), sum(planned_demand_hours),
             count(*) filter (where is_over_allocated)
         from marts.fct_capacity_demand_monthly group by all order by month_start_date
         """
     ).fetchall()
     rows = body_rows(read(html["capacity"]), "cap-months-table")
-    assert [(r[0], r[2], r[3], r[8]) for r in rows] == [
-        (format_month(m), format_hours(float(c)), format_hours(float(d)), format_count(n))
-        for m, c, d, n in months
+    # a month is its fiscal period with the month, "P6 (Sep 2026)", as on every page
+    assert [(r[0], r[1], r[2], r[7]) for r in rows] == [
+        (fiscal_period_label(p, m), format_hours(float(c)), format_hours(float(d)), format_count(n))
+        for m, p, c, d, n in months
     ]
     actual, to_date = marts.execute(
         "select sum(actual_hours), sum(capacity_hours_to_date) "
@@ -382,7 +383,7 @@ def test_capacity_names_each_months_plan_and_counts_the_weeks_with_gaps(
         "from marts.fct_capacity_demand_monthly group by all order by month_start_date"
     ).fetchall()
     rows = body_rows(read(html["capacity"]), "cap-months-table")
-    assert [r[9] for r in rows] == [
+    assert [r[8] for r in rows] == [
         f"{extract.isoformat()} ({basis})" if extract else basis for _month, extract, basis in plans
     ]
     gaps, weeks = marts.execute(
@@ -597,11 +598,3 @@ def test_no_timesheets_only_hides_the_time_based_figures(warehouse: Path, tmp_pa
     text = section_text(page, "cap-key-figures")
     assert "Utilisation to date \u2014" in text and "Timesheet compliance \u2014" in text
     assert "Over-allocated team-months" in text and "Over-allocated team-months \u2014" not in text
-
-
-def test_pages_registry_names_the_three_pages() -> None:
-    assert [(p.slug, p.filename) for p in pages()] == [
-        ("finance", "finance.html"),
-        ("capacity", "capacity.html"),
-        ("schedule", "schedule.html"),
-    ]

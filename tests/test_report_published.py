@@ -860,7 +860,7 @@ def test_a_demo_warehouse_gets_no_published_notes() -> None:
     demo = Coverage(profiles=(), supplied=frozenset({"ppm", "finance"}))
     for topic in ("ppm", "finance", "timesheets", "milestones", "prioritization"):
         assert demo.note(topic) is None, topic  # the pages' own notes apply, as before
-    assert demo.page_note("capacity.html") is None and not demo.has_published
+    assert demo.gap("timesheets") is None and not demo.has_published
 
 
 # --- formatting -----------------------------------------------------------------------------------

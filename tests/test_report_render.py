@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.report import render as render_module
 from pipelines.report.errors import MartsInconsistentError, MartsUnavailableError, OutputDirError
 from pipelines.report.formatting import format_date, format_money, format_pct
+from pipelines.report.pages import projects as projects_page
 from pipelines.report.render import render_portfolio_report
 from pipelines.site_folder import MANIFEST_NAME
 
@@ -637,7 +637,7 @@ def test_failure_while_writing_leaves_previous_report_and_no_temp_folders(
     def broken_charts(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("chart engine crashed")
 
-    monkeypatch.setattr(render_module, "write_charts", broken_charts)
+    monkeypatch.setattr(projects_page, "write_charts", broken_charts)
     with pytest.raises(RuntimeError, match="chart engine crashed"):
         render_portfolio_report(warehouse, out, run_id="second", generated_at=GENERATED_AT)
     assert "first" in (out / "index.html").read_text(encoding="utf-8")

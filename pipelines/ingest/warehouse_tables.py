@@ -1,4 +1,5 @@
-"""DDL for the tables ingestion writes: the raw tables, the load manifest and the quarantine.
+"""DDL for the tables ingestion writes: the raw tables, the load manifest and the quarantine
+(with the views that sum the last two for their readers: summary_views.py).
 
 Created on demand so a new warehouse file needs no set-up step.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from pipelines.ingest.sources import LINEAGE_COLUMNS, SourceSpec
+from pipelines.ingest.summary_views import ensure_summary_views
 
 MANIFEST_TABLE = "raw.load_manifest"
 # Every row set aside, by ingest (unreadable values, broken records) or by the gate (failed rules).
@@ -80,3 +82,4 @@ def ensure_audit_tables(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+    ensure_summary_views(con, manifest=MANIFEST_TABLE, quarantine=QUARANTINE_TABLE)

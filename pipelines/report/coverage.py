@@ -50,17 +50,6 @@ TOPICS: dict[str, tuple[tuple[str, ...], str, str]] = {
     ),
 }
 
-# The site's pages and the topic each needs (pages not listed need nothing in particular).
-# The summary is not listed: it always carries the published exports' headline.
-PAGE_TOPICS: dict[str, str] = {
-    "exceptions.html": "ppm",
-    "projects.html": "ppm",
-    "finance.html": "finance",
-    "capacity.html": "timesheets",
-    "schedule.html": "milestones",
-    "prioritization.html": "prioritization",
-}
-
 
 def _has_rows(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> bool:
     present = {
@@ -109,13 +98,9 @@ class Coverage:
         supplies = "supplies" if len(self.profiles) == 1 else "supply"
         return f"{source_name(self.profiles)} {supplies} {lacks}: {consequence}."
 
-    def page_note(self, file_name: str) -> str | None:
-        topic = PAGE_TOPICS.get(file_name)
-        return self.note(topic) if topic else None
-
-    def page_gap(self, file_name: str) -> str | None:
-        """The short form for a list of pages: 'no milestones: overdue, upcoming ... available'."""
-        topic = PAGE_TOPICS.get(file_name)
+    def gap(self, topic: str | None) -> str | None:
+        """The short form for a list of pages: 'no milestones: overdue, upcoming ... available'
+        (a page names the topic it needs: pipelines/report/pages/protocol.py)."""
         if topic is None or self.note(topic) is None:
             return None
         _, lacks, consequence = TOPICS[topic]

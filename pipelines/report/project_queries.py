@@ -176,6 +176,15 @@ def _grouped(
     return {pid: tuple(items) for pid, items in groups.items()}
 
 
+# The marts every project's facts (ProjectInfo) are read from: the exceptions, the index's
+# directory and the one-pagers show them.
+PROJECT_FACT_MARTS = (
+    "dim_projects",
+    "fct_project_cost_performance",
+    "fct_project_health",
+    "fct_project_earned_value",
+)
+
 _INFO_SQL = """
 select
     d.project_id, d.project_name, d.portfolio, d.program, d.sponsor, d.project_manager,

@@ -50,6 +50,9 @@ PROFILES_TABLE = "fct_published_profiles"
 CHECK_COUNTS_TABLE = "fct_published_figure_check_counts"
 RATINGS_TABLE = "fct_published_rating_counts"
 COLUMNS_TABLE = "fct_published_profile_columns"
+# What the published exports' headline (load_overviews) is read from: the pages that show it
+# name these marts in their note for the data engineer.
+OVERVIEW_MARTS = (PROFILES_TABLE, PROJECTS_TABLE, SUMMARY_TABLE, CHECK_COUNTS_TABLE)
 
 ALL_PORTFOLIOS = "(all)"  # the summary mart's whole-profile row
 STATUS_AGREES = "agrees"

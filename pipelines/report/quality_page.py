@@ -15,11 +15,14 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.operate.freshness import FRESHNESS_TABLE
 from pipelines.report.errors import ReportError
 from pipelines.report.formatting import format_figure_value
-from pipelines.report.published_queries import PublishedChecks
+from pipelines.report.pages.protocol import PageSpec
+from pipelines.report.published_queries import CHECK_COUNTS_TABLE, CHECKS_TABLE, PublishedChecks
 from pipelines.report.quality_queries import (
     QUARANTINE_LISTING_CAP,
+    REQUIRED_COLUMNS,
     QualityRunData,
     load_quality_run,
 )
@@ -27,8 +30,16 @@ from pipelines.report.queries import connect_read_only
 from pipelines.report.templating import build_environment
 
 QUALITY_PAGE_NAME = "quality.html"
-QUALITY_TEMPLATE = "data_quality.html.j2"
 PUBLISHED_WAREHOUSE = "the published warehouse ($PORTFOLIO_WAREHOUSE)"
+# The site's page (pipelines/report/pages/quality.py) and a blocked run's are this one page. It
+# reads the gate's and the ingest's tables, no mart, so that a blocked run (no dbt) has it too;
+# the published figure checks only when the warehouse holds a published export.
+SPEC = PageSpec(
+    template="data_quality.html.j2",
+    marts=(),
+    published_marts=(CHECKS_TABLE, CHECK_COUNTS_TABLE),
+    tables=(*REQUIRED_COLUMNS, FRESHNESS_TABLE),
+)
 
 
 def render_quality_html(
@@ -45,8 +56,12 @@ def render_quality_html(
     published_checks (pipelines.report.published_queries.load_published_checks) adds the
     section on published figures that disagree with their own formula; None leaves it out.
     """
-    template = build_environment().get_template(QUALITY_TEMPLATE)
+    template = build_environment().get_template(SPEC.template)
     return template.render(
+        engineers=SPEC.engineers_note(
+            has_published=published_checks is not None, sources=data.sources
+        ),
+        run_id=data.run_id,
         quality=data,
         root=root,
         generated_at=generated_at or datetime.now(UTC),

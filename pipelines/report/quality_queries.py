@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from pipelines.ingest.summary_views import QUARANTINE_COUNTS_VIEW, QUARANTINE_LISTING_VIEW
 from pipelines.report.formatting import decision_severity
 from pipelines.sql_helpers import missing_columns
 
@@ -26,7 +27,8 @@ QUARANTINE_TABLE = "audit.quarantine"
 MANIFEST_TABLE = "raw.load_manifest"
 
 # Only the columns this module reads (the tables' DDL is in pipelines/quality/audit.py and
-# pipelines/ingest/warehouse_tables.py).
+# pipelines/ingest/warehouse_tables.py; the quarantine is read through the views the ingest
+# defines over it, pipelines/ingest/summary_views.py, and named to the analyst as the table).
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     DECISIONS_TABLE: (
         "run_id", "decided_at", "source", "decision", "files_loaded", "files_rejected",
@@ -36,9 +38,12 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
         "run_id", "source", "rule", "expectation_type", "column_name", "success", "action",
         "unexpected_count", "message",
     ),
-    QUARANTINE_TABLE: (
+    QUARANTINE_COUNTS_VIEW: (
+        "run_id", "source", "entries", "rows_set_aside", "failing_cells",
+    ),
+    QUARANTINE_LISTING_VIEW: (
         "run_id", "source", "source_file", "source_row", "column_name", "raw_value", "stage",
-        "rule", "action", "reason",
+        "rule", "action", "reason", "position_in_source",
     ),
     MANIFEST_TABLE: (
         "run_id", "source", "source_file", "extract_date", "status", "duplicate_of", "rows_read",
@@ -155,6 +160,13 @@ class QualityRunData:
         if not self.decisions:
             return None
         return min((d.decision for d in self.decisions), key=decision_severity)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source the page names (in words; the note for the engineer gives their ids)."""
+        named = {d.source for d in self.decisions} | {f[0] for f in self.freshness}
+        named |= {r.source for r in self.rule_failures} | {f.source for f in self.file_outcomes}
+        return tuple(sorted(named | {q.source for q in self.quarantine}))
 
     @property
     def blocked_sources(self) -> tuple[str, ...]:
@@ -298,10 +310,6 @@ def _files(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[int, list[FileO
     return (_int(loaded[0]) if loaded else 0), outcomes
 
 
-# The rules that judge one cell against its column's type (pipelines/ingest/column_checks.py).
-CELL_RULES_SQL = "'type', 'ambiguous date', 'excel serial date'"
-
-
 def quarantine_sql(run_id: str, source: str) -> str:
     return (
         f"select * from {QUARANTINE_TABLE}\n"
@@ -313,11 +321,9 @@ def quarantine_sql(run_id: str, source: str) -> str:
 def _quarantine(con: duckdb.DuckDBPyConnection, run_id: str, cap: int) -> list[QuarantineListing]:
     totals = con.execute(
         f"""
-        select source, count(*),
-               count(distinct (source_file, source_file_hash, coalesce(source_row, -1))),
-               count(*) filter (where column_name is not null and rule in ({CELL_RULES_SQL}))
-        from {QUARANTINE_TABLE}
-        where run_id = ? group by source order by source
+        select source, entries, rows_set_aside, failing_cells
+        from {QUARANTINE_COUNTS_VIEW}
+        where run_id = ? order by source
         """,
         [run_id],
     ).fetchall()
@@ -325,12 +331,9 @@ def _quarantine(con: duckdb.DuckDBPyConnection, run_id: str, cap: int) -> list[Q
         f"""
         select source, source_file, source_row, column_name, raw_value, stage, rule, action,
             reason
-        from {QUARANTINE_TABLE}
-        where run_id = ?
-        qualify row_number() over (
-            partition by source order by source_file, source_row, column_name, rule
-        ) <= ?
-        order by source, source_file, source_row, column_name, rule
+        from {QUARANTINE_LISTING_VIEW}
+        where run_id = ? and position_in_source <= ?
+        order by source, position_in_source
         """,
         [run_id, cap],
     ).fetchall()
@@ -376,7 +379,11 @@ def load_quality_run(
     decisions = _decisions(con, run_id) if DECISIONS_TABLE in available else []
     rules_checked, failures = _rules(con, run_id) if RESULTS_TABLE in available else (0, [])
     files_loaded, outcomes = _files(con, run_id) if MANIFEST_TABLE in available else (0, [])
-    quarantine = _quarantine(con, run_id, quarantine_cap) if QUARANTINE_TABLE in available else []
+    quarantine = (
+        _quarantine(con, run_id, quarantine_cap)
+        if {QUARANTINE_COUNTS_VIEW, QUARANTINE_LISTING_VIEW} <= available
+        else []
+    )
     times = [d.decided_at for d in decisions if d.decided_at is not None]
     return QualityRunData(
         run_id=run_id,

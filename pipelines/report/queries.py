@@ -532,15 +532,10 @@ def load_projects(con: duckdb.DuckDBPyConnection) -> tuple[ProjectRow, ...]:
     )
 
 
-def load_portfolio_data(
-    con: duckdb.DuckDBPyConnection, fallback_context: ReportContext | None = None
+def load_cost_overview(
+    con: duckdb.DuckDBPyConnection, context: ReportContext
 ) -> PortfolioReportData:
-    """The cost overview (projects.html) and the context every page shares; checks the contract.
-
-    fallback_context: see load_context.
-    """
-    check_mart_contract(con)
-    context = load_context(con, fallback_context)
+    """The cost overview (projects.html) in the site's context, read by the page itself."""
     return PortfolioReportData(
         context=context,
         totals=load_totals(con),
@@ -548,14 +543,3 @@ def load_portfolio_data(
         portfolios=load_portfolios(con),
         projects=load_projects(con),
     )
-
-
-def load_portfolio_report_data(warehouse_path: Path) -> PortfolioReportData:
-    """load_portfolio_data in its own read-only session."""
-    con = connect_read_only(warehouse_path)
-    try:
-        return load_portfolio_data(con)
-    except duckdb.Error as exc:
-        raise MartsUnavailableError(f"reading the marts failed: {exc}") from exc
-    finally:
-        con.close()

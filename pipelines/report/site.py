@@ -1,10 +1,9 @@
 """The report site's shared contract: page names, navigation, links to projects, `common`.
 
-Every page of the published folder is rendered by one process from one read-only connection.
-Pages written by other modules (pipelines.report.pages.<name>: finance, capacity, schedule,
-prioritization) plug in through one function each::
+Every page of the published folder is rendered by one process from one read-only connection,
+each by its module in pipelines.report.pages on one protocol (pages/protocol.py)::
 
-    render(con, env, out_dir: Path, common: dict[str, object]) -> str
+    PAGE.render(PageInputs(con, env, out_dir, common, site, outline)) -> str
 
 - `con`: a read-only DuckDB connection to the warehouse being reported (do not close it).
 - `env`: the site's jinja2 environment (build_site_environment): autoescape on, StrictUndefined,
@@ -13,6 +12,8 @@ prioritization) plug in through one function each::
   templates in reports/templates/.
 - `out_dir`: the staging folder the page is written to (as `<name>.html` by the caller); write
   chart SVGs to `out_dir / "charts"` and link them as `{{ root }}charts/<file>.svg`.
+- `site`: what more than one page shows, read once (site_data.py); `outline`: the index's list
+  of the other pages and the archive.
 - returns the page's HTML; the caller writes it and links it from the nav and the index.
 
 `common` (SiteCommon.for_page builds it for each page) holds:
@@ -42,9 +43,10 @@ cutoff             DataCutoff (cutoff_queries.py) or None: the reporting cut-off
                    each source runs; base.html.j2 states it on every page
 =================  ======================================================================
 
-Templates include the shared "_nav.html.j2" (with `nav`, `root` and `current`) and may use
-the macro `project_link(project_href, id, name)` from "_project_link.html.j2" so every project
-name links to its one-pager.
+Templates extend "base.html.j2", which draws the shared "_nav.html.j2" (with `nav`, `root` and
+`current`) and the page's note for the data engineer, and may use the macro
+`project_link(project_href, id, name)` from "_project_link.html.j2" so every project name links
+to its one-pager.
 """
 
 from __future__ import annotations

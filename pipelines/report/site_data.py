@@ -1,13 +1,15 @@
-"""Read everything the site shows in one read-only session, before anything is written.
+"""Read what more than one page shows, once per render, before any page is written.
 
-A fixed, small number of set-based queries (one or two per mart) regardless of the number of
+The context every page states (as-of date, currency, fiscal year, data cut-off), which kinds of
+data the warehouse holds, the quality gate's record, every project's facts and the exceptions
+among them, and the one-pagers' data. A page's own figures are read by the page
+(pipelines/report/pages/). A fixed, small number of set-based queries regardless of the number of
 projects: the one-pagers' data is grouped in Python (project_queries.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import duckdb
 
@@ -22,86 +24,21 @@ from pipelines.report.project_queries import (
     load_project_pages,
     load_rebaselines,
 )
-from pipelines.report.published_queries import (
-    PublishedChecks,
-    load_published_checks,
-)
 from pipelines.report.quality_page import load_quality_data
 from pipelines.report.quality_queries import QualityRunData
-from pipelines.report.queries import (
-    PortfolioReportData,
-    ReportContext,
-    _fetch,
-    check_mart_contract,
-    load_portfolio_data,
-)
-from pipelines.report.summary_queries import (
-    ClosedProjects,
-    HealthCounts,
-    MixRow,
-    MonthPlan,
-    Tile,
-    TrendPoint,
-    load_closed_projects,
-    load_health_counts,
-    load_mix,
-    load_month_plan,
-    load_tiles,
-    load_trend,
-)
+from pipelines.report.queries import ReportContext, _fetch, check_mart_contract, load_context
 from pipelines.settings import Settings
 
 
 @dataclass(frozen=True)
-class SourceAsOf:
-    """One export source: its newest loaded extract and the gate's decision this run."""
-
-    source: str
-    as_of: date | None
-    decision: str | None
-
-
-@dataclass(frozen=True)
 class SiteData:
-    portfolio: PortfolioReportData
+    context: ReportContext
     quality: QualityRunData
-    sources: tuple[SourceAsOf, ...]
-    tiles: tuple[Tile, ...]
-    health: HealthCounts
-    closed: ClosedProjects | None
     cutoff: DataCutoff | None
-    months: tuple[MonthPlan, ...]
-    mix: tuple[MixRow, ...]
-    trend: tuple[TrendPoint, ...]
     infos: tuple[ProjectInfo, ...]
     pages: list[ProjectPage]
     exceptions: tuple[ProjectException, ...]
     coverage: Coverage
-    published_checks: PublishedChecks | None
-
-
-def load_sources(con: duckdb.DuckDBPyConnection, quality: QualityRunData) -> tuple[SourceAsOf, ...]:
-    """Newest loaded extract per source (raw.load_manifest), beside the gate's decision."""
-    present = _fetch(
-        con,
-        """
-        select count(*) from information_schema.tables
-        where table_schema = 'raw' and table_name = 'load_manifest'
-        """,
-    )[0][0]
-    as_of: dict[str, date | None] = {}
-    if present:
-        for source, newest in _fetch(
-            con,
-            """
-            select source, max(extract_date) from raw.load_manifest
-            where status = 'loaded' group by source
-            """,
-        ):
-            as_of[str(source)] = newest if isinstance(newest, date) else None
-    decisions = {d.source: d.decision for d in quality.decisions}
-    names = sorted(set(as_of) | set(decisions))
-    return tuple(SourceAsOf(n, as_of.get(n), decisions.get(n)) for n in names)
 
 
 def published_context(
@@ -139,26 +76,17 @@ def load_site_data(
     try:
         check_mart_contract(con)  # one message naming every missing mart, before anything else
         coverage = load_coverage(con)
-        portfolio = load_portfolio_data(con, published_context(con, coverage, settings))
-        quality = load_quality_data(con, run_id)
+        context = load_context(con, published_context(con, coverage, settings))
         infos = load_project_infos(con)
         rebaselines = load_rebaselines(con)
         return SiteData(
-            portfolio=portfolio,
-            quality=quality,
-            sources=load_sources(con, quality),
-            tiles=load_tiles(con),
-            health=load_health_counts(con),
-            months=load_month_plan(con),
-            mix=load_mix(con),
-            trend=load_trend(con),
-            infos=infos,
-            pages=load_project_pages(con, infos, rebaselines, portfolio.context.as_of_date),
-            exceptions=find_exceptions(infos, portfolio.context.reporting_currency),
-            closed=load_closed_projects(con),
+            context=context,
+            quality=load_quality_data(con, run_id),
             cutoff=load_data_cutoff(con),
+            infos=infos,
+            pages=load_project_pages(con, infos, rebaselines, context.as_of_date),
+            exceptions=find_exceptions(infos, context.reporting_currency),
             coverage=coverage,
-            published_checks=load_published_checks(con) if coverage.has_published else None,
         )
     except duckdb.Error as exc:
         raise MartsUnavailableError(f"reading the marts failed: {exc}") from exc

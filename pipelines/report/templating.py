@@ -31,7 +31,12 @@ from pipelines.report.formatting import (
     sign_class,
 )
 from pipelines.report.pages._shared import ROW_CAP
-from pipelines.report.wording import fiscal_period_label, fiscal_range_label, source_label
+from pipelines.report.wording import (
+    fiscal_period_label,
+    fiscal_range_label,
+    source_label,
+    source_text,
+)
 from pipelines.settings import REPORT_TEMPLATES_DIR
 
 TEMPLATES_DIR = REPORT_TEMPLATES_DIR / "templates"
@@ -80,6 +85,7 @@ def build_environment(reporting_currency: str | None = None) -> Environment:
         decision_label=decision_label,
         decision_symbol=decision_symbol,
         source_label=source_label,
+        source_text=source_text,
     )
     if reporting_currency is not None:
         env.filters["money"] = partial(format_money, currency=reporting_currency)

@@ -8,6 +8,7 @@ can be read side by side.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from pipelines.report.formatting import NO_VALUE, format_month
@@ -38,6 +39,26 @@ def source_label(source: str | None) -> str:
         return known
     words = source.replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+# Ids that are no English word (gl_actuals, resource_plan), standing alone: not inside a file
+# path or a table name (raw.gl_actuals, gl_actuals/gl_actuals_2026-10.csv) the text quotes.
+_SOURCE_ID = re.compile(
+    r"(?<![\w./-])("
+    + "|".join(re.escape(s) for s in sorted(SOURCE_LABELS, key=len, reverse=True) if "_" in s)
+    + r")(?![\w/-]|\.\w)"
+)
+
+
+def source_text(message: str | None, source: str | None = None) -> str | None:
+    """A pipeline message for a manager beside its source's name: 'gl_actuals: fresh, newest
+    extract ...' -> 'fresh, newest extract ...' (the page names the source in words before it),
+    and every other source id in it in words."""
+    if message is None:
+        return None
+    if source and message.startswith(f"{source}: "):
+        message = message[len(source) + 2 :]
+    return _SOURCE_ID.sub(lambda m: source_label(m.group(1)), message)
 
 
 def fiscal_period_label(period: int | None, month_start: date | None) -> str:

@@ -1,48 +1,61 @@
-"""The report's topic pages: financial performance, resource capacity and schedule.
+"""The report site's pages, one module each, all on one protocol (protocol.py): a page names its
+marts, its template and its charts, and renders from `PageInputs` to HTML. Every template
+extends base.html.j2, which holds the header, the navigation and the footer with the page's note
+for the data engineer.
 
-Each page is one module with the same entry point,
-`render(con, env, out_dir, common) -> str`, so the site renderer (pipelines/report/site.py) can
-write them all the same way: it passes a read-only warehouse connection, the shared jinja2
-environment, the staging folder (charts go to `out_dir/charts/<page>-<name>.svg`) and the
-site-wide template variables, and writes the returned HTML to `page.filename` (see `pages()`)
-at the site root. The pages read only the documented marts (docs/marts.md) and degrade to an
-explanatory note when a mart is missing or empty.
+    index          index.html          the entry page (written last: it lists the others)
+    summary        summary.html        executive summary
+    exceptions     exceptions.html     every project that needs attention
+    projects       projects.html       cost overview of every project and portfolio
+    published      published.html      a published export (only when the warehouse holds one)
+    finance        finance.html        budget, forecast and actual by fiscal month
+    capacity       capacity.html       team capacity, demand, utilisation, timesheet compliance
+    schedule       schedule.html       milestones due, overdue and slipped
+    prioritization prioritization.html what the prioritisation step computed
+    quality        quality.html        the quality gate's record (also a blocked run's page)
+    one_pager      projects/<id>.html  declared here, written by pipelines/report/project_pages.py
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-
-import duckdb
-import jinja2
-
-PageRenderer = Callable[
-    [duckdb.DuckDBPyConnection, jinja2.Environment, Path, dict[str, object]], str
-]
+from pipelines.report.pages.protocol import SitePage
 
 
-@dataclass(frozen=True)
-class Page:
-    """A topic page: its file at the site root, its label in the navigation, its renderer."""
+def site_pages() -> tuple[SitePage, ...]:
+    """Every page but the index, in navigation order.
 
-    slug: str
-    filename: str
-    label: str
-    render: PageRenderer
-
-
-def pages() -> tuple[Page, ...]:
-    """The three pages in navigation order (imported here, not at package import, so that
-    `pipelines.report.pages._shared` stays importable without altair)."""
-    from pipelines.report.pages import capacity, finance, schedule
+    Imported here, not at package import: the page modules import the protocol from this
+    package, and `_shared` must stay importable without altair.
+    """
+    from pipelines.report.pages import (
+        capacity,
+        exceptions,
+        finance,
+        prioritization,
+        projects,
+        published,
+        quality,
+        schedule,
+        summary,
+    )
 
     return (
-        Page("finance", "finance.html", "Financial performance", finance.render),
-        Page("capacity", "capacity.html", "Resource capacity", capacity.render),
-        Page("schedule", "schedule.html", "Schedule", schedule.render),
+        summary.PAGE,
+        exceptions.PAGE,
+        projects.PAGE,
+        published.PAGE,
+        finance.PAGE,
+        capacity.PAGE,
+        schedule.PAGE,
+        prioritization.PAGE,
+        quality.PAGE,
     )
 
 
-__all__ = ["Page", "PageRenderer", "pages"]
+def index_page() -> SitePage:
+    from pipelines.report.pages import index
+
+    return index.PAGE
+
+
+__all__ = ["SitePage", "index_page", "site_pages"]

@@ -1,4 +1,4 @@
-"""What the three topic pages share: reading marts defensively and rendering a page template.
+"""What the pages share: reading marts defensively and rendering a page template.
 
 A page reads a handful of marts. When one is missing (an older warehouse) or empty (no timesheets
 loaded yet) the page must say so in words rather than crash or print zeros, so every read goes

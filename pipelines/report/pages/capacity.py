@@ -16,7 +16,6 @@ from typing import Any
 
 import altair as alt
 import duckdb
-import jinja2
 
 from pipelines.report.charts import ChartImage
 from pipelines.report.coverage import topic_note
@@ -27,7 +26,6 @@ from pipelines.report.pages._shared import (
     mart_status,
     num,
     ratio_pct,
-    render_page,
     whole,
 )
 from pipelines.report.pages.chart_helpers import (
@@ -38,15 +36,31 @@ from pipelines.report.pages.chart_helpers import (
     styled,
     write_page_chart,
 )
+from pipelines.report.pages.protocol import PageInputs, PageSpec, SitePage
 from pipelines.sql_helpers import fetch_dicts
 
-PAGE = "capacity"
-TEMPLATE = "capacity.html.j2"
+# The page's charts are charts/capacity-<name>.svg (chart_helpers.write_page_chart).
+SLUG = "capacity"
+SPEC = PageSpec(
+    template="capacity.html.j2",
+    marts=(
+        "fct_capacity_demand_monthly",
+        "fct_capacity_demand_portfolio_monthly",
+        "fct_capacity_demand_by_team",
+        "fct_timesheet_compliance_weekly",
+        "fct_timesheet_compliance_portfolio_weekly",
+        "fct_timesheet_compliance_by_team",
+    ),
+    charts=(
+        "charts/capacity-monthly.svg",
+        "charts/capacity-allocation.svg",
+        "charts/capacity-compliance.svg",
+    ),
+)
 
 DEMAND_COLUMNS = (
     "team",
     "month_start_date",
-    "fiscal_year",
     "fiscal_period",
     "capacity_hours",
     "planned_demand_hours",
@@ -94,7 +108,6 @@ class Totals:
 class MonthRow:
     month_start_date: date
     fiscal_period: int
-    fiscal_year: int
     complete_timesheets: bool
     totals: Totals
     plan_extract_date: date | None  # the month's plan of record; None without a plan
@@ -220,7 +233,6 @@ def load_demand(con: duckdb.DuckDBPyConnection, notes: list[str]) -> dict[str, A
         MonthRow(
             month_start_date=day(r["month_start_date"]) or date.min,
             fiscal_period=whole(r["fiscal_period"]),
-            fiscal_year=whole(r["fiscal_year"]),
             complete_timesheets=bool(r["complete"]),
             totals=_totals(r, has_plan, has_actuals and num(r["capacity_hours_to_date"]) != 0),
             plan_extract_date=day(r["plan_extract_date"]),
@@ -567,7 +579,7 @@ def write_charts(data: CapacityData, out_dir: Path, currency: str) -> dict[str, 
     if data.months:
         charts["monthly"] = write_page_chart(
             monthly_chart(data.months),
-            page=PAGE,
+            page=SLUG,
             name="monthly",
             alt_text=monthly_alt(data),
             currency=currency,
@@ -576,7 +588,7 @@ def write_charts(data: CapacityData, out_dir: Path, currency: str) -> dict[str, 
     if data.has_plan and data.teams:
         charts["allocation"] = write_page_chart(
             allocation_chart(data),
-            page=PAGE,
+            page=SLUG,
             name="allocation",
             alt_text=allocation_alt(data),
             currency=currency,
@@ -585,7 +597,7 @@ def write_charts(data: CapacityData, out_dir: Path, currency: str) -> dict[str, 
     if data.weeks:
         charts["compliance"] = write_page_chart(
             compliance_chart(data.weeks),
-            page=PAGE,
+            page=SLUG,
             name="compliance",
             alt_text=compliance_alt(data),
             currency=currency,
@@ -594,13 +606,18 @@ def write_charts(data: CapacityData, out_dir: Path, currency: str) -> dict[str, 
     return charts
 
 
-def render(
-    con: duckdb.DuckDBPyConnection,
-    env: jinja2.Environment,
-    out_dir: Path,
-    common: dict[str, object],
-) -> str:
+def render(inputs: PageInputs) -> str:
     """The capacity page's HTML; its charts are written to out_dir/charts/capacity-*.svg."""
-    data = load_capacity(con)
-    charts = write_charts(data, out_dir, str(common["currency"]))
-    return render_page(env, TEMPLATE, common, capacity=data, charts=charts, hours=format_hours)
+    data = load_capacity(inputs.con)
+    charts = write_charts(data, inputs.out_dir, str(inputs.common["currency"]))
+    return inputs.render_template(SPEC, capacity=data, charts=charts, hours=format_hours)
+
+
+PAGE = SitePage(
+    file_name="capacity.html",
+    label="Capacity",
+    description="team capacity against demand, over-allocation, timesheet compliance",
+    spec=SPEC,
+    render=render,
+    topic="timesheets",
+)

@@ -16,7 +16,6 @@ from typing import Any
 
 import altair as alt
 import duckdb
-import jinja2
 
 from pipelines.report.chart_links import filtered_list_href
 from pipelines.report.charts import ChartImage
@@ -26,7 +25,6 @@ from pipelines.report.pages._shared import (
     day,
     mart_status,
     num,
-    render_page,
     text,
     whole,
 )
@@ -37,11 +35,23 @@ from pipelines.report.pages.chart_helpers import (
     styled,
     write_page_chart,
 )
+from pipelines.report.pages.protocol import PageInputs, PageSpec, SitePage
 from pipelines.report.wording import fiscal_period_label, fiscal_range_label
 from pipelines.sql_helpers import fetch_dicts
 
-PAGE = "finance"
-TEMPLATE = "finance.html.j2"
+# The page's charts are charts/finance-<name>.svg (chart_helpers.write_page_chart).
+SLUG = "finance"
+SPEC = PageSpec(
+    template="finance.html.j2",
+    marts=(
+        "fct_financial_performance_by_dimension",
+        "fct_portfolio_financials_monthly",
+        "fct_financial_performance",
+        "fct_finance_findings",
+        "fct_finance_findings_by_type",
+    ),
+    charts=("charts/finance-monthly.svg", "charts/finance-portfolios.svg"),
+)
 
 MEASURES = (
     "project_count",
@@ -500,7 +510,7 @@ def write_charts(
     if data.months:
         charts["monthly"] = write_page_chart(
             monthly_chart(data.months, currency),
-            page=PAGE,
+            page=SLUG,
             name="monthly",
             alt_text=monthly_alt(data, fiscal_year_label, currency),
             currency=currency,
@@ -509,7 +519,7 @@ def write_charts(
     if data.portfolios.rows:
         charts["portfolios"] = write_page_chart(
             portfolio_chart(data.portfolios, currency),
-            page=PAGE,
+            page=SLUG,
             name="portfolios",
             alt_text=portfolio_alt(data.portfolios, currency),
             currency=currency,
@@ -518,15 +528,21 @@ def write_charts(
     return charts
 
 
-def render(
-    con: duckdb.DuckDBPyConnection,
-    env: jinja2.Environment,
-    out_dir: Path,
-    common: dict[str, object],
-) -> str:
+def render(inputs: PageInputs) -> str:
     """The finance page's HTML; its charts are written to out_dir/charts/finance-*.svg."""
-    currency = str(common["currency"])
-    fiscal_year_label = str(common["fiscal_year_label"])
-    data = load_finance(con, fiscal_year_label)
-    charts = write_charts(data, out_dir, currency, fiscal_year_label)
-    return render_page(env, TEMPLATE, common, finance=data, charts=charts)
+    currency = str(inputs.common["currency"])
+    fiscal_year_label = str(inputs.common["fiscal_year_label"])
+    data = load_finance(inputs.con, fiscal_year_label)
+    charts = write_charts(data, inputs.out_dir, currency, fiscal_year_label)
+    return inputs.render_template(SPEC, finance=data, charts=charts)
+
+
+PAGE = SitePage(
+    file_name="finance.html",
+    label="Finance",
+    description="budget, forecast and actual by fiscal month, capex/opex, findings",
+    spec=SPEC,
+    render=render,
+    topic="finance",
+    board_pack=True,
+)

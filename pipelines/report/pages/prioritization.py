@@ -20,6 +20,7 @@ import jinja2
 
 from pipelines.report.charts import CHART_WIDTH, ChartImage, base_config, write_chart
 from pipelines.report.formatting import format_money, format_points
+from pipelines.report.pages.protocol import EngineersNote, PageInputs, PageSpec, SitePage
 from pipelines.report.prioritization_queries import (
     FrontierRow,
     PrioritizationData,
@@ -28,7 +29,18 @@ from pipelines.report.prioritization_queries import (
 from pipelines.report.templating import build_environment
 
 PAGE_NAME = "prioritization.html"
-TEMPLATE = "prioritization.html.j2"
+FRONTIER_CHART = "prioritization_frontier"
+SPEC = PageSpec(
+    template="prioritization.html.j2",
+    marts=(
+        "fct_prioritization_scores",
+        "fct_prioritization_selections",
+        "fct_prioritization_frontier",
+        "fct_prioritization_scenarios",
+        "fct_prioritization_sensitivity",
+    ),
+    charts=(f"charts/{FRONTIER_CHART}.svg",),
+)
 OPTIMAL_COLOUR = "#08519c"
 WATERLINE_COLOUR = "#fd8d3c"
 SERIES = ["Optimal selection", "Waterline (rank order)"]
@@ -109,7 +121,10 @@ def render_prioritization_html(
 ) -> str:
     # Without the marts there is no currency, and no amount on the page either.
     env = env or build_environment(data.currency or "USD")
-    return env.get_template(TEMPLATE).render(
+    # Marts it cannot read are named instead, for the engineer to build.
+    note = EngineersNote(data.missing_tables or SPEC.marts)
+    return env.get_template(SPEC.template).render(
+        engineers=note,
         p=data,
         project_href=project_href,
         charts=charts,
@@ -138,6 +153,33 @@ def render_prioritization_page(
     prioritisation marts gets a page that says so, not an error. `nav` is the site's
     [(label, href from the site root)]; `root` the page's path to the site root.
     """
+    html = _page_html(
+        con,
+        output_dir,
+        root=root,
+        generated_at=generated_at,
+        run_id=run_id,
+        nav=nav,
+        project_href=project_href,
+        env=env,
+    )
+    output_dir.mkdir(parents=True, exist_ok=True)
+    path = output_dir / PAGE_NAME
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def _page_html(
+    con: duckdb.DuckDBPyConnection,
+    output_dir: Path,
+    *,
+    root: str,
+    generated_at: datetime | None,
+    run_id: str | None,
+    nav: Sequence[tuple[str, str]],
+    project_href: Callable[[str], str],
+    env: jinja2.Environment | None,
+) -> str:
     data = load_prioritization(con)
     charts: dict[str, ChartImage] = {}
     if data.frontier and any(r.optimal_value is not None for r in data.frontier):
@@ -145,10 +187,10 @@ def render_prioritization_page(
             frontier_chart(data.frontier, data.currency),
             data.currency,
             output_dir,
-            "prioritization_frontier",
+            FRONTIER_CHART,
             frontier_alt(data),
         )
-    html = render_prioritization_html(
+    return render_prioritization_html(
         data,
         env=env,
         charts=charts,
@@ -158,33 +200,33 @@ def render_prioritization_page(
         nav=nav,
         project_href=project_href,
     )
-    output_dir.mkdir(parents=True, exist_ok=True)
-    path = output_dir / PAGE_NAME
-    path.write_text(html, encoding="utf-8")
-    return path
 
 
-def render(
-    con: duckdb.DuckDBPyConnection,
-    env: jinja2.Environment,
-    out_dir: Path,
-    common: dict[str, object],
-) -> str:
-    """The site's page contract (pipelines/report/site.py): this page's HTML, charts written."""
-    nav = common.get("nav", ())
-    href = common.get("project_href")
-    generated_at = common.get("generated_at")
-    run_id = common.get("run_id")
-    path = render_prioritization_page(
-        con,
-        out_dir,
-        root=str(common.get("root", "")),
-        generated_at=generated_at if isinstance(generated_at, datetime) else None,
+def render(inputs: PageInputs) -> str:
+    """The site's page: this page's HTML, its chart written (the page takes no data cut-off:
+    the prioritisation states its own as-of date)."""
+    common = inputs.common
+    run_id = common["run_id"]
+    project_href = common["project_href"]
+    nav = common["nav"]
+    assert isinstance(nav, list) and callable(project_href)
+    return _page_html(
+        inputs.con,
+        inputs.out_dir,
+        root=str(common["root"]),
+        generated_at=inputs.generated_at,
         run_id=run_id if isinstance(run_id, str) else None,
-        nav=[(str(label), str(href)) for label, href in nav]
-        if isinstance(nav, list | tuple)
-        else (),
-        project_href=href if callable(href) else (lambda _project_id: ""),
-        env=env,
+        nav=nav,
+        project_href=project_href,
+        env=inputs.env,
     )
-    return path.read_text(encoding="utf-8")
+
+
+PAGE = SitePage(
+    file_name=PAGE_NAME,
+    label="Prioritization",
+    description="scored projects, the funding waterline and scenarios",
+    spec=SPEC,
+    render=render,
+    topic="prioritization",
+)

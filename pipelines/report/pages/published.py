@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import altair as alt
-import duckdb
-import jinja2
 
 from pipelines.report.chart_links import filtered_list_href
 from pipelines.report.charts import ChartImage
@@ -28,7 +26,6 @@ from pipelines.report.formatting import (
     format_published_money,
     short_text,
 )
-from pipelines.report.pages._shared import render_page
 from pipelines.report.pages.chart_helpers import (
     PAGE_CHART_WIDTH,
     SERIES_COLOURS,
@@ -36,20 +33,37 @@ from pipelines.report.pages.chart_helpers import (
     styled,
     write_page_chart,
 )
+from pipelines.report.pages.protocol import PageInputs, PageSpec, SitePage
+from pipelines.report.published_findings import FINDINGS_TABLE
 from pipelines.report.published_queries import (
+    CHECK_COUNTS_TABLE,
+    CHECKS_TABLE,
+    COLUMNS_TABLE,
     FIELD_LABELS,
+    PROFILES_TABLE,
+    PROJECTS_TABLE,
+    RATINGS_TABLE,
+    SUMMARY_TABLE,
     PublishedData,
     PublishedProfile,
     load_published,
 )
 
-PAGE = "published"
+SLUG = "published"  # its charts: charts/published-<profile>-portfolios.svg
 FILE_NAME = "published.html"
-TEMPLATE = "published.html.j2"
-LABEL = "Published portfolio"
-DESCRIPTION = (
-    "a public export as published: cost and ratings by portfolio, every project, "
-    "what was not published and why"
+SPEC = PageSpec(
+    template="published.html.j2",
+    marts=(
+        PROJECTS_TABLE,
+        SUMMARY_TABLE,
+        CHECKS_TABLE,
+        PROFILES_TABLE,
+        CHECK_COUNTS_TABLE,
+        RATINGS_TABLE,
+        COLUMNS_TABLE,
+        FINDINGS_TABLE.removeprefix("marts."),
+    ),
+    charts=("charts/published-*-portfolios.svg",),
 )
 SERIES = ("Planned", "Forecast")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -148,7 +162,7 @@ def write_charts(data: PublishedData, out_dir: Path, currency: str) -> dict[str,
             continue
         charts[profile.overview.source_profile] = write_page_chart(
             portfolio_chart(profile),
-            page=PAGE,
+            page=SLUG,
             name=chart_name(profile.overview.source_profile),
             alt_text=portfolio_alt(profile),
             currency=profile.overview.currency or currency,
@@ -166,19 +180,12 @@ FINDING_LABELS = {
 CURRENCY_MARKS = {"GBP": "£m", "USD": "$ M"}
 
 
-def render(
-    con: duckdb.DuckDBPyConnection,
-    env: jinja2.Environment,
-    out_dir: Path,
-    common: dict[str, object],
-) -> str:
+def render(inputs: PageInputs) -> str:
     """The page's HTML; its charts are written to out_dir/charts/published-*.svg."""
-    data = load_published(con)
-    charts = write_charts(data, out_dir, str(common["currency"]))
-    return render_page(
-        env,
-        TEMPLATE,
-        common,
+    data = load_published(inputs.con)
+    charts = write_charts(data, inputs.out_dir, str(inputs.common["currency"]))
+    return inputs.render_template(
+        SPEC,
         published=data,
         charts=charts,
         pmoney=format_published_money,
@@ -190,3 +197,16 @@ def render(
         finding_labels=FINDING_LABELS,
         currency_marks=CURRENCY_MARKS,
     )
+
+
+PAGE = SitePage(
+    file_name=FILE_NAME,
+    label="Published portfolio",
+    description=(
+        "a public export as published: cost and ratings by portfolio, every project, "
+        "what was not published and why"
+    ),
+    spec=SPEC,
+    render=render,
+    only_with_published=True,
+)

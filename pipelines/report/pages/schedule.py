@@ -15,7 +15,6 @@ from typing import Any
 
 import altair as alt
 import duckdb
-import jinja2
 
 from pipelines.report.chart_links import filtered_list_href
 from pipelines.report.charts import ChartImage
@@ -25,7 +24,6 @@ from pipelines.report.pages._shared import (
     day,
     mart_status,
     ratio_pct,
-    render_page,
     text,
     whole,
 )
@@ -37,10 +35,21 @@ from pipelines.report.pages.chart_helpers import (
     styled,
     write_page_chart,
 )
+from pipelines.report.pages.protocol import PageInputs, PageSpec, SitePage
 from pipelines.sql_helpers import fetch_dicts, fetch_scalar
 
-PAGE = "schedule"
-TEMPLATE = "schedule.html.j2"
+# The page's charts are charts/schedule-<name>.svg (chart_helpers.write_page_chart).
+SLUG = "schedule"
+SPEC = PageSpec(
+    template="schedule.html.j2",
+    marts=(
+        "fct_milestones",
+        "fct_milestone_slip_bands",
+        "fct_portfolio_milestone_summary",
+        "dim_projects",
+    ),
+    charts=("charts/schedule-portfolios.svg", "charts/schedule-slips.svg"),
+)
 
 MILESTONE_COLUMNS = (
     "project_id",
@@ -364,7 +373,7 @@ def write_charts(data: ScheduleData, out_dir: Path, currency: str) -> dict[str, 
     if data.portfolios:
         charts["portfolios"] = write_page_chart(
             portfolio_chart(data),
-            page=PAGE,
+            page=SLUG,
             name="portfolios",
             alt_text=portfolio_alt(data),
             currency=currency,
@@ -373,7 +382,7 @@ def write_charts(data: ScheduleData, out_dir: Path, currency: str) -> dict[str, 
     if data.slip_count:
         charts["slips"] = write_page_chart(
             slip_chart(data.slip_bands),
-            page=PAGE,
+            page=SLUG,
             name="slips",
             alt_text=slip_alt(data),
             currency=currency,
@@ -382,20 +391,18 @@ def write_charts(data: ScheduleData, out_dir: Path, currency: str) -> dict[str, 
     return charts
 
 
-def render(
-    con: duckdb.DuckDBPyConnection,
-    env: jinja2.Environment,
-    out_dir: Path,
-    common: dict[str, object],
-) -> str:
+def render(inputs: PageInputs) -> str:
     """The schedule page's HTML; its charts are written to out_dir/charts/schedule-*.svg."""
-    data = load_schedule(con)
-    charts = write_charts(data, out_dir, str(common["currency"]))
-    return render_page(
-        env,
-        TEMPLATE,
-        common,
-        schedule=data,
-        charts=charts,
-        fmt_days=format_days,
-    )
+    data = load_schedule(inputs.con)
+    charts = write_charts(data, inputs.out_dir, str(inputs.common["currency"]))
+    return inputs.render_template(SPEC, schedule=data, charts=charts, fmt_days=format_days)
+
+
+PAGE = SitePage(
+    file_name="schedule.html",
+    label="Schedule",
+    description="milestones due, overdue and slipped",
+    spec=SPEC,
+    render=render,
+    topic="milestones",
+)
