@@ -544,9 +544,14 @@ def test_banner_says_data_is_as_of_the_last_good_run_and_links_the_reason(
     index = (published / "index.html").read_text(encoding="utf-8")
     banner = " ".join(unescape(re.sub(r"<[^>]+>", "", status_region(index))).split())
     assert (
-        f"The latest run (2025-10-23 06:05 UTC, run {BLOCKED_RUN}) was blocked by the quality "
+        "The latest run (2025-10-23 06:05 UTC) was blocked by the quality "
         "gate; these reports show data as of the last good run (data as of 2025-10-15, "
-        f"generated 2025-10-16 07:30 UTC, run {GOOD_RUN})."
+        "generated 2025-10-16 07:30 UTC)."
+    ) in banner
+    # Run ids only in the folded note for the data engineer, never in the manager's sentence.
+    assert (
+        f"For the data engineer: the runs Blocked: pipeline run {BLOCKED_RUN}. "
+        f"Shown: pipeline run {GOOD_RUN}."
     ) in banner
     assert "Why: the quality report of the blocked run (blocked: Timesheets)." in banner
     # Prominent: the banner comes before the page header.
