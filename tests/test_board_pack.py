@@ -167,6 +167,20 @@ def test_each_one_pager_is_one_page_and_the_decisions_name_their_pages(pack: Pri
             assert re.search(rf"\s{number}(\n|$)", row), (title, number, row)
 
 
+def test_each_one_pager_in_the_pack_shows_its_s_curve(pack: PrintedPack) -> None:
+    """No script runs in a print: the pack's one-pagers carry the S-curve as an SVG file (the
+    site's other one-pagers have their browser draw it)."""
+    shown = 0
+    for title, number in _contents(pack).items():
+        project = re.search(r"\((PRJ-\d+)\)$", title)
+        page = pack.site / "projects" / f"{project[1]}.html" if project else None
+        if page is None or 'class="chart s-curve' not in page.read_text(encoding="utf-8"):
+            continue  # not a one-pager, or a project without earned value yet
+        assert "PV (planned)" in pack.texts[number - 1], title  # the chart's legend
+        shown += 1
+    assert shown, "no one-pager in the pack has an S-curve"
+
+
 def test_every_link_in_the_pack_leads_to_a_page_of_the_pack(pack: PrintedPack) -> None:
     reader = pack.reader
     named = {name.lstrip("/"): dest for name, dest in reader.named_destinations.items()}
