@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment
 from markupsafe import Markup
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from pipelines.report.chromium_print import (
     CHROMIUM_HEADLESS_FLAGS,
@@ -46,6 +46,7 @@ from pipelines.report.chromium_print import (
 from pipelines.report.errors import ReportError
 from pipelines.report.pack_decisions import Decisions, load_decisions
 from pipelines.report.pack_sections import Section, pack_bodies
+from pipelines.report.pdf_outline import add_outline
 from pipelines.report.queries import connect_read_only
 from pipelines.report.site import PROJECTS_DIRNAME, build_site_environment, project_path
 from pipelines.report.templating import STATIC_DIR
@@ -255,13 +256,10 @@ def _section_starts(pdf: bytes, anchors: list[str]) -> dict[str, int]:
 
 def _write_pdf(pdf: bytes, out_pdf: Path, outline: list[tuple[str, int]]) -> None:
     """The printed PDF with an outline entry per section, written atomically."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for title, page_number in outline:
-        writer.add_outline_item(title=title, page_number=page_number - 1)
-    writer.add_metadata({"/Title": PACK_TITLE, "/Creator": "pipelines.report.board_pack"})
+    info = {"/Title": PACK_TITLE, "/Creator": "pipelines.report.board_pack"}
     handle, name = tempfile.mkstemp(prefix=".board-pack-", suffix=".pdf", dir=out_pdf.parent)
     with os.fdopen(handle, "wb") as file:
-        writer.write(file)
+        file.write(add_outline(pdf, outline, info))
     os.chmod(name, 0o644)  # mkstemp's 0600 would hide the pack from whoever serves the site
     os.replace(name, out_pdf)
 
