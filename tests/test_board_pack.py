@@ -108,6 +108,9 @@ def _plain(text: str) -> str:
 
 def test_the_pack_is_printed_by_one_browser_and_leaves_nothing_behind(pack: PrintedPack) -> None:
     assert pack.browser_starts == 1
+    # the pack is the tagged print (a screen reader reads its structure), not the measuring one
+    catalog = pack.reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
     leftovers = [p.name for p in pack.site.iterdir() if p.name.startswith(".board-pack")]
     assert leftovers == []  # the pack's document was in the site only while printing
     assert all(
