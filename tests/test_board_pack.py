@@ -108,6 +108,9 @@ def _plain(text: str) -> str:
 
 def test_the_pack_is_printed_by_one_browser_and_leaves_nothing_behind(pack: PrintedPack) -> None:
     assert pack.browser_starts == 1
+    # the pack is the tagged print (a screen reader reads its structure), not the measuring one
+    catalog = pack.reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
     leftovers = [p.name for p in pack.site.iterdir() if p.name.startswith(".board-pack")]
     assert leftovers == []  # the pack's document was in the site only while printing
     assert all(
@@ -167,6 +170,20 @@ def test_each_one_pager_is_one_page_and_the_decisions_name_their_pages(pack: Pri
             assert re.search(rf"\s{number}(\n|$)", row), (title, number, row)
 
 
+def test_each_one_pager_in_the_pack_shows_its_s_curve(pack: PrintedPack) -> None:
+    """No script runs in a print: the pack's one-pagers carry the S-curve as an SVG file (the
+    site's other one-pagers have their browser draw it)."""
+    shown = 0
+    for title, number in _contents(pack).items():
+        project = re.search(r"\((PRJ-\d+)\)$", title)
+        page = pack.site / "projects" / f"{project[1]}.html" if project else None
+        if page is None or 'class="chart s-curve' not in page.read_text(encoding="utf-8"):
+            continue  # not a one-pager, or a project without earned value yet
+        assert "PV (planned)" in pack.texts[number - 1], title  # the chart's legend
+        shown += 1
+    assert shown, "no one-pager in the pack has an S-curve"
+
+
 def test_every_link_in_the_pack_leads_to_a_page_of_the_pack(pack: PrintedPack) -> None:
     reader = pack.reader
     named = {name.lstrip("/"): dest for name, dest in reader.named_destinations.items()}
@@ -204,7 +221,10 @@ def test_every_link_in_the_pack_leads_to_a_page_of_the_pack(pack: PrintedPack) -
     assert problems == []
     assert internal >= len(_contents(pack))  # at least the contents page's own links
     raw = pack.pdf.read_bytes()
-    assert b"file://" not in raw and str(pack.site).encode() not in raw  # no build path at all
+    # No build path at all: no absolute file URL, no folder name. (The printed bytes are kept
+    # as Chromium wrote them, so this reads its strings unescaped; a chart's bar description
+    # names its list as a relative "file://projects.html?...", which names no folder.)
+    assert b"file:///" not in raw and str(pack.site).encode() not in raw
 
 
 def test_the_executive_summary_prints_on_one_a4_page(

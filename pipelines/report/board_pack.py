@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 
 from jinja2 import Environment
 from markupsafe import Markup
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from pipelines.report.chromium_print import (
     CHROMIUM_HEADLESS_FLAGS,
@@ -46,6 +46,7 @@ from pipelines.report.chromium_print import (
 from pipelines.report.errors import ReportError
 from pipelines.report.pack_decisions import Decisions, load_decisions
 from pipelines.report.pack_sections import Section, pack_bodies
+from pipelines.report.pdf_outline import add_outline
 from pipelines.report.queries import connect_read_only
 from pipelines.report.site import PROJECTS_DIRNAME, build_site_environment, project_path
 from pipelines.report.templating import STATIC_DIR
@@ -136,7 +137,7 @@ def write_board_pack(
     doc_dir = Path(tempfile.mkdtemp(prefix=".board-pack-", dir=site))
     try:
         with tempfile.TemporaryDirectory(prefix="board-pack-chromium-") as profile:
-            pdf, starts, prints = _print_document(
+            pdf, starts, pages_printed, prints = _print_document(
                 executable, site, doc_dir, sections, front, Path(profile)
             )
         pairs = zip(resolved, sections, strict=True)
@@ -148,7 +149,7 @@ def write_board_pack(
         "board pack: %d section(s), %d PDF page(s) printed to %s in %.1fs (%d print(s), one "
         "browser)",
         len(sections),
-        len(PdfReader(out_pdf).pages),
+        pages_printed,
         out_pdf,
         time.perf_counter() - started,
         prints,
@@ -163,8 +164,9 @@ def _print_document(
     sections: list[Section],
     front: PackFront | None,
     profile: Path,
-) -> tuple[bytes, dict[str, int], int]:
-    """Print until the contents page states where each section starts; (pdf, starts, prints)."""
+) -> tuple[bytes, dict[str, int], int, int]:
+    """Print until the contents page states where each section starts; (pdf, starts, its page
+    count, prints)."""
     relative_dir = PurePosixPath(doc_dir.relative_to(site).as_posix())
     bodies = pack_bodies(site, sections, relative_dir)
     entries = _contents(sections, site, front)
@@ -181,10 +183,11 @@ def _print_document(
                 html_text = _render(env, sections, bodies, entries, front, numbers)
                 document.write_text(html_text, encoding="utf-8")
                 browser.open(document.as_uri())
-                pdf = browser.print_pdf(footer)
-                measured = _section_starts(pdf, [e.anchor for e in entries])
+                # The first print, without the numbers, is only measured: never the pack itself.
+                pdf = browser.print_pdf(footer, tagged=bool(numbers))
+                measured, page_count = _section_starts(pdf, [e.anchor for e in entries])
                 if measured == numbers:
-                    return pdf, measured, attempt
+                    return pdf, measured, page_count, attempt
                 numbers = measured
     except ChromiumPrintError as exc:
         raise BoardPackError(f"board pack: chromium failed to print: {exc}") from exc
@@ -239,8 +242,9 @@ def _footer(front: PackFront | None) -> str:
     )
 
 
-def _section_starts(pdf: bytes, anchors: list[str]) -> dict[str, int]:
-    """The 1-based page each anchor starts on, from the named destinations Chromium wrote."""
+def _section_starts(pdf: bytes, anchors: list[str]) -> tuple[dict[str, int], int]:
+    """The 1-based page each anchor starts on, from the named destinations Chromium wrote, and
+    the PDF's page count."""
     reader = PdfReader(io.BytesIO(pdf))
     found: dict[str, int] = {}
     for name, dest in reader.named_destinations.items():
@@ -250,18 +254,15 @@ def _section_starts(pdf: bytes, anchors: list[str]) -> dict[str, int]:
     missing = [anchor for anchor in anchors if anchor not in found]
     if missing:
         raise BoardPackError(f"board pack: no destination for the section(s) {missing} in the PDF")
-    return {anchor: found[anchor] for anchor in anchors}
+    return {anchor: found[anchor] for anchor in anchors}, len(reader.pages)
 
 
 def _write_pdf(pdf: bytes, out_pdf: Path, outline: list[tuple[str, int]]) -> None:
     """The printed PDF with an outline entry per section, written atomically."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for title, page_number in outline:
-        writer.add_outline_item(title=title, page_number=page_number - 1)
-    writer.add_metadata({"/Title": PACK_TITLE, "/Creator": "pipelines.report.board_pack"})
+    info = {"/Title": PACK_TITLE, "/Creator": "pipelines.report.board_pack"}
     handle, name = tempfile.mkstemp(prefix=".board-pack-", suffix=".pdf", dir=out_pdf.parent)
     with os.fdopen(handle, "wb") as file:
-        writer.write(file)
+        file.write(add_outline(pdf, outline, info))
     os.chmod(name, 0o644)  # mkstemp's 0600 would hide the pack from whoever serves the site
     os.replace(name, out_pdf)
 

@@ -60,7 +60,7 @@ class ChromiumSession:
     ) -> None:
         self.timeout = timeout
         self._next_id = 0
-        self._buffer = b""
+        self._buffer = bytearray()
         to_browser_read, self._to_browser = os.pipe()
         self._from_browser, from_browser_write = os.pipe()
         # A tiny Python puts the two pipe ends on descriptors 3 and 4, where Chromium expects
@@ -115,9 +115,14 @@ class ChromiumSession:
         self._call("Page.navigate", {"url": url}, session=self._session)
         self._wait_for("Page.loadEventFired", what=f"loading {url}")
 
-    def print_pdf(self, footer_html: str) -> bytes:
+    def print_pdf(self, footer_html: str, *, tagged: bool = True) -> bytes:
         """Print the open page: paper and margins from its @page CSS, footer_html at the foot of
-        every page (its elements of class pageNumber and totalPages are filled in)."""
+        every page (its elements of class pageNumber and totalPages are filled in).
+
+        tagged: with the structure tree a screen reader reads. A print that is only measured
+        (where its sections start) goes without: the layout is the same, and it takes ~40 %
+        less time and a quarter of the bytes for a long pack.
+        """
         result = self._call(
             "Page.printToPDF",
             {
@@ -126,6 +131,7 @@ class ChromiumSession:
                 "displayHeaderFooter": True,
                 "headerTemplate": "<span></span>",
                 "footerTemplate": footer_html,
+                "generateTaggedPDF": tagged,
             },
             session=self._session,
         )
@@ -177,7 +183,12 @@ class ChromiumSession:
 
     def _receive(self, *, what: str) -> dict[str, Any]:
         deadline = time.monotonic() + self.timeout
-        while b"\0" not in self._buffer:
+        # A printed pack arrives as one message of ~15 MB in 64 KB reads: search only what each
+        # read added, and append in place (rescanning and copying the whole buffer per read
+        # cost ~0.4 s a print).
+        scanned = 0
+        while (end := self._buffer.find(b"\0", scanned)) < 0:
+            scanned = len(self._buffer)
             remaining = deadline - time.monotonic()
             ready, _, _ = select.select([self._from_browser], [], [], max(remaining, 0))
             if not ready:
@@ -188,7 +199,8 @@ class ChromiumSession:
             if not chunk:
                 raise ChromiumPrintError(f"the browser quit while {what}{self._stderr()}")
             self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
+        message = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
         parsed: dict[str, Any] = json.loads(message)
         return parsed
 

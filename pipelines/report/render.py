@@ -2,7 +2,7 @@
 
 The folder (layout below) opens from disk or any static web server with no network access; pages
 work without JavaScript (static/tables.js sorts, finds and filters tables; static/report.js draws
-the one-pagers' cost charts; their S-curves are SVG files).
+the one-pagers' charts from their tables; the board pack's one-pagers have SVG S-curves).
 Everything is read in one read-only session (what several pages show first, site_data.py; each
 page's own figures by the page), rendered into a hidden staging folder, and swapped in whole only
 when complete (publish.py), so a failed run leaves the previous report in place.
@@ -12,7 +12,8 @@ when complete (publish.py), so a failed run leaves the previous report in place.
     summary.html             executive summary          exceptions.html   every exception
     projects.html            cost overview, every project
     projects/<id>.html       one-pager per project      quality.html      the gate's verdict
-    projects/<id>-s-curve.svg  its S-curve
+    projects/<id>-s-curve.svg  the S-curve of a one-pager the board pack prints (the others
+                             are drawn by the browser: s_curve_browser.py)
     finance.html ...         the topic pages: every page is a module of pages/ (the protocol:
                              pages/protocol.py); a page whose data this warehouse lacks is
                              written but linked only from the index, with the reason
@@ -211,9 +212,12 @@ def _render_site(
     ppm_note = coverage.note("ppm")
     reasons = {e.info.project_id: e.reasons for e in data.exceptions}
     cost_lines = ppm_note is None and has_cost_lines(con)
+    # The board pack prints these one-pagers, so their S-curves are SVG files (no script runs in
+    # a print); every other one-pager's browser draws its own.
+    pack_projects = [e.info.project_id for e in data.exceptions[:BOARD_PACK_PROJECTS]]
     write_project_pages(
         env, data.pages, reasons, staging, site.for_page("", "../"), vega_bundle,
-        cutoff=ctx.as_of_date, cost_lines=cost_lines,
+        cutoff=ctx.as_of_date, printed=frozenset(pack_projects), cost_lines=cost_lines,
     )  # fmt: skip
     phases.done("one-pagers")
     if cost_lines:
@@ -239,7 +243,7 @@ def _render_site(
         # topic: it says what the data supports and carries the published exports' headline).
         "board_pack_pages": [
             *(page.file_name for page in linked if page.board_pack),
-            *(project_path(e.info.project_id) for e in data.exceptions[:BOARD_PACK_PROJECTS]),
+            *(project_path(project_id) for project_id in pack_projects),
         ],
         "downloads": [table.csv_path for table in exported],
         "charts": sorted(

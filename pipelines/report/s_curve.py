@@ -1,24 +1,24 @@
-"""The one-pager's S-curve: the project's whole life, drawn by Vega-Lite and rendered to SVG.
+"""The one-pager's S-curve: the project's whole life, drawn by Vega from one compiled template.
 
 PV is the plan curve from before the baseline start to the forecast finish, EV and AC run to the
 cut-off (fct_project_earned_value_curve); BAC, EAC and the PM's forecast at the cut-off
-(fct_project_earned_value) are flat reference lines, each labelled with its amount. Rendered by
-vl-convert like every other chart (charts.py), so the one-pager prints and reads without
-JavaScript. Each month is plotted at its first day with the cumulative figures of its end (the
-table's rows). Why one tick per month on a UTC scale: the months are dates at midnight UTC, and
-a local-time axis put two ticks into one month ("May, May, Jun") west of Greenwich.
+(fct_project_earned_value) are flat reference lines, each labelled with its amount. Each month is
+plotted at its first day with the cumulative figures of its end (the table's rows). Why one tick
+per month on a UTC scale: the months are dates at midnight UTC, and a local-time axis put two
+ticks into one month ("May, May, Jun") west of Greenwich.
 
 Why a compiled template: a report has one S-curve per project (5,000 at scale). Building an
 altair chart and compiling it to Vega costs ~80 ms a project; the chart's shape is the same for
 every project, so it is built and compiled once (per axis style) and only the three named data
-sets are filled in per project before vl-convert renders the SVG (~25 ms).
+sets are filled in per project. Who fills them: vl-convert, into an SVG (~20 ms a chart), for
+the one-pagers the board pack prints (no script runs in a print); the reader's browser for every
+other one-pager (s_curve_browser.py), which costs the report run nothing.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import os
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -30,7 +30,6 @@ from pipelines.report.charts import ACTUAL_COLOUR, base_config, format_locale
 from pipelines.report.errors import ReportError
 from pipelines.report.formatting import format_money, format_month
 from pipelines.report.project_queries import CurveMonth, ProjectPage
-from pipelines.report.s_curve_worker import render_in_workers
 
 PV = "PV (planned)"
 EV = "EV (earned)"
@@ -51,9 +50,6 @@ REFERENCE_STYLES: dict[str, tuple[str, str, list[int], Align, int]] = {
 MONTH_LABELS_MAX = 18
 MONEY_AXIS = "$,.3~s"  # $200k, $1.25M: the locale's currency symbol (charts.format_locale)
 DATASETS = ("curve", "refs", "cut")
-# Below this many curves the workers' start-up (each imports altair and vl-convert, ~2 s) costs
-# more than rendering them here saves.
-POOL_MIN_CHARTS = 400
 
 
 @dataclass(frozen=True)
@@ -129,8 +125,13 @@ def s_curve_chart(long: bool, currency: str) -> alt.Chart:
     return configured.properties(padding={"left": 24, "top": 5, "right": 34, "bottom": 5})
 
 
+def is_long(page: ProjectPage) -> bool:
+    """Whether the plan has too many months to label each one (the axis labels quarters)."""
+    return len(page.curve) > MONTH_LABELS_MAX
+
+
 @functools.cache
-def _compiled(long: bool, currency: str) -> dict[str, Any]:
+def compiled(long: bool, currency: str) -> dict[str, Any]:
     """The Vega spec of the chart's shape, compiled once per axis style and currency."""
     spec = s_curve_chart(long, currency).to_dict()
     spec["datasets"] = {name: [] for name in DATASETS}
@@ -148,6 +149,11 @@ def s_curve_data(page: ProjectPage, currency: str, cutoff: date) -> dict[str, li
         for series, value in ((PV, month.pv), (EV, month.ev), (AC, month.ac)):
             if value is not None:
                 curve.append({"month": day, "series": series, "amount": value})
+    return {"curve": curve, **reference_data(page, currency, cutoff)}
+
+
+def reference_data(page: ProjectPage, currency: str, cutoff: date) -> dict[str, list[Any]]:
+    """The data sets refs (BAC, EAC, PM forecast) and cut (the cut-off's month)."""
     refs = [
         {"key": r.key, "amount": r.amount, "text": f"{r.label} {format_money(r.amount, currency)}"}
         for r in references(page)
@@ -157,7 +163,7 @@ def s_curve_data(page: ProjectPage, currency: str, cutoff: date) -> dict[str, li
     cut = []
     if cut_month is not None:
         cut.append({"month": cut_month.isoformat(), "text": f"cut-off {cutoff}"})
-    return {"curve": curve, "refs": refs, "cut": cut}
+    return {"refs": refs, "cut": cut}
 
 
 def _cutoff_month(curve: tuple[CurveMonth, ...]) -> date | None:
@@ -165,7 +171,7 @@ def _cutoff_month(curve: tuple[CurveMonth, ...]) -> date | None:
 
 
 def _svg_from_data(long_axis: bool, currency: str, data: dict[str, list[dict[str, Any]]]) -> str:
-    vega = copy.deepcopy(_compiled(long_axis, currency))
+    vega = copy.deepcopy(compiled(long_axis, currency))
     for entry in vega["data"]:
         if entry.get("name") in data:
             entry["values"] = data[entry["name"]]
@@ -177,37 +183,9 @@ def _svg_from_data(long_axis: bool, currency: str, data: dict[str, list[dict[str
     return svg
 
 
-SvgTask = tuple[bool, str, dict[str, list[dict[str, Any]]]]  # long axis, currency, data sets
-
-
-def svg_from_task(task: SvgTask) -> str:
-    return _svg_from_data(*task)
-
-
 def s_curve_svg(page: ProjectPage, currency: str, cutoff: date) -> str:
     """The project's S-curve as an SVG document (the page must have a curve)."""
-    return svg_from_task(_task(page, currency, cutoff))
-
-
-def _task(page: ProjectPage, currency: str, cutoff: date) -> SvgTask:
-    return (len(page.curve) > MONTH_LABELS_MAX, currency, s_curve_data(page, currency, cutoff))
-
-
-def s_curve_svgs(
-    pages: list[ProjectPage], currency: str, cutoff: date, *, workers: int = 0
-) -> list[str]:
-    """Every page's S-curve, in the pages' order (each page must have a curve).
-
-    vl-convert renders one chart at a time in a process (~25 ms; threads do not overlap), and a
-    portfolio of 5,000 projects has ~4,000 curves: from POOL_MIN_CHARTS curves on they are
-    rendered by one worker process per core (s_curve_worker.py). `workers` > 1 forces that many
-    workers (the tests), 1 renders here.
-    """
-    tasks = [_task(page, currency, cutoff) for page in pages]
-    count = min(workers or os.cpu_count() or 1, len(tasks))
-    if count <= 1 or (not workers and len(tasks) < POOL_MIN_CHARTS):
-        return [svg_from_task(task) for task in tasks]
-    return render_in_workers(tasks, count)
+    return _svg_from_data(is_long(page), currency, s_curve_data(page, currency, cutoff))
 
 
 def s_curve_alt(page: ProjectPage, currency: str, cutoff: date) -> str:

@@ -212,6 +212,19 @@ def _download_link(table: ExportedTable) -> str:
     )
 
 
+def _edited(html: str, edits: list[tuple[int, int, str]]) -> str:
+    """html with each [start, end) replaced by its text, in one pass: the projects list of
+    5,000 projects has ~5,000 cut rows, and splicing them one at a time copied the page each
+    time (~7 s)."""
+    pieces: list[str] = []
+    done = 0
+    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1])):
+        pieces += [html[done:start], text]
+        done = end
+    pieces.append(html[done:])
+    return "".join(pieces)
+
+
 def export_page_tables(site: Path, page: str) -> list[ExportedTable]:
     """Write every table of site/page as a CSV, rewrite the page with the rows past its cuts taken
     out and a download link under each table, and return the tables (for the workbook)."""
@@ -222,9 +235,7 @@ def export_page_tables(site: Path, page: str) -> list[ExportedTable]:
     parser.close()
     edits = [(start, end, "") for start, end in parser.cuts]
     edits += [(t.link_at, t.link_at, _download_link(t.table)) for t in parser.tables]
-    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-        html = html[:start] + text + html[end:]
-    path.write_text(html, encoding="utf-8")
+    path.write_text(_edited(html, edits), encoding="utf-8")
     folder = site / DATA_DIRNAME
     folder.mkdir(exist_ok=True)
     tables = [t.table for t in parser.tables]

@@ -6,11 +6,16 @@
     data-table, so the chart and its table always show the same numbers. The figure gets
     role="img" and its data-alt as the accessible name. No network, no eval (Vega's expression
     interpreter, ast: true), no inline style or script: works under the page's CSP.
+  - The S-curve, figure.s-curve[data-s-curve][data-table]: the compiled Vega spec vl-convert
+    renders for the printed one-pagers (static/s-curve-spec-*.js, window.portfolioSCurve) with
+    its data sets filled in here: "curve" from the table's rows (data-x: the month's first day),
+    "refs" and "cut" from data-s-curve (pipelines/report/s_curve_browser.py).
 */
 (function () {
   "use strict";
 
-  function tableRecords(table) {
+  // isoMonth: x is the row's data-x (an ISO date for a time axis), not the month as shown
+  function tableRecords(table, isoMonth) {
     var headers = table.tHead.rows[0].cells;
     var series = [];
     Array.prototype.forEach.call(headers, function (th, index) {
@@ -21,7 +26,9 @@
     Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
       var x = row.cells[0] && row.cells[0].getAttribute("data-x");
       if (!x) { return; }
-      x = row.cells[0].textContent.trim();  // the month as the page shows it: no time zones
+      if (!isoMonth) {
+        x = row.cells[0].textContent.trim();  // the month as the page shows it: no time zones
+      }
       series.forEach(function (s) {
         var raw = row.cells[s.index] && row.cells[s.index].getAttribute("data-v");
         if (raw !== null && raw !== "") {
@@ -32,9 +39,10 @@
     return { records: records, series: series.map(function (s) { return s.name; }) };
   }
 
-  function chartSpec(kind, data, currency) {
+  function chartSpec(kind, data, currency, alt) {
     var colours = ["#9ecae1", "#e6550d", "#08519c"];
     var base = {
+      description: alt,  // Vega labels the chart with it (its default: "Vega visualization")
       data: { values: data.records },
       width: 640,
       height: 220,
@@ -62,19 +70,55 @@
     return base;
   }
 
+  function chartTarget(fig) {
+    var target = document.createElement("div");
+    target.className = "vl-target";
+    target.setAttribute("role", "img");
+    target.setAttribute("aria-label", fig.getAttribute("data-alt") || "Chart");
+    fig.insertBefore(target, fig.firstChild);
+    return target;
+  }
+
+  function sCurveSpec(fig, table) {
+    var specs = window.portfolioSCurve;
+    var extra = JSON.parse(fig.getAttribute("data-s-curve"));
+    var curve = tableRecords(table, true).records;
+    if (!specs || !curve.length) { return null; }
+    var spec = JSON.parse(JSON.stringify(extra.long ? specs.long : specs.short));
+    spec.description = fig.getAttribute("data-alt") || "S-curve";  // Vega's aria-label
+    var values = { curve: curve, refs: extra.refs, cut: extra.cut };
+    spec.data.forEach(function (entry) {
+      if (values[entry.name]) { entry.values = values[entry.name]; }
+    });
+    return spec;
+  }
+
+  function drawSCurves() {
+    document.querySelectorAll("figure.s-curve[data-s-curve][data-table]").forEach(function (fig) {
+      var table = document.getElementById(fig.getAttribute("data-table"));
+      if (!table || !table.tHead || !table.tBodies.length) { return; }
+      var spec = sCurveSpec(fig, table);
+      if (!spec) { return; }
+      var target = chartTarget(fig);
+      window.vegaEmbed(target, spec, {
+        mode: "vega", renderer: "svg", actions: false, ast: true, defaultStyle: false,
+        tooltip: false, formatLocale: window.portfolioSCurve.locale
+      }).catch(function () { target.remove(); });
+    });
+  }
+
   function drawCharts() {
     if (typeof window.vegaEmbed !== "function") { return; }
+    drawSCurves();
     document.querySelectorAll("figure.vl-chart[data-chart][data-table]").forEach(function (fig) {
       var table = document.getElementById(fig.getAttribute("data-table"));
       if (!table || !table.tHead || !table.tBodies.length) { return; }
       var data = tableRecords(table);
       if (!data.records.length) { return; }
-      var target = document.createElement("div");
-      target.className = "vl-target";
-      target.setAttribute("role", "img");
-      target.setAttribute("aria-label", fig.getAttribute("data-alt") || "Chart");
-      fig.insertBefore(target, fig.firstChild);
-      window.vegaEmbed(target, chartSpec(fig.getAttribute("data-chart"), data, fig.getAttribute("data-currency") || ""), {
+      var target = chartTarget(fig);
+      var alt = fig.getAttribute("data-alt") || "Chart";
+      var currency = fig.getAttribute("data-currency") || "";
+      window.vegaEmbed(target, chartSpec(fig.getAttribute("data-chart"), data, currency, alt), {
         renderer: "svg", actions: false, ast: true, defaultStyle: false, tooltip: false
       }).catch(function () { target.remove(); });
     });
