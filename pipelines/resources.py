@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from pipelines.publish.paths import build_path, staged_report
 from pipelines.settings import DBT_PROJECT_DIR, Settings
+from pipelines.transform.dbt_cli import PortfolioDbtCli
 
 
 def build_resources(settings: Settings) -> dict[str, object]:
@@ -29,7 +29,7 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "report_staging": dg.ResourceDefinition.hardcoded_resource(
             staged_report(settings.reports_dir), "where this run's report is rendered"
         ),
-        "dbt": DbtCliResource(
+        "dbt": PortfolioDbtCli(
             project_dir=str(DBT_PROJECT_DIR),
             profiles_dir=str(DBT_PROJECT_DIR),
             # The dbt installed beside this interpreter, whether or not .venv/bin is on PATH,

@@ -1,31 +1,85 @@
-"""A successful dbt build leaves its parse state for the next run (transform/parse_state.py)."""
+"""A successful dbt build leaves its parse state for the next run with the same settings
+(transform/parse_state.py)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from pipelines.transform.parse_state import PARSE_STATE_FILE, keep_parse_state
+from pipelines.transform.parse_state import (
+    KEEP_STATES,
+    PARSE_STATE_FILE,
+    STATES_DIR,
+    keep_parse_state,
+    parse_state_key,
+    start_from_kept_state,
+)
 
 pytestmark = pytest.mark.unit
 
+DEMO = {"warehouse_path": "/srv/portfolio.duckdb", "reporting_currency": "USD"}
+EXPORT = {"warehouse_path": "/srv/exports/us_itdashboard.duckdb", "reporting_currency": "USD"}
 
-def test_the_runs_parse_state_replaces_the_projects(tmp_path: Path) -> None:
-    invocation, project = tmp_path / "target" / "portfolio_dbt_models-1", tmp_path / "target"
+
+def _build(target: Path, name: str, state: bytes | None) -> Path:
+    invocation = target / name
     invocation.mkdir(parents=True)
-    (project / PARSE_STATE_FILE).write_bytes(b"parsed by make dbt-parse, without the run's vars")
-    (invocation / PARSE_STATE_FILE).write_bytes(b"parsed with this deployment's vars")
-
-    assert keep_parse_state(invocation, project)
-    assert (project / PARSE_STATE_FILE).read_bytes() == b"parsed with this deployment's vars"
-    assert sorted(p.name for p in project.iterdir()) == [PARSE_STATE_FILE, invocation.name]
+    if state is not None:
+        (invocation / PARSE_STATE_FILE).write_bytes(state)
+    return invocation
 
 
-def test_a_run_that_wrote_no_parse_state_leaves_the_projects(tmp_path: Path) -> None:
-    invocation, project = tmp_path / "invocation", tmp_path / "target"
-    invocation.mkdir()
-    project.mkdir()
-    (project / PARSE_STATE_FILE).write_bytes(b"kept")
-    assert not keep_parse_state(invocation, project)
-    assert (project / PARSE_STATE_FILE).read_bytes() == b"kept"
+def test_a_run_starts_from_the_state_of_the_last_run_with_its_settings(tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    demo, export = parse_state_key("build", DEMO), parse_state_key("build", EXPORT)
+    assert keep_parse_state(_build(target, "run-1", b"parsed for the demo"), target, demo)
+    # A run-export in between keeps its own state; it does not replace the demo's.
+    assert keep_parse_state(_build(target, "run-2", b"parsed for the export"), target, export)
+
+    assert start_from_kept_state(target, demo, target / "run-3")
+    assert (target / "run-3" / PARSE_STATE_FILE).read_bytes() == b"parsed for the demo"
+    assert start_from_kept_state(target, export, target / "run-4")
+    assert (target / "run-4" / PARSE_STATE_FILE).read_bytes() == b"parsed for the export"
+
+
+def test_settings_never_built_start_from_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    keep_parse_state(
+        _build(target, "run-1", b"parsed for the demo"), target, parse_state_key("build", DEMO)
+    )
+    other = parse_state_key("spark", DEMO)
+    assert not start_from_kept_state(target, other, target / "run-2")
+    assert not (target / "run-2" / PARSE_STATE_FILE).exists()
+
+
+def test_a_run_that_wrote_no_parse_state_keeps_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    key = parse_state_key("build", DEMO)
+    assert not keep_parse_state(_build(target, "run-1", None), target, key)
+    assert not start_from_kept_state(target, key, target / "run-2")
+
+
+def test_the_key_is_the_target_and_the_vars_whatever_their_order() -> None:
+    assert parse_state_key("build", DEMO) == parse_state_key("build", dict(reversed(DEMO.items())))
+    assert parse_state_key("build", DEMO) != parse_state_key("build", EXPORT)
+    assert parse_state_key("build", DEMO) != parse_state_key("spark", DEMO)
+
+
+def test_only_the_most_recently_used_states_are_kept(tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    keys = [
+        parse_state_key("build", {"warehouse_path": f"/tmp/w{i}"}) for i in range(KEEP_STATES + 1)
+    ]
+    for age, key in enumerate(keys[:KEEP_STATES]):
+        keep_parse_state(_build(target, f"run-{age}", key.encode()), target, key)
+        kept = target / STATES_DIR / f"{key}.msgpack"
+        os.utime(kept, (1_000_000 + age, 1_000_000 + age))  # each newer than the one before
+    # The oldest state is used again, so the second oldest is the least recently used now.
+    assert start_from_kept_state(target, keys[0], target / "reuse")
+    keep_parse_state(_build(target, "run-new", b"new settings"), target, keys[-1])
+
+    left = {p.stem for p in (target / STATES_DIR).glob("*.msgpack")}
+    assert left == set(keys) - {keys[1]}
+    assert len(left) == KEEP_STATES

@@ -23,8 +23,10 @@ from pipelines.publish.run_state import read_run_state
 from pipelines.settings import DBT_PROJECT_DIR, Settings
 
 DAY_SECONDS = 86400.0
-# dagster-dbt writes each invocation's artifacts to target/<asset function name>-<hash>-<hash>.
-DBT_TARGET_GLOB = "portfolio_dbt_models-*"
+# Each dbt invocation's artifacts: target/portfolio_dbt_models-<run id>-<random> (the dbt asset
+# names it as dagster-dbt would: pipelines/transform/assets.py).
+DBT_TARGET_PREFIX = "portfolio_dbt_models-"
+DBT_TARGET_GLOB = f"{DBT_TARGET_PREFIX}*"
 RUN_LOG_GLOB = "run-*.log"
 
 

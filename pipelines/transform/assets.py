@@ -1,6 +1,7 @@
 """dbt models as Dagster assets and dbt tests as asset checks, in the `transform` group."""
 
 import json
+import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,14 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
+from pipelines.publish.retention import DBT_TARGET_PREFIX
 from pipelines.publish.run_state import record_child
 from pipelines.settings import Settings
-from pipelines.transform.parse_state import keep_parse_state
+from pipelines.transform.parse_state import (
+    keep_parse_state,
+    parse_state_key,
+    start_from_kept_state,
+)
 from pipelines.transform.project import dbt_project
 from pipelines.transform.selection import (
     build_exclusion,
@@ -86,13 +92,21 @@ def portfolio_dbt_models(
     on_spark = settings.dbt_engine != "duckdb"
     if on_spark:
         _hand_raw_tables_to_spark(context, duckdb, settings, source_tables(manifest))
-    invocation = dbt.cli(dbt_build_args(settings, exclusion), context=context)
+    project_target = Path(dbt_project.project_dir) / "target"
+    target_path = (
+        project_target / f"{DBT_TARGET_PREFIX}{context.run.run_id[:7]}-{uuid.uuid4().hex[:7]}"
+    )
+    parse_key = parse_state_key(settings.dbt_target, settings.dbt_vars())
+    start_from_kept_state(project_target, parse_key, target_path)
+    invocation = dbt.cli(
+        dbt_build_args(settings, exclusion), context=context, target_path=target_path
+    )
     # Written down so a next run can end dbt if this run is killed, and so a failure can be
     # explained from dbt's run_results.json (pipelines/publish/failure_cause.py).
     record_child(settings.warehouse_path, invocation.process.pid, dbt_target=invocation.target_path)
     yield from invocation.stream()  # raises when dbt failed: nothing is copied back then
     # Reached only when dbt succeeded: the next run parses less.
-    keep_parse_state(invocation.target_path, Path(dbt_project.project_dir) / "target")
+    keep_parse_state(invocation.target_path, project_target, parse_key)
     if on_spark:
         with duckdb.get_connection() as con:
             copied = read_spark_tables(
