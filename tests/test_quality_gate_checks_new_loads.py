@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -19,6 +19,7 @@ from pipelines import settings
 from pipelines.quality import validate_source
 from pipelines.quality.checked_loads import CHECKED_LOADS_TABLE, record_checked_loads
 from pipelines.quality.outcome import ValidationOutcome
+from pipelines.quality.staging import gate_relation, stage_gate_rows
 from tests.test_quality_gate import TS_FILE, build_raw
 
 NEXT_FILE = "timesheets/timesheets_2026-11-16.csv"
@@ -117,3 +118,65 @@ def test_the_fingerprint_follows_the_reporting_currency(tmp_path: Path) -> None:
         _check_and_record(con, "run-1")
         in_eur = validate_source(con, "timesheets", reporting_currency="EUR")
     assert in_eur.row_count > 0  # derived amounts change with the currency: check again
+
+
+def _staged(
+    con: duckdb.DuckDBPyConnection, derived: dict[str, str], fingerprint: str
+) -> list[tuple]:
+    stage_gate_rows(con, "timesheets", derived, "USD", fingerprint)
+    return con.execute(
+        f"SELECT source_file, work_date, per_day FROM {gate_relation('timesheets')} ORDER BY ALL"
+    ).fetchall()
+
+
+def test_history_is_not_recomputed_when_every_window_stays_within_one_file(tmp_path: Path) -> None:
+    # error() fails the staging if a derived column is evaluated on a row of the checked load.
+    per_file = {
+        "per_day": "sum(r.hours) over (partition by r.source_file_hash, r.employee_id, r.work_date)"
+        " + case when r.source_file_hash = 'sha256-demo' then error('history recomputed')"
+        " else 0 end"
+    }
+    with build_raw(tmp_path / "w.duckdb") as con:
+        outcome = _check_and_record(con, "run-1")
+        assert outcome.suite_fingerprint is not None
+        _add_load(con, hours=7)
+        staged = _staged(con, per_file, outcome.suite_fingerprint)
+
+    assert staged == [(NEXT_FILE, date(2026, 11, 16), 8.0)] * 2  # 1 h + 7 h that day, that file
+
+
+def test_a_window_across_files_still_sees_the_checked_loads(tmp_path: Path) -> None:
+    across = {"per_day": "sum(r.hours) over (partition by r.employee_id)"}
+    with build_raw(tmp_path / "w.duckdb") as con:
+        outcome = _check_and_record(con, "run-1")
+        assert outcome.suite_fingerprint is not None
+        history = con.execute(
+            "SELECT sum(hours) FROM raw.timesheets WHERE employee_id = 'E001'"
+        ).fetchone()
+        _add_load(con, hours=7)
+        staged = _staged(con, across, outcome.suite_fingerprint)
+
+    assert history is not None and history[0] > 0
+    assert staged == [(NEXT_FILE, date(2026, 11, 16), history[0] + 8.0)] * 2
+
+
+def test_a_resent_file_is_staged_with_the_checked_copy_it_repeats(tmp_path: Path) -> None:
+    # Same bytes under a new name: same hash, so its person-days sum over both copies, as the
+    # whole-table computation did.
+    per_file = {"per_day": "sum(r.hours) over (partition by r.source_file_hash, r.employee_id)"}
+    with build_raw(tmp_path / "w.duckdb") as con:
+        outcome = _check_and_record(con, "run-1")
+        assert outcome.suite_fingerprint is not None
+        con.execute(
+            "INSERT INTO raw.timesheets SELECT * REPLACE (? AS source_file) FROM raw.timesheets "
+            "WHERE source_row = 2",
+            [NEXT_FILE],
+        )
+        both = con.execute(
+            "SELECT sum(hours) FROM raw.timesheets WHERE employee_id = "
+            "(SELECT employee_id FROM raw.timesheets WHERE source_row = 2 LIMIT 1)"
+        ).fetchone()
+        staged = _staged(con, per_file, outcome.suite_fingerprint)
+
+    assert both is not None
+    assert [(name, total) for name, _, total in staged] == [(NEXT_FILE, both[0])]

@@ -9,6 +9,8 @@ quarantine rule can name precisely which raw rows to set aside.
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from pipelines.quality.checked_loads import checked_loads_exist, unchecked_rows_predicate
@@ -34,8 +36,11 @@ def stage_gate_rows(
     the caller turns into failures of the rules that need the column.
 
     With a suite `fingerprint`, only rows of loads not yet checked under it are staged. A window
-    (a person's hours that day) still sees the whole table: derived columns are computed first
-    and the rows filtered after, so a checked load's rows count in a new load's sums.
+    (a person's hours that day) must see every row of its partition, so derived columns are
+    computed before that filter. When every window partitions by `r.source_file_hash` (each
+    suite's do: a sum within one file), only the rows of files with an unchecked load are read
+    into them (`_within_one_file`): with none, nothing is computed over history at all.
+    Otherwise the derived columns are computed over the whole table, as before any filter.
     """
     currency = "'" + reporting_currency.replace("'", "''") + "'"
     extra = "".join(
@@ -43,19 +48,33 @@ def stage_gate_rows(
         for name, expression in derived_columns.items()
     )
     relation = gate_relation(source)
-    rows = (
-        f"SELECT r.rowid AS {quote(ROWID_COLUMN)}, r.*{extra} "
-        f"FROM {quote(RAW_SCHEMA)}.{quote(source)} AS r"
-    )
+    raw = f"{quote(RAW_SCHEMA)}.{quote(source)}"
+    rows = f"SELECT r.rowid AS {quote(ROWID_COLUMN)}, r.*{extra} FROM {raw} AS r"
     parameters: list[object] = []
     if fingerprint is not None and checked_loads_exist(con):
+        if all(_within_one_file(e) for e in derived_columns.values()):
+            unchecked_files = (
+                f"SELECT u.{quote('source_file_hash')} FROM {raw} AS u "
+                f"WHERE {unchecked_rows_predicate('u')}"
+            )
+            rows += f" WHERE r.{quote('source_file_hash')} IN ({unchecked_files})"
+            parameters = [source, fingerprint]
         rows = f"SELECT * FROM ({rows}) AS staged WHERE {unchecked_rows_predicate('staged')}"
-        parameters = [source, fingerprint]
+        parameters += [source, fingerprint]
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {quote('_gate_rows_' + source)} AS {rows}", parameters
     )
     description = con.execute(f"SELECT * FROM {relation} LIMIT 0").description or []
     return [str(column[0]) for column in description]
+
+
+_WINDOW = re.compile(r"\bover\s*\((?P<spec>[^)]*)", re.IGNORECASE)
+_PARTITION_BY_FILE = re.compile(r"^\s*partition\s+by\s+r\.source_file_hash\s*,", re.IGNORECASE)
+
+
+def _within_one_file(expression: str) -> bool:
+    """Whether every window of a derived column partitions by the raw row's file hash first."""
+    return all(_PARTITION_BY_FILE.match(m.group("spec")) for m in _WINDOW.finditer(expression))
 
 
 def staged_loads(con: duckdb.DuckDBPyConnection, source: str) -> tuple[tuple[str, str, int], ...]:
