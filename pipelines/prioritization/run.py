@@ -3,8 +3,11 @@ frontier and the weight sensitivity of the baseline. Pure: inputs in, results ou
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from pipelines.prioritization.config import (
     BASELINE,
@@ -24,7 +27,7 @@ from pipelines.prioritization.scenarios import (
 )
 from pipelines.prioritization.scoring import Scores, score_portfolio
 from pipelines.prioritization.sensitivity import Sensitivity, weight_sensitivity
-from pipelines.prioritization.solver_pool import Mapper, solver_pool
+from pipelines.prioritization.solver_pool import Mapper, pool_threads, solver_pool
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,29 @@ def prioritise(
     workers: int = 0,
 ) -> Prioritisation:
     """`workers`: threads for the independent solves (one per core when 0)."""
-    with solver_pool(workers) as mapper:
-        return _prioritise(portfolio, models, scenarios, sensitivity, frontier, mapper)
+    with solver_pool(workers) as mapper, _phases(pool_threads(workers) > 1) as start:
+        return _prioritise(portfolio, models, scenarios, sensitivity, frontier, mapper, start)
+
+
+Start = Callable[..., "Future[Any]"]
+
+
+@contextmanager
+def _phases(side_by_side: bool) -> Iterator[Start]:
+    """Run a phase of solves now, beside the others (each feeds the one solver pool, so a long
+    solve of one phase does not leave the pool's other threads idle until it ends); with one
+    solver thread, each phase runs when started, one after the other."""
+    if not side_by_side:
+
+        def run_now(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
+            done: Future[Any] = Future()
+            done.set_result(fn(*args, **kwargs))
+            return done
+
+        yield run_now
+        return
+    with ThreadPoolExecutor(3, "phase") as phases:
+        yield phases.submit
 
 
 def _prioritise(
@@ -60,29 +84,38 @@ def _prioritise(
     sensitivity: SensitivitySettings,
     frontier: FrontierSettings,
     mapper: Mapper,
+    start: Start,
 ) -> Prioritisation:
+    """The baseline is solved first; the other scenarios start beside it, and the frontier and the
+    weight sensitivity (which need the baseline's plan, scores and feasibility) as soon as it is
+    done. Every solve is deterministic, so the results do not depend on what ran beside what."""
     baseline = scenarios[BASELINE]
     budgets = plan_budgets(portfolio, baseline)
     planned = portfolio.with_budgets(budgets)
-    solved = mapper(lambda s: run_scenario(portfolio, s, models, budgets), scenarios.values())
-    results = dict(zip(scenarios, solved, strict=True))
-    diffs = {name: compare(results[BASELINE], result) for name, result in results.items()}
-    base = results[BASELINE]
-    model = models[baseline.scoring_model]
-    points: list[FrontierPoint] = []
-    spread: Sensitivity | None = None
+
+    def solve(chosen: list[Scenario]) -> list[ScenarioResult]:
+        return mapper(lambda s: run_scenario(portfolio, s, models, budgets), chosen)
+
+    others = [scenario for name, scenario in scenarios.items() if name != BASELINE]
+    others_solved = start(solve, others)
+    (base,) = solve([baseline])
+    points: Future[list[FrontierPoint]] | None = None
+    spread: Future[Sensitivity] | None = None
     if portfolio.size:
         factors = budget_factors(frontier.low, frontier.high, frontier.points)
-        points = efficient_frontier(base.portfolio, base.scores, factors, mapper=mapper)
+        points = start(efficient_frontier, base.portfolio, base.scores, factors, mapper=mapper)
         if base.feasible:
-            spread = weight_sensitivity(base.portfolio, model, sensitivity, mapper=mapper)
+            model = models[baseline.scoring_model]
+            spread = start(weight_sensitivity, base.portfolio, model, sensitivity, mapper=mapper)
+    solved = dict(zip((s.name for s in others), others_solved.result(), strict=True))
+    results = {name: base if name == BASELINE else solved[name] for name in scenarios}
     return Prioritisation(
         portfolio=planned,
         plan_budgets=budgets,
         scores={name: score_portfolio(portfolio, m) for name, m in models.items()},
         scenarios=results,
-        diffs=diffs,
-        frontier=points,
-        sensitivity=spread,
+        diffs={name: compare(base, result) for name, result in results.items()},
+        frontier=points.result() if points is not None else [],
+        sensitivity=spread.result() if spread is not None else None,
         baseline_model=baseline.scoring_model,
     )

@@ -32,11 +32,16 @@ def serial_map(fn: Callable[[T], R], items: Iterable[T], /) -> list[R]:
     return [fn(item) for item in items]
 
 
+def pool_threads(workers: int = 0) -> int:
+    """The threads `solver_pool(workers)` runs: one per core when 0."""
+    return workers or os.cpu_count() or 1
+
+
 @contextmanager
 def solver_pool(workers: int = 0) -> Iterator[Mapper]:
     """A Mapper that runs its calls on `workers` threads (one per core when 0; serially when
-    there is one)."""
-    count = workers or os.cpu_count() or 1
+    there is one). Several threads may map through it at once: their calls share the threads."""
+    count = pool_threads(workers)
     if count <= 1:
         yield serial_map
         return
