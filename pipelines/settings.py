@@ -45,9 +45,11 @@ class Settings:
     fiscal_year_start_month: int = 4
     schedule_timezone: str = "Europe/London"
     # DuckDB's memory_limit for every connection that writes the build (Dagster steps and dbt):
-    # past it DuckDB spills to disk or fails with "Out of Memory Error" instead of the OS killing
-    # the run. DuckDB's own default is 80% of RAM; a shared scheduler host wants less.
-    duckdb_memory_limit: str = "80%"
+    # past it DuckDB spills to disk (or fails with "Out of Memory Error") instead of the OS killing
+    # the run. Not DuckDB's own default of 80% of RAM: at 10 M timesheet rows that let dbt reach
+    # 6.4 GB and the gate 4.9 GB; at 2GB they peak at 2.3 and 3.0 GB for about a fifth more time
+    # (docs/benchmarks.md). A host that runs nothing else can raise it.
+    duckdb_memory_limit: str = "2GB"
     # Which sources the run requires (the others are "not supplied" when absent).
     source_profile: str = NATIVE_PROFILE
     # `auto` prints board-pack.pdf when Chromium is installed; `off` skips it.
