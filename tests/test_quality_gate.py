@@ -26,6 +26,7 @@ from pipelines.quality import (
     RuleFailure,
     RuleResult,
     ValidationOutcome,
+    chunking,
     record_outcomes,
     validate_source,
 )
@@ -387,6 +388,18 @@ def test_good_data_passes_when_chunked(con: duckdb.DuckDBPyConnection) -> None:
     outcome = validate_source(con, "timesheets", chunk_rows=25)
     assert outcome.chunks == 3
     assert outcome.success, outcome.message()
+
+
+def test_chunks_that_cannot_be_split_fail_their_rules_instead_of_passing(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create_timesheets(con, timesheet_rows(75))
+    monkeypatch.setattr(chunking, "partition_expression", lambda *_: "no_such_column")
+    outcome = validate_source(con, "timesheets", chunk_rows=25)
+    assert not outcome.success
+    suite = load_suite(settings.EXPECTATIONS_DIR / "timesheets.json")
+    unsplit = [f for f in outcome.failures if "splitting into chunks" in f.message()]
+    assert {f.rule for f in unsplit} == {rule.name for rule in suite.rules}
 
 
 def test_every_suite_rule_is_named_and_explained() -> None:

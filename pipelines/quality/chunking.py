@@ -10,6 +10,8 @@ unrelated keys gets one pass per key; the extra passes fetch only that key and t
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import duckdb
@@ -120,14 +122,21 @@ def pass_columns(pass_: Pass, table_columns: list[str]) -> list[tuple[str, bool]
     ]
 
 
-def chunk_sql(
-    relation: str, columns: list[tuple[str, bool]], partition: str, n_chunks: int, index: int
-) -> str:
-    select = ", ".join(
+CHUNK_COLUMN = "_gate_chunk"
+
+
+def _select_list(columns: list[tuple[str, bool]]) -> str:
+    return ", ".join(
         quote(name) if fetch else f"CAST(NULL AS VARCHAR) AS {quote(name)}"
         for name, fetch in columns
     )
-    sql = f"SELECT {select} FROM {relation}"
+
+
+def chunk_sql(
+    relation: str, columns: list[tuple[str, bool]], partition: str, n_chunks: int, index: int
+) -> str:
+    """One chunk straight from `relation` (which is scanned whole for each chunk)."""
+    sql = f"SELECT {_select_list(columns)} FROM {relation}"
     if n_chunks > 1:
         sql += f" WHERE ({partition}) % {n_chunks} = {index}"
     return sql
@@ -145,8 +154,42 @@ def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     return frame
 
 
-def chunk_queries(relation: str, pass_: Pass, table_columns: list[str], n_chunks: int) -> list[str]:
-    """One SQL query per chunk of a pass; the caller fetches each so it can time and catch."""
+@contextmanager
+def pass_chunks(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    pass_: Pass,
+    table_columns: list[str],
+    n_chunks: int,
+) -> Iterator[list[str]]:
+    """One SQL query per chunk of a pass; the caller fetches each so it can time and catch.
+
+    With several chunks the pass's columns are first copied once into a temp table with each
+    row's chunk number, ordered by chunk and then by raw row, so each chunk's query reads only
+    its own row groups (DuckDB skips the others by their min/max) instead of scanning the whole
+    staged table: at 10 M timesheet rows, 60 such scans were a third of the gate's time. Every
+    chunk holds the same rows in the same order as a direct query's; the table is dropped after.
+    """
     columns = pass_columns(pass_, table_columns)
+    if n_chunks == 1:
+        yield [chunk_sql(relation, columns, "", 1, 0)]
+        return
     partition = partition_expression(pass_, table_columns)
-    return [chunk_sql(relation, columns, partition, n_chunks, index) for index in range(n_chunks)]
+    stored = [name for name, fetch in columns if fetch]
+    if ROWID_COLUMN not in stored:
+        stored.append(ROWID_COLUMN)
+    table = quote("_gate_pass_chunks")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS "
+        f"SELECT {', '.join(quote(c) for c in stored)}, "
+        f"({partition}) % {n_chunks} AS {CHUNK_COLUMN} FROM {relation} "
+        f"ORDER BY {CHUNK_COLUMN}, {quote(ROWID_COLUMN)}"
+    )
+    try:
+        select = _select_list(columns)
+        yield [
+            f"SELECT {select} FROM temp.main.{table} WHERE {CHUNK_COLUMN} = {index}"
+            for index in range(n_chunks)
+        ]
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -20,7 +20,7 @@ import pandas as pd
 
 from pipelines import settings
 from pipelines.quality.checked_loads import suite_fingerprint
-from pipelines.quality.chunking import Pass, chunk_count, chunk_queries, fetch_frame, plan_passes
+from pipelines.quality.chunking import Pass, chunk_count, fetch_frame, pass_chunks, plan_passes
 from pipelines.quality.gx_runtime import BatchDefinition, gx, new_batch_definition
 from pipelines.quality.outcome import (
     GATE_DERIVED_COLUMNS,
@@ -218,15 +218,21 @@ def _run_pass(
         name=f"{source}:{'+'.join(pass_.partition) or 'all'}",
         expectations=[rule.config for rule in pass_.rules],
     )
-    relation = gate_relation(source)
-    for index, sql in enumerate(chunk_queries(relation, pass_, columns, n_chunks)):
-        where = f"chunk {index + 1} of {n_chunks}"
-        _validate_chunk(
-            con, source, sql, where, pass_, gx_suite, parameters, batch_definition, tallies
-        )
-        # GX leaves reference cycles around each batch; without a collection here every
-        # chunk's DataFrame stays alive until Python's next full GC (RSS grew ~60 MB a chunk).
-        gc.collect()
+    try:
+        with pass_chunks(con, gate_relation(source), pass_, columns, n_chunks) as queries:
+            for index, sql in enumerate(queries):
+                where = f"chunk {index + 1} of {n_chunks}"
+                _validate_chunk(
+                    con, source, sql, where, pass_, gx_suite, parameters, batch_definition, tallies
+                )
+                # GX leaves reference cycles around each batch; without a collection here every
+                # chunk's DataFrame stays alive until Python's next full GC (RSS grew ~60 MB a
+                # chunk).
+                gc.collect()
+    except duckdb.Error as exc:  # the pass's rows could not be split into chunks
+        logger.exception("raw.%s: the chunks of pass %s failed", source, gx_suite.name)
+        for rule in pass_.rules:
+            tallies[rule.name].add_error(f"validation could not run (splitting into chunks): {exc}")
 
 
 def _validate_chunk(
