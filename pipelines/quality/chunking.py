@@ -132,16 +132,6 @@ def _select_list(columns: list[tuple[str, bool]]) -> str:
     )
 
 
-def chunk_sql(
-    relation: str, columns: list[tuple[str, bool]], partition: str, n_chunks: int, index: int
-) -> str:
-    """One chunk straight from `relation` (which is scanned whole for each chunk)."""
-    sql = f"SELECT {_select_list(columns)} FROM {relation}"
-    if n_chunks > 1:
-        sql += f" WHERE ({partition}) % {n_chunks} = {index}"
-    return sql
-
-
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     """Run a chunk query and convert through Arrow; dates become datetime64, ints stay ints."""
     table: pa.Table = con.sql(sql).to_arrow_table()
@@ -172,7 +162,7 @@ def pass_chunks(
     """
     columns = pass_columns(pass_, table_columns)
     if n_chunks == 1:
-        yield [chunk_sql(relation, columns, "", 1, 0)]
+        yield [f"SELECT {_select_list(columns)} FROM {relation}"]
         return
     partition = partition_expression(pass_, table_columns)
     stored = [name for name, fetch in columns if fetch]

@@ -69,7 +69,7 @@ def stage_gate_rows(
 
 
 _WINDOW = re.compile(r"\bover\s*\((?P<spec>[^)]*)", re.IGNORECASE)
-_PARTITION_BY_FILE = re.compile(r"^\s*partition\s+by\s+r\.source_file_hash\s*,", re.IGNORECASE)
+_PARTITION_BY_FILE = re.compile(r"^\s*partition\s+by\s+r\.source_file_hash\s*(,|$)", re.IGNORECASE)
 
 
 def _within_one_file(expression: str) -> bool:
