@@ -48,7 +48,7 @@ class Settings:
     # past it DuckDB spills to disk (or fails with "Out of Memory Error") instead of the OS killing
     # the run. Not DuckDB's own default of 80% of RAM: at 10 M timesheet rows that let dbt reach
     # 6.4 GB and the gate 4.9 GB. At 1.5GB the whole 10 M run peaks at 2.8 GB and takes as long
-    # as at 2GB (376 s against 381 s); dbt alone is about a fifth slower than at 80%
+    # as at 2GB (376 s against 381 s); dbt alone at 2GB was about a fifth slower than at 80%
     # (docs/benchmarks.md). A host that runs nothing else can raise it.
     duckdb_memory_limit: str = "1.5GB"
     # Which sources the run requires (the others are "not supplied" when absent).
