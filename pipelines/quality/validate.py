@@ -12,6 +12,7 @@ import gc
 import logging
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,14 @@ import pandas as pd
 
 from pipelines import settings
 from pipelines.quality.checked_loads import suite_fingerprint
-from pipelines.quality.chunking import Pass, chunk_count, fetch_frame, pass_chunks, plan_passes
+from pipelines.quality.chunking import (
+    Pass,
+    chunk_count,
+    column_groups,
+    fetch_frame,
+    pass_chunks,
+    plan_passes,
+)
 from pipelines.quality.gx_runtime import BatchDefinition, gx, new_batch_definition
 from pipelines.quality.outcome import (
     GATE_DERIVED_COLUMNS,
@@ -150,9 +158,15 @@ def _validate(
         wanted = set().union(*(rule.parameters for rule in suite.rules))
         parameters, parameter_errors = resolve_parameters(con, wanted)
         runnable = _runnable_rules(suite.rules, columns, parameter_errors, tallies, n_chunks)
+        # The collection after each chunk (see _run_pass) need not walk the objects alive before
+        # the first (GX, dbt and Dagster modules): frozen, they are skipped. On the 9.7 M-row
+        # timesheet gate the 60 collections took 8.8 s before; the gate went from 77 s to 65 s.
+        gc.collect()
+        gc.freeze()
         for pass_ in plan_passes(runnable, n_chunks, columns):
             _run_pass(con, source, pass_, columns, n_chunks, parameters, batch_definition, tallies)
     finally:
+        gc.unfreeze()
         drop_gate_rows(con, source)
 
     evaluated = sum(1 for t in tallies.values() if t.evaluated_chunks > 0)
@@ -214,25 +228,41 @@ def _run_pass(
     tallies: dict[str, RuleTally],
 ) -> None:
     """Validate every chunk of one pass, folding each chunk's results into the rule tallies."""
-    gx_suite = gx.ExpectationSuite(
-        name=f"{source}:{'+'.join(pass_.partition) or 'all'}",
-        expectations=[rule.config for rule in pass_.rules],
-    )
+    name = f"{source}:{'+'.join(pass_.partition) or 'all'}"
+    groups = [
+        _RuleGroup(
+            columns=group_columns,
+            rules=rules,
+            suite=gx.ExpectationSuite(
+                name=f"{name}:{number}", expectations=[rule.config for rule in rules]
+            ),
+        )
+        for number, (group_columns, rules) in enumerate(column_groups(pass_, columns))
+    ]
     try:
         with pass_chunks(con, gate_relation(source), pass_, columns, n_chunks) as queries:
             for index, sql in enumerate(queries):
                 where = f"chunk {index + 1} of {n_chunks}"
                 _validate_chunk(
-                    con, source, sql, where, pass_, gx_suite, parameters, batch_definition, tallies
+                    con, source, sql, where, pass_, groups, parameters, batch_definition, tallies
                 )
                 # GX leaves reference cycles around each batch; without a collection here every
                 # chunk's DataFrame stays alive until Python's next full GC (RSS grew ~60 MB a
                 # chunk).
                 gc.collect()
     except duckdb.Error as exc:  # the pass's rows could not be split into chunks
-        logger.exception("raw.%s: the chunks of pass %s failed", source, gx_suite.name)
+        logger.exception("raw.%s: the chunks of pass %s failed", source, name)
         for rule in pass_.rules:
             tallies[rule.name].add_error(f"validation could not run (splitting into chunks): {exc}")
+
+
+@dataclass(frozen=True)
+class _RuleGroup:
+    """Rules of a pass that read the same columns, and their GX suite (see column_groups)."""
+
+    columns: tuple[str, ...] | None
+    rules: list[Rule]
+    suite: Any
 
 
 def _validate_chunk(
@@ -241,37 +271,48 @@ def _validate_chunk(
     sql: str,
     where: str,
     pass_: Pass,
-    gx_suite: Any,
+    groups: list[_RuleGroup],
     parameters: dict[str, list[object]],
     batch_definition: BatchDefinition,
     tallies: dict[str, RuleTally],
 ) -> None:
-    """Fetch one chunk, validate it, fold the results; any exception fails the pass's rules."""
-    names = [rule.name for rule in pass_.rules]
+    """Fetch one chunk and validate each rule group on its columns; an error fails its rules."""
     started = time.perf_counter()
     try:
         frame = fetch_frame(con, sql)
-        needed = narrow_parameters(pass_.rules, parameters, frame)
-        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        validation = batch.validate(
-            gx_suite,
-            expectation_parameters=needed,
-            # COMPLETE lists every failing row's index (= raw rowid) for quarantine rules.
-            result_format={"result_format": "COMPLETE", "partial_unexpected_count": SAMPLE_ROWS},
-        )
     except Exception as exc:
-        # Any error here means these rules were not checked: fail them, never skip them.
-        logger.exception("raw.%s: %s failed to validate", source, where)
-        for name in names:
-            tallies[name].add_error(f"validation could not run ({where}): {exc}")
+        logger.exception("raw.%s: %s could not be fetched", source, where)
+        for rule in pass_.rules:
+            tallies[rule.name].add_error(f"validation could not run ({where}): {exc}")
         return
-    _fold_results(validation, frame, names, tallies, where)
+    for group in groups:
+        names = [rule.name for rule in group.rules]
+        try:
+            view = frame if group.columns is None else frame[list(group.columns)]
+            batch = batch_definition.get_batch(batch_parameters={"dataframe": view})
+            validation = batch.validate(
+                group.suite,
+                expectation_parameters=narrow_parameters(group.rules, parameters, view),
+                # COMPLETE lists every failing row's index (= raw rowid) for quarantine rules.
+                result_format={
+                    "result_format": "COMPLETE",
+                    "partial_unexpected_count": SAMPLE_ROWS,
+                },
+            )
+        except Exception as exc:
+            # Any error here means these rules were not checked: fail them, never skip them.
+            logger.exception("raw.%s: %s failed to validate", source, where)
+            for name in names:
+                tallies[name].add_error(f"validation could not run ({where}): {exc}")
+            continue
+        # The samples name the landing file and line, which only the whole chunk holds.
+        _fold_results(validation, frame, names, tallies, where)
     logger.debug(
         "raw.%s %s: %d rows, %d rules in %.2fs",
         source,
         where,
         len(frame),
-        len(names),
+        len(pass_.rules),
         time.perf_counter() - started,
     )
 
