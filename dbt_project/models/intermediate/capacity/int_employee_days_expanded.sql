@@ -80,34 +80,73 @@ calendar_days as (
 
 ),
 
-covering_periods as (
+flagged_rate_periods as (
+
+    {{ rate_periods_flagging_overlaps('rate_periods') }}
+
+),
+
+period_days as (
 
     select
-        rate_periods.employee_id,
+        flagged_rate_periods.employee_id,
         calendar_days.date_day,
-        rate_periods.team,
-        rate_periods.role,
-        rate_periods.fte,
-        -- overlapping periods (a change entered with the old period's end on the same day):
-        -- the most recently started period wins, as for the cost rate
-        row_number() over (
-            partition by rate_periods.employee_id, calendar_days.date_day
-            order by rate_periods.active_from_date desc
-        ) as period_rank
+        flagged_rate_periods.team,
+        flagged_rate_periods.role,
+        flagged_rate_periods.fte,
+        flagged_rate_periods.active_from_date,
+        flagged_rate_periods.overlaps_another_period
     from calendar_days
-    inner join rate_periods
+    inner join flagged_rate_periods
         on
-            calendar_days.date_day >= rate_periods.active_from_date
+            calendar_days.date_day >= flagged_rate_periods.active_from_date
             and (
-                rate_periods.active_to_date is null
-                or calendar_days.date_day <= rate_periods.active_to_date
+                flagged_rate_periods.active_to_date is null
+                or calendar_days.date_day <= flagged_rate_periods.active_to_date
             )
+
+),
+
+ranked_overlapping_days as (
+
+    select
+        employee_id,
+        date_day,
+        team,
+        role,
+        fte,
+        -- overlapping periods (a change entered with the old period's end on the same day): the
+        -- most recently started period wins, as for the cost rate (see the macro for why only
+        -- these days are ranked)
+        row_number() over (
+            partition by employee_id, date_day
+            order by active_from_date desc
+        ) as period_rank
+    from period_days
+    where overlaps_another_period
 
 ),
 
 employee_periods as (
 
-    select * from covering_periods
+    select
+        employee_id,
+        date_day,
+        team,
+        role,
+        fte
+    from period_days
+    where not overlaps_another_period
+
+    union all
+
+    select
+        employee_id,
+        date_day,
+        team,
+        role,
+        fte
+    from ranked_overlapping_days
     where period_rank = 1
 
 ),

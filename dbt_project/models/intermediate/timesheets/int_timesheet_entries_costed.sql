@@ -15,6 +15,12 @@ rate_periods as (
 
 ),
 
+flagged_rate_periods as (
+
+    {{ rate_periods_flagging_overlaps('rate_periods') }}
+
+),
+
 fx_rates as (
 
     select * from {{ ref('int_fx_rates_filtered') }}
@@ -59,24 +65,71 @@ matched_rates as (
         timesheets.hours,
         timesheets.source_file,
         timesheets.source_row,
-        rate_periods.cost_rate_local,
-        rate_periods.cost_currency,
-        rate_periods.active_from_date as rate_active_from_date,
-        -- overlapping periods (a change entered with the old period's end on the same day):
-        -- the most recently started period wins
-        row_number() over (
-            partition by timesheets.entry_id
-            order by rate_periods.active_from_date desc
-        ) as rate_match_rank
+        flagged_rate_periods.cost_rate_local,
+        flagged_rate_periods.cost_currency,
+        flagged_rate_periods.active_from_date as rate_active_from_date,
+        flagged_rate_periods.overlaps_another_period
     from timesheets
-    left join rate_periods
+    left join flagged_rate_periods
         on
-            timesheets.employee_id = rate_periods.employee_id
-            and timesheets.work_date >= rate_periods.active_from_date
+            timesheets.employee_id = flagged_rate_periods.employee_id
+            and timesheets.work_date >= flagged_rate_periods.active_from_date
             and (
-                rate_periods.active_to_date is null
-                or timesheets.work_date <= rate_periods.active_to_date
+                flagged_rate_periods.active_to_date is null
+                or timesheets.work_date <= flagged_rate_periods.active_to_date
             )
+
+),
+
+ranked_overlapping_matches as (
+
+    select
+        matched_rates.*,
+        -- overlapping periods (a change entered with the old period's end on the same day): the
+        -- most recently started period wins (see the macro for why only these are ranked)
+        row_number() over (
+            partition by matched_rates.entry_id
+            order by matched_rates.rate_active_from_date desc
+        ) as rate_match_rank
+    from matched_rates
+    where matched_rates.overlaps_another_period
+
+),
+
+rated as (
+
+    -- an entry with no covering period keeps its one row, with a null rate
+    select
+        entry_id,
+        employee_id,
+        work_date,
+        project_id,
+        time_category,
+        hours,
+        source_file,
+        source_row,
+        cost_rate_local,
+        cost_currency,
+        rate_active_from_date
+    from matched_rates
+    where not coalesce(overlaps_another_period, false)
+
+    union all
+
+    select
+        entry_id,
+        employee_id,
+        work_date,
+        project_id,
+        time_category,
+        hours,
+        source_file,
+        source_row,
+        cost_rate_local,
+        cost_currency,
+        rate_active_from_date
+    from ranked_overlapping_matches
+    where rate_match_rank = 1
 
 ),
 
@@ -96,8 +149,7 @@ costed as (
         source_row,
         hours * cost_rate_local as labour_cost_local,
         cast({{ dbt.date_trunc('month', 'work_date') }} as date) as month_start_date
-    from matched_rates
-    where rate_match_rank = 1
+    from rated
 
 ),
 

@@ -1,0 +1,39 @@
+{#-
+    Every row of `rate_periods` (a CTE or relation with employee_id, active_from_date and a
+    nullable active_to_date, unique on employee_id x active_from_date), with
+    `overlaps_another_period`: whether it shares a day with another period of the same person.
+
+    HR's effective-dated rows seldom overlap (a change entered with the old period's end on the
+    same day), and where they do the most recently started period wins. A day, or an entry's work
+    date, that falls in a period flagged false is in no other period, so only the matches of
+    flagged periods need ranking; every period covering such a day is flagged too, so the ranking
+    still sees them all. Ranking every match instead (a window over all 10 M timesheet entries and
+    all expanded person-days) was half the time of the two models that use this.
+-#}
+{% macro rate_periods_flagging_overlaps(rate_periods) -%}
+    select
+        {{ rate_periods }}.*,
+        overlapping_periods.employee_id is not null as overlaps_another_period
+    from {{ rate_periods }}
+    left join (
+        select distinct
+            this_period.employee_id,
+            this_period.active_from_date
+        from {{ rate_periods }} as this_period
+        inner join {{ rate_periods }} as other_period
+            on
+                this_period.employee_id = other_period.employee_id
+                and this_period.active_from_date != other_period.active_from_date
+                and (
+                    other_period.active_to_date is null
+                    or this_period.active_from_date <= other_period.active_to_date
+                )
+                and (
+                    this_period.active_to_date is null
+                    or this_period.active_to_date >= other_period.active_from_date
+                )
+    ) as overlapping_periods
+        on
+            {{ rate_periods }}.employee_id = overlapping_periods.employee_id
+            and {{ rate_periods }}.active_from_date = overlapping_periods.active_from_date
+{%- endmacro %}
