@@ -100,35 +100,14 @@ rated as (
 
     -- an entry with no covering period keeps its one row, with a null rate
     select
-        entry_id,
-        employee_id,
-        work_date,
-        project_id,
-        time_category,
-        hours,
-        source_file,
-        source_row,
-        cost_rate_local,
-        cost_currency,
-        rate_active_from_date
+        matched_rates.*,
+        1 as rate_match_rank
     from matched_rates
-    where not coalesce(overlaps_another_period, false)
+    where not coalesce(matched_rates.overlaps_another_period, false)
 
     union all
 
-    select
-        entry_id,
-        employee_id,
-        work_date,
-        project_id,
-        time_category,
-        hours,
-        source_file,
-        source_row,
-        cost_rate_local,
-        cost_currency,
-        rate_active_from_date
-    from ranked_overlapping_matches
+    select * from ranked_overlapping_matches
     where rate_match_rank = 1
 
 ),
