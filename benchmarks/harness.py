@@ -68,7 +68,10 @@ def measure_pipeline(
         if full_only:
             continue
 
-        later = work / f"incremental-{number}"
+        # The week after runs where the full run did, as a scheduled weekly run does: dbt keeps
+        # its parse state per warehouse path (pipelines/transform/parse_state.py), so a new
+        # folder would make every incremental run parse the whole project again.
+        later = full
         _copy_published(published, later)
         landing = landing_for_run(dataset, later / "landing", with_increment=True)
         warehouse = later / "warehouse" / "portfolio.duckdb"

@@ -162,75 +162,75 @@ timesheet_days as (
 
 ),
 
-employee_day_keys as (
+employee_days as (
 
+    -- every day under one of the person's rate periods beside every day with booked time, in one
+    -- full join on (person, day); `joined` then drops the covered weekends nobody booked. A union
+    -- of the keys joined back to both sides took twice as long (10 M entries: docs/benchmarks.md)
     select
-        employee_periods.employee_id,
-        employee_periods.date_day
+        employee_periods.team,
+        employee_periods.role,
+        employee_periods.fte,
+        timesheet_days.leave_hours_recorded,
+        timesheet_days.logged_hours,
+        timesheet_days.project_hours,
+        timesheet_days.non_project_hours,
+        coalesce(employee_periods.employee_id, timesheet_days.employee_id) as employee_id,
+        coalesce(employee_periods.date_day, timesheet_days.date_day) as date_day,
+        employee_periods.employee_id is not null as is_active,
+        timesheet_days.employee_id is not null as has_booked_time
     from employee_periods
-    inner join calendar_days
-        on employee_periods.date_day = calendar_days.date_day
-    where calendar_days.is_weekday
-
-    union
-
-    select
-        employee_id,
-        date_day
-    from timesheet_days
+    full outer join timesheet_days
+        on
+            employee_periods.employee_id = timesheet_days.employee_id
+            and employee_periods.date_day = timesheet_days.date_day
 
 ),
 
 joined as (
 
     select
-        employee_day_keys.employee_id,
-        employee_day_keys.date_day,
+        employee_days.employee_id,
+        employee_days.date_day,
         calendar_days.iso_week_start_date,
         cast(
-            {{ dbt.date_trunc('month', 'employee_day_keys.date_day') }} as date
+            {{ dbt.date_trunc('month', 'employee_days.date_day') }} as date
         ) as month_start_date,
         calendar_days.is_weekday,
         calendar_days.is_public_holiday,
         calendar_days.is_in_timesheet_window,
         (
-            employee_day_keys.date_day >= calendar_days.first_month_start_date
-            and employee_day_keys.date_day <= calendar_days.last_month_end_date
+            employee_days.date_day >= calendar_days.first_month_start_date
+            and employee_days.date_day <= calendar_days.last_month_end_date
         ) as is_in_reporting_months,
-        employee_periods.employee_id is not null as is_active,
-        employee_periods.team,
-        employee_periods.role,
-        employee_periods.fte,
+        employee_days.is_active,
+        employee_days.team,
+        employee_days.role,
+        employee_days.fte,
         case
             when
-                employee_periods.employee_id is not null and calendar_days.is_weekday
+                employee_days.is_active and calendar_days.is_weekday
                 and not calendar_days.is_public_holiday
-                then {{ to_hours('employee_periods.fte * ' ~ standard_weekly_hours() ~ ' / 5') }}
+                then {{ to_hours('employee_days.fte * ' ~ standard_weekly_hours() ~ ' / 5') }}
             else {{ to_hours('0') }}
         end as contracted_hours,
         -- the hours the holiday took off the person's day (shown, never deducted twice)
         case
             when
-                employee_periods.employee_id is not null and calendar_days.is_weekday
+                employee_days.is_active and calendar_days.is_weekday
                 and calendar_days.is_public_holiday
-                then {{ to_hours('employee_periods.fte * ' ~ standard_weekly_hours() ~ ' / 5') }}
+                then {{ to_hours('employee_days.fte * ' ~ standard_weekly_hours() ~ ' / 5') }}
             else {{ to_hours('0') }}
         end as public_holiday_hours,
-        coalesce(timesheet_days.leave_hours_recorded, {{ to_hours('0') }}) as leave_hours_recorded,
-        coalesce(timesheet_days.logged_hours, {{ to_hours('0') }}) as logged_hours,
-        coalesce(timesheet_days.project_hours, {{ to_hours('0') }}) as project_hours,
-        coalesce(timesheet_days.non_project_hours, {{ to_hours('0') }}) as non_project_hours
-    from employee_day_keys
+        coalesce(employee_days.leave_hours_recorded, {{ to_hours('0') }}) as leave_hours_recorded,
+        coalesce(employee_days.logged_hours, {{ to_hours('0') }}) as logged_hours,
+        coalesce(employee_days.project_hours, {{ to_hours('0') }}) as project_hours,
+        coalesce(employee_days.non_project_hours, {{ to_hours('0') }}) as non_project_hours
+    from employee_days
     inner join calendar_days
-        on employee_day_keys.date_day = calendar_days.date_day
-    left join employee_periods
-        on
-            employee_day_keys.employee_id = employee_periods.employee_id
-            and employee_day_keys.date_day = employee_periods.date_day
-    left join timesheet_days
-        on
-            employee_day_keys.employee_id = timesheet_days.employee_id
-            and employee_day_keys.date_day = timesheet_days.date_day
+        on employee_days.date_day = calendar_days.date_day
+    -- a covered weekend day is kept only when time was booked on it
+    where calendar_days.is_weekday or employee_days.has_booked_time
 
 ),
 
