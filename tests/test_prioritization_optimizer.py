@@ -8,6 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
+from pipelines.prioritization import optimizer
 from pipelines.prioritization.config import Criterion, ScoringModel
 from pipelines.prioritization.optimizer import optimal_selection
 from pipelines.prioritization.portfolio import Portfolio, build_portfolio
@@ -209,3 +210,46 @@ def test_random_portfolios_match_brute_force() -> None:
         assert best.value == pytest.approx(expected)
         line = waterline(portfolio, scores)
         assert line.value <= best.value + 1e-9
+
+
+def test_above_the_exact_limit_the_stated_gap_bounds_the_distance_from_the_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above EXACT_LIMIT candidates the selection is LP-guided and states a proven gap: it must
+    fit every budget and capacity, and the exact optimum of the same programme (solved whole
+    here) may be better by at most that gap."""
+    rng = np.random.default_rng(16)
+    n = optimizer.EXACT_LIMIT + 100
+    ids = [f"P{i:04d}" for i in range(n)]
+    team_months = [("T1", "2027-01"), ("T2", "2027-01")]
+    portfolio = build_portfolio(
+        project_ids=ids,
+        criteria={"value": rng.integers(1, 100, n).astype(float)},
+        fiscal_years=[2027, 2028],
+        costs={
+            p: {2027: float(rng.integers(1, 50)), 2028: float(rng.integers(0, 30))} for p in ids
+        },
+        budgets={2027: 12.5 * n, 2028: 7.5 * n},  # about half of what the candidates ask
+        mandatory=ids[:5],
+        depends_on={ids[10]: [ids[11]]},
+        exclusive_groups={ids[20]: "g", ids[21]: "g"},
+        demand={
+            p: {k: float(rng.integers(0, 40)) for k in team_months if rng.random() < 0.1}
+            for p in ids
+        },
+        capacity={k: float(n) for k in team_months},
+    )
+    value = score_portfolio(portfolio, VALUE_MODEL).value
+    guided = optimal_selection(portfolio, value)
+    gap = guided.mip_gap
+    assert guided.feasible and gap is not None and 0 < gap < 1e-3
+    funded = guided.funded
+    assert funded[:5].all() and not (funded[10] and not funded[11]) and funded[20:22].sum() <= 1
+    assert (portfolio.costs[funded].sum(axis=0) <= portfolio.budgets + 1e-6).all()
+    used = np.asarray(portfolio.demand[np.flatnonzero(funded)].sum(axis=0)).ravel()
+    assert (used <= portfolio.capacity + 1e-6).all()
+
+    monkeypatch.setattr(optimizer, "EXACT_LIMIT", n)
+    exact = optimal_selection(portfolio, value)
+    assert exact.mip_gap == pytest.approx(0, abs=1e-6)
+    assert exact.value * (1 - gap) <= guided.value + 1e-9 <= exact.value + 1e-6
