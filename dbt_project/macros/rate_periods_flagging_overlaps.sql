@@ -37,3 +37,36 @@
             {{ rate_periods }}.employee_id = overlapping_periods.employee_id
             and {{ rate_periods }}.active_from_date = overlapping_periods.active_from_date
 {%- endmacro %}
+
+
+{#-
+    One row per key of `matches` (rows of a CTE joined to `rate_periods_flagging_overlaps`'s
+    periods, carrying `overlaps_another_period` and the period's start as `period_start`): the
+    match of the most recently started period. Only the matches of flagged periods are ranked,
+    partitioned by `key_columns` (a list); the others are the key's only match already, and a
+    key that matched no period (a left join's null flag) keeps its one row. Adds
+    `period_match_rank` (1 on every row returned).
+-#}
+{% macro latest_period_match(matches, key_columns, period_start) -%}
+    select
+        {{ matches }}.*,
+        1 as period_match_rank
+    from {{ matches }}
+    where not coalesce({{ matches }}.overlaps_another_period, false)
+
+    union all
+
+    select * from (
+        select
+            {{ matches }}.*,
+            row_number() over (
+                partition by
+                {%- for column in key_columns %} {{ matches }}.{{ column }}
+                    {{- "," if not loop.last }}{% endfor %}
+                order by {{ matches }}.{{ period_start }} desc
+            ) as period_match_rank
+        from {{ matches }}
+        where {{ matches }}.overlaps_another_period
+    ) as ranked_overlapping_matches
+    where period_match_rank = 1
+{%- endmacro %}

@@ -107,34 +107,11 @@ period_days as (
 
 ),
 
-ranked_overlapping_days as (
-
-    select
-        period_days.*,
-        -- overlapping periods (a change entered with the old period's end on the same day): the
-        -- most recently started period wins, as for the cost rate (see the macro for why only
-        -- these days are ranked)
-        row_number() over (
-            partition by period_days.employee_id, period_days.date_day
-            order by period_days.active_from_date desc
-        ) as period_rank
-    from period_days
-    where period_days.overlaps_another_period
-
-),
-
 employee_periods as (
 
-    select
-        period_days.*,
-        1 as period_rank
-    from period_days
-    where not period_days.overlaps_another_period
-
-    union all
-
-    select * from ranked_overlapping_days
-    where period_rank = 1
+    -- overlapping periods (a change entered with the old period's end on the same day): the most
+    -- recently started period wins, as for the cost rate
+    {{ latest_period_match('period_days', ['employee_id', 'date_day'], 'active_from_date') }}
 
 ),
 

@@ -81,34 +81,12 @@ matched_rates as (
 
 ),
 
-ranked_overlapping_matches as (
-
-    select
-        matched_rates.*,
-        -- overlapping periods (a change entered with the old period's end on the same day): the
-        -- most recently started period wins (see the macro for why only these are ranked)
-        row_number() over (
-            partition by matched_rates.entry_id
-            order by matched_rates.rate_active_from_date desc
-        ) as rate_match_rank
-    from matched_rates
-    where matched_rates.overlaps_another_period
-
-),
-
 rated as (
 
-    -- an entry with no covering period keeps its one row, with a null rate
-    select
-        matched_rates.*,
-        1 as rate_match_rank
-    from matched_rates
-    where not coalesce(matched_rates.overlaps_another_period, false)
-
-    union all
-
-    select * from ranked_overlapping_matches
-    where rate_match_rank = 1
+    -- overlapping periods (a change entered with the old period's end on the same day): the most
+    -- recently started period wins; an entry with no covering period keeps its one row, with a
+    -- null rate
+    {{ latest_period_match('matched_rates', ['entry_id'], 'rate_active_from_date') }}
 
 ),
 
