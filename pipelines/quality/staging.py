@@ -52,7 +52,9 @@ def stage_gate_rows(
     rows = f"SELECT r.rowid AS {quote(ROWID_COLUMN)}, r.*{extra} FROM {raw} AS r"
     parameters: list[object] = []
     if fingerprint is not None and checked_loads_exist(con):
-        if all(_within_one_file(e) for e in derived_columns.values()):
+        if all(_within_one_file(e) for e in derived_columns.values()) and _leaves_out_a_file(
+            con, raw, source, fingerprint
+        ):
             unchecked_files = (
                 f"SELECT u.{quote('source_file_hash')} FROM {raw} AS u "
                 f"WHERE {unchecked_rows_predicate('u')}"
@@ -66,6 +68,25 @@ def stage_gate_rows(
     )
     description = con.execute(f"SELECT * FROM {relation} LIMIT 0").description or []
     return [str(column[0]) for column in description]
+
+
+def _leaves_out_a_file(
+    con: duckdb.DuckDBPyConnection, raw: str, source: str, fingerprint: str
+) -> bool:
+    """Whether reading only the files with an unchecked load leaves any row out.
+
+    When it would not (a first run, a new suite, or every file re-sent), the filter is not
+    written: under DuckDB's window functions a filter that keeps every row still made the
+    staging more than twice as slow (9.7 M timesheet rows: 11.6-12.3 s against 5.0-5.2 s).
+    """
+    row = con.execute(
+        f"SELECT count(*) FILTER (WHERE u.{quote('source_file_hash')} IS NULL) > 0 "
+        f"OR count(DISTINCT u.{quote('source_file_hash')}) "
+        f"FILTER (WHERE {unchecked_rows_predicate('u')}) "
+        f"< count(DISTINCT u.{quote('source_file_hash')}) FROM {raw} AS u",
+        [source, fingerprint],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 _WINDOW = re.compile(r"\bover\s*\((?P<spec>[^)]*)", re.IGNORECASE)
