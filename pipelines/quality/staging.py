@@ -39,7 +39,8 @@ def stage_gate_rows(
     (a person's hours that day) must see every row of its partition, so derived columns are
     computed before that filter. When every window partitions by `r.source_file_hash` (each
     suite's do: a sum within one file), only the rows of files with an unchecked load are read
-    into them (`_within_one_file`): with none, nothing is computed over history at all.
+    into them (`_within_one_file`), when that leaves any file out (`_leaves_out_a_file`): with
+    none unchecked, nothing is computed over history at all.
     Otherwise the derived columns are computed over the whole table, as before any filter.
     """
     currency = "'" + reporting_currency.replace("'", "''") + "'"
