@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PARENT = """
 import subprocess, sys, time
 child = subprocess.Popen([sys.executable, "-c",
-    "import time; from pipelines.publish.dies_with_run import die_with_parent; "
+    "import time; from pipelines.child_process import die_with_parent; "
     "die_with_parent(); print('ready', flush=True); time.sleep(120)"],
     stdout=subprocess.PIPE, text=True)
 assert child.stdout is not None and child.stdout.readline().strip() == "ready"

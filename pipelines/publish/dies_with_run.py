@@ -10,25 +10,11 @@ step still ends a recorded orphan (run_state.py).
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
 import sys
 from pathlib import Path
 
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-
-
-def die_with_parent() -> None:
-    """SIGKILL this process when its parent (the run) dies; exit now if it is already gone."""
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
-    # The parent may have died before prctl took effect: then we were re-parented already.
-    if os.getppid() != parent:
-        sys.exit("portfolio-dbt: the run that started dbt is gone")
+from pipelines.child_process import die_with_parent
 
 
 def main() -> None:

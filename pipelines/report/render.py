@@ -36,7 +36,8 @@ from pathlib import Path
 import duckdb
 
 from pipelines.report import archive
-from pipelines.report.cost_lines import has_cost_lines, write_cost_line_files
+from pipelines.report.cost_lines import has_cost_lines
+from pipelines.report.downloads_worker import Downloads, downloads_written
 from pipelines.report.errors import MartsUnavailableError
 from pipelines.report.facets import project_facets
 from pipelines.report.pages import index_page, site_pages
@@ -46,7 +47,6 @@ from pipelines.report.queries import connect_read_only
 from pipelines.report.site import INDEX_PAGE, SiteCommon, build_site_environment, project_path
 from pipelines.report.site_data import SiteData, load_site_data
 from pipelines.report.static_assets import write_static
-from pipelines.report.table_exports import export_site_tables
 from pipelines.settings import Settings
 from pipelines.site_folder import (
     check_replaceable,
@@ -104,6 +104,7 @@ def render_portfolio_report(
             try:
                 _render_site(
                     con,
+                    warehouse_path,
                     data,
                     staging,
                     previous,
@@ -169,6 +170,7 @@ def site_common(
 
 def _render_site(
     con: duckdb.DuckDBPyConnection,
+    warehouse_path: Path,
     data: SiteData,
     staging: Path,
     previous: Path | None,
@@ -205,24 +207,32 @@ def _render_site(
     for page in pages:
         write(page.file_name, render(page))
         phases.done(page.file_name)
-    # Every table of these pages as CSV beside them and one workbook (the index, written last,
-    # lists the run and the archive: no report data). Before the one-pagers: they link no table.
-    exported = export_site_tables(staging, sorted(p.name for p in staging.glob("*.html")))
-    phases.done("table downloads")
     ppm_note = coverage.note("ppm")
     reasons = {e.info.project_id: e.reasons for e in data.exceptions}
     cost_lines = ppm_note is None and has_cost_lines(con)
-    # The board pack prints these one-pagers, so their S-curves are SVG files (no script runs in
-    # a print); every other one-pager's browser draws its own.
-    pack_projects = [e.info.project_id for e in data.exceptions[:BOARD_PACK_PROJECTS]]
-    write_project_pages(
-        env, data.pages, reasons, staging, site.for_page("", "../"), vega_bundle,
-        cutoff=ctx.as_of_date, printed=frozenset(pack_projects), cost_lines=cost_lines,
-    )  # fmt: skip
-    phases.done("one-pagers")
-    if cost_lines:
-        write_cost_line_files(con, staging, site.project_ids, ctx.reporting_currency)
-        phases.done("actual cost lines")
+    # The downloads: every table of these pages as CSV beside them and one workbook (the index,
+    # written last, lists the run and the archive: no report data), and each project's actual-
+    # cost lines. A large site's are written by a second process while this one writes the
+    # one-pagers, which link no table (downloads_worker.py).
+    downloads = Downloads(
+        warehouse=warehouse_path,
+        site=staging,
+        pages=sorted(p.name for p in staging.glob("*.html")),
+        project_ids=site.project_ids,
+        currency=ctx.reporting_currency,
+        cost_lines=cost_lines,
+    )
+    with downloads_written(downloads, con) as written:
+        phases.done("downloads, when written here")
+        # The board pack prints these one-pagers, so their S-curves are SVG files (no script
+        # runs in a print); every other one-pager's browser draws its own.
+        pack_projects = [e.info.project_id for e in data.exceptions[:BOARD_PACK_PROJECTS]]
+        write_project_pages(
+            env, data.pages, reasons, staging, site.for_page("", "../"), vega_bundle,
+            cutoff=ctx.as_of_date, printed=frozenset(pack_projects), cost_lines=cost_lines,
+        )  # fmt: skip
+        phases.done("one-pagers")
+    phases.done("downloads, when written by the second process (the rest of their time)")
 
     entry = archive.entry_name(generated_at, run_id)
     project_count = len(data.infos) if ppm_note is None else coverage.published_project_count
@@ -245,7 +255,7 @@ def _render_site(
             *(page.file_name for page in linked if page.board_pack),
             *(project_path(project_id) for project_id in pack_projects),
         ],
-        "downloads": [table.csv_path for table in exported],
+        "downloads": written.csv_paths,
         "charts": sorted(
             str(path.relative_to(staging))
             for path in (staging / "charts").glob("*.svg")

@@ -1,0 +1,32 @@
+"""A child process that dies with the run that started it (neutral: used by publish and report).
+
+A run started by the scheduler can be killed (`kill -9`, an out-of-memory kill, a cancelled
+Dagster run). Its children must not outlive it: dbt would go on writing the build file under
+the next run (pipelines/publish/dies_with_run.py), the one-pagers' worker would go on writing
+into a report folder nobody will publish (pipelines/report/one_pager_worker.py).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent() -> None:
+    """SIGKILL this process when its parent (the run) dies; exit now if it is already gone.
+
+    Linux only (`prctl(PR_SET_PDEATHSIG)`, kept across `exec`); elsewhere a no-op beyond the
+    check that the parent still exists.
+    """
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    # The parent may have died before prctl took effect: then we were re-parented already.
+    if os.getppid() != parent:
+        sys.exit(f"{os.path.basename(sys.argv[0])}: the run that started it is gone")
