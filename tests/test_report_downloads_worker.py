@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
+import tempfile
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,46 +48,79 @@ def _files(site: Path) -> dict[str, bytes]:
     return files
 
 
-def _count_workers(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    started: list[list[str]] = []
+class _Workers:
+    """The workers the report started in a test (subprocess.Popen in downloads_worker, spied)."""
+
+    def __init__(self) -> None:
+        self.started: list[subprocess.Popen[bytes]] = []
+        self.interrupt_first_wait = False
+
+
+@pytest.fixture
+def workers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> _Workers:
+    """Every site gets the second process (whatever its size and the machine's cores), each
+    started one recorded; temporary files go to this test's folder."""
+    spied = _Workers()
     popen = subprocess.Popen
 
-    def spy(args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
-        started.append(list(args))
-        return popen(args, **kwargs)  # type: ignore[call-overload, no-any-return]
+    class Spy(popen):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            self.waits = 0
+            spied.started.append(self)
 
-    monkeypatch.setattr(downloads_worker.subprocess, "Popen", spy)
-    return started
+        def wait(self, timeout: float | None = None) -> int:
+            self.waits += 1
+            if spied.interrupt_first_wait and self.waits == 1:
+                raise KeyboardInterrupt  # a cancelled run, while the report waits for the worker
+            return int(super().wait(timeout))
+
+    monkeypatch.setattr(downloads_worker.subprocess, "Popen", Spy)
+    monkeypatch.setattr(downloads_worker, "MIN_PROJECTS_IN_BACKGROUND", 1)
+    monkeypatch.setattr(downloads_worker, "usable_cores", lambda: 2)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    return spied
 
 
 def test_the_second_process_writes_the_same_site(
-    demo_run: tuple[RunPaths, RunOutcome], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_run: tuple[RunPaths, RunOutcome],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: _Workers,
 ) -> None:
     paths, outcome = demo_run
     assert outcome.success
-    here = tmp_path / "here"
-    render_portfolio_report(paths.warehouse, here, run_id="same-run", generated_at=GENERATED_AT)
+    here, there = tmp_path / "here", tmp_path / "there"
+    with monkeypatch.context() as in_process:
+        in_process.setattr(downloads_worker, "MIN_PROJECTS_IN_BACKGROUND", 10**9)
+        render_portfolio_report(paths.warehouse, here, run_id="same", generated_at=GENERATED_AT)
+    assert workers.started == []
+    render_portfolio_report(paths.warehouse, there, run_id="same", generated_at=GENERATED_AT)
 
-    started = _count_workers(monkeypatch)
-    monkeypatch.setattr(downloads_worker, "MIN_PROJECTS_IN_BACKGROUND", 1)
-    there = tmp_path / "there"
-    render_portfolio_report(paths.warehouse, there, run_id="same-run", generated_at=GENERATED_AT)
-
-    assert [args[2] for args in started] == ["pipelines.report.downloads_worker"]
+    assert len(workers.started) == 1
+    assert "pipelines.report.downloads_worker" in workers.started[0].args  # type: ignore[operator]
     files_here, files_there = _files(here), _files(there)
     cost_lines = [n for n in files_there if n.endswith("-actual-cost-lines.csv")]
     tables = [n for n in files_there if n.startswith("data/") and n.endswith(".csv")]
     assert cost_lines and tables, "the worker wrote no downloads"
     assert sorted(files_there) == sorted(files_here)
     assert [n for n in files_here if files_here[n] != files_there[n]] == []
+    assert list((tmp_path / "tmp").iterdir()) == []  # its job and result files are gone
 
 
 def test_a_failing_worker_fails_the_report_and_the_published_one_stays(
-    demo_run: tuple[RunPaths, RunOutcome], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_run: tuple[RunPaths, RunOutcome],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: _Workers,
 ) -> None:
     paths, _ = demo_run
     out = tmp_path / "portfolio"
-    render_portfolio_report(paths.warehouse, out, run_id="first", generated_at=GENERATED_AT)
+    with monkeypatch.context() as in_process:
+        in_process.setattr(downloads_worker, "MIN_PROJECTS_IN_BACKGROUND", 10**9)
+        render_portfolio_report(paths.warehouse, out, run_id="first", generated_at=GENERATED_AT)
     before = _files(out)
 
     # The worker is handed a warehouse that does not exist: it fails opening it.
@@ -95,37 +129,32 @@ def test_a_failing_worker_fails_the_report_and_the_published_one_stays(
     def elsewhere(self: Downloads) -> str:
         return to_json(Downloads(**{**vars(self), "warehouse": tmp_path / "gone.duckdb"}))
 
-    monkeypatch.setattr(downloads_worker, "MIN_PROJECTS_IN_BACKGROUND", 1)
     monkeypatch.setattr(Downloads, "to_json", elsewhere)
     with pytest.raises(ReportError, match=r"second process failed \(exit 1\)(.|\n)*gone\.duckdb"):
         render_portfolio_report(paths.warehouse, out, run_id="second", generated_at=GENERATED_AT)
+    assert len(workers.started) == 1
     assert _files(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["portfolio"]  # no staging folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["portfolio", "tmp"]  # no staging left
 
 
-def test_an_error_beside_the_worker_stops_it(
-    demo_run: tuple[RunPaths, RunOutcome], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("where", ["the block raises", "the wait is interrupted"])
+def test_the_worker_is_killed_when_the_report_stops(
+    demo_run: tuple[RunPaths, RunOutcome], tmp_path: Path, workers: _Workers, where: str
 ) -> None:
     paths, _ = demo_run
-    started: list[subprocess.Popen[bytes]] = []
-    popen = subprocess.Popen
-
-    def keep(args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
-        process = popen(args, **kwargs)  # type: ignore[call-overload]
-        started.append(process)
-        return process  # type: ignore[no-any-return]
-
-    monkeypatch.setattr(downloads_worker.subprocess, "Popen", keep)
-    monkeypatch.setattr(downloads_worker, "MIN_PROJECTS_IN_BACKGROUND", 1)
     site = tmp_path / "site"
     site.mkdir()
-    con = connect_read_only(paths.warehouse)
     job = Downloads(paths.warehouse, site, [], frozenset({"P1"}), "GBP", cost_lines=True)
+    workers.interrupt_first_wait = where == "the wait is interrupted"
+    stop: type[BaseException] = KeyboardInterrupt if workers.interrupt_first_wait else ValueError
+    con = connect_read_only(paths.warehouse)
     try:
-        with pytest.raises(ValueError, match="the one-pagers broke"), downloads_written(job, con):
-            raise ValueError("the one-pagers broke")
+        with pytest.raises(stop), downloads_written(job, con):
+            if not workers.interrupt_first_wait:
+                raise ValueError("the one-pagers broke")
     finally:
         con.close()
-    assert len(started) == 1
-    # The block raised long before the worker could finish starting: it was killed, not awaited.
-    assert started[0].returncode == -signal.SIGKILL
+    assert len(workers.started) == 1
+    # The worker needs far longer to start than the block took: it was killed, not awaited.
+    assert workers.started[0].returncode == -signal.SIGKILL
+    assert list((tmp_path / "tmp").iterdir()) == []

@@ -8,8 +8,9 @@ needs no data handed over: the downloads read the pages already written and the 
 the worker opens read-only beside this process's read-only connection (DuckDB lets any number of
 processes read a file no one writes).
 
-It is a fresh interpreter (`python -m pipelines.report.downloads_worker JOB.json`), not a fork: the
-run's process has DuckDB's, Dagster's and vl-convert's threads, whose locks a forked child would
+The worker is a fresh interpreter (`python -P -m pipelines.report.downloads_worker JOB RESULT
+PARENT_PID`, the job and its result as JSON files in a temporary folder), not a fork: the run's
+process has DuckDB's, Dagster's and vl-convert's threads, whose locks a forked child would
 inherit. It runs the same functions on the same inputs, so its files are byte for byte the ones
 this process would write (tests/test_report_downloads_worker.py). A small site is written
 in-process: below MIN_PROJECTS_IN_BACKGROUND projects, starting an interpreter (~0.5 s of CPU)
@@ -25,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,17 +55,11 @@ class Downloads:
     currency: str
     cost_lines: bool  # whether the warehouse holds the actual-cost lines (has_cost_lines)
 
-    def write(self, con: duckdb.DuckDBPyConnection | None = None) -> list[str]:
+    def write(self, con: duckdb.DuckDBPyConnection) -> list[str]:
         """Write every download; return the table CSVs' paths (relative to the site)."""
         exported = export_site_tables(self.site, self.pages)
         if self.cost_lines:
-            own = con is None
-            con = connect_read_only(self.warehouse) if con is None else con
-            try:
-                write_cost_line_files(con, self.site, self.project_ids, self.currency)
-            finally:
-                if own:
-                    con.close()
+            write_cost_line_files(con, self.site, self.project_ids, self.currency)
         return [table.csv_path for table in exported]
 
     def to_json(self) -> str:
@@ -96,6 +91,7 @@ class Downloads:
 class Written:
     """The table CSVs' paths (relative to the site), known once the downloads are written."""
 
+    background: bool  # written by the second process (else here, before the `with` block)
     paths: list[str] | None = None
 
     @property
@@ -105,54 +101,63 @@ class Written:
         return self.paths
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity), not the machine's count."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 @contextmanager
 def downloads_written(downloads: Downloads, con: duckdb.DuckDBPyConnection) -> Iterator[Written]:
     """The downloads written by the end of the `with` block, beside what the block does.
 
     By a second process when the site has MIN_PROJECTS_IN_BACKGROUND projects or more and there
-    is a second core to run it; else here (on `con`) before the block. If the block raises, the
-    worker is stopped and the error stands.
+    is a second core to run it; else here (on `con`) before the block. If the block raises, or
+    the wait for the worker is interrupted, the worker is killed and the error stands.
     """
-    written = Written()
-    small = len(downloads.project_ids) < MIN_PROJECTS_IN_BACKGROUND
-    if small or (os.cpu_count() or 1) < 2:
-        written.paths = downloads.write(con)
+    if len(downloads.project_ids) < MIN_PROJECTS_IN_BACKGROUND or usable_cores() < 2:
+        written = Written(background=False, paths=downloads.write(con))
         yield written
         return
-    with tempfile.NamedTemporaryFile("w", prefix="downloads-", suffix=".json", delete=False) as f:
-        f.write(downloads.to_json())
-    job_file = Path(f.name)
-    try:
-        # The worker imports the code this process runs, whatever the caller's PYTHONPATH.
+    written = Written(background=True)
+    with tempfile.TemporaryDirectory(prefix="report-downloads-") as folder:
+        job, result, errors = (Path(folder) / n for n in ("job.json", "result.json", "errors.log"))
+        job.write_text(downloads.to_json(), encoding="utf-8")
+        # -P: the worker imports this checkout's code, never a `pipelines` in the working folder.
+        command = [sys.executable, "-P", "-m", __name__, str(job), str(result), str(os.getpid())]
         path = os.pathsep.join(p for p in (str(_PACKAGE_ROOT), os.environ.get("PYTHONPATH")) if p)
-        worker = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(job_file)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": path},
-        )
+        # Its error output goes to a file, not a pipe nobody reads while the block runs.
+        with errors.open("wb") as error_log:
+            worker = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=error_log,
+                env={**os.environ, "PYTHONPATH": path},
+            )
         try:
             yield written
-        except BaseException:
-            worker.kill()
-            worker.communicate()
-            raise
-        out, errors = worker.communicate()
-    finally:
-        job_file.unlink(missing_ok=True)
-    if worker.returncode != 0:
-        tail = errors.decode("utf-8", "replace")[-_ERROR_TAIL:]
-        raise ReportError(
-            f"writing the downloads in a second process failed (exit {worker.returncode}):\n{tail}"
-        )
-    written.paths = json.loads(out)
+            worker.wait()
+        finally:
+            if worker.poll() is None:  # the block raised, or the wait was interrupted
+                worker.kill()
+                worker.wait()
+        if worker.returncode != 0:
+            tail = errors.read_text(encoding="utf-8", errors="replace")[-_ERROR_TAIL:]
+            raise ReportError(
+                f"writing the downloads in a second process failed "
+                f"(exit {worker.returncode}):\n{tail}"
+            )
+        written.paths = json.loads(result.read_text(encoding="utf-8"))
 
 
 def main() -> None:
-    die_with_parent()
-    downloads = Downloads.from_json(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    sys.stdout.write(json.dumps(downloads.write()))  # the table CSVs, for the run's manifest
+    job, result, parent = sys.argv[1:4]
+    # The run may have died during this module's imports: then exit instead of writing on.
+    die_with_parent(int(parent))
+    downloads = Downloads.from_json(Path(job).read_text(encoding="utf-8"))
+    with closing(connect_read_only(downloads.warehouse)) as con:
+        paths = downloads.write(con)
+    Path(result).write_text(json.dumps(paths), encoding="utf-8")
 
 
 if __name__ == "__main__":

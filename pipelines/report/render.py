@@ -223,7 +223,8 @@ def _render_site(
         cost_lines=cost_lines,
     )
     with downloads_written(downloads, con) as written:
-        phases.done("downloads, when written here")
+        if not written.background:
+            phases.done("downloads")
         # The board pack prints these one-pagers, so their S-curves are SVG files (no script
         # runs in a print); every other one-pager's browser draws its own.
         pack_projects = [e.info.project_id for e in data.exceptions[:BOARD_PACK_PROJECTS]]
@@ -232,7 +233,8 @@ def _render_site(
             cutoff=ctx.as_of_date, printed=frozenset(pack_projects), cost_lines=cost_lines,
         )  # fmt: skip
         phases.done("one-pagers")
-    phases.done("downloads, when written by the second process (the rest of their time)")
+    if written.background:
+        phases.done("downloads in the second process, past the one-pagers")
 
     entry = archive.entry_name(generated_at, run_id)
     project_count = len(data.infos) if ppm_note is None else coverage.published_project_count
