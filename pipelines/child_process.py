@@ -32,4 +32,4 @@ def die_with_parent(parent: int | None = None) -> None:
             raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
     # The parent may have died before prctl took effect: then we were re-parented already.
     if os.getppid() != parent:
-        sys.exit(f"{os.path.basename(sys.argv[0])}: the run that started it is gone")
+        sys.exit("the run that started this process is gone")

@@ -100,7 +100,7 @@ def test_the_second_process_writes_the_same_site(
     render_portfolio_report(paths.warehouse, there, run_id="same", generated_at=GENERATED_AT)
 
     assert len(workers.started) == 1
-    assert "pipelines.report.downloads_worker" in workers.started[0].args  # type: ignore[operator]
+    assert "from pipelines.report.downloads_worker import main" in workers.started[0].args[3]  # type: ignore[index]
     files_here, files_there = _files(here), _files(there)
     cost_lines = [n for n in files_there if n.endswith("-actual-cost-lines.csv")]
     tables = [n for n in files_there if n.startswith("data/") and n.endswith(".csv")]

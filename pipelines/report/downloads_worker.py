@@ -8,7 +8,7 @@ needs no data handed over: the downloads read the pages already written and the 
 the worker opens read-only beside this process's read-only connection (DuckDB lets any number of
 processes read a file no one writes).
 
-The worker is a fresh interpreter (`python -P -m pipelines.report.downloads_worker JOB RESULT
+The worker is a fresh interpreter (`python -P -c <import this module; main()> JOB RESULT
 PARENT_PID`, the job and its result as JSON files in a temporary folder), not a fork: the run's
 process has DuckDB's, Dagster's and vl-convert's threads, whose locks a forked child would
 inherit. It runs the same functions on the same inputs, so its files are byte for byte the ones
@@ -41,6 +41,10 @@ from pipelines.report.table_exports import export_site_tables
 # The one-pagers take ~1.7 ms a project: 500 are ~0.85 s, past the worker's start-up.
 MIN_PROJECTS_IN_BACKGROUND = 500
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding `pipelines/`
+_WORKER = (
+    f"import sys; sys.path.insert(0, {str(_PACKAGE_ROOT)!r}); "
+    "from pipelines.report.downloads_worker import main; main()"
+)
 _ERROR_TAIL = 2_000  # characters of the worker's error output quoted in the ReportError
 
 
@@ -122,17 +126,13 @@ def downloads_written(downloads: Downloads, con: duckdb.DuckDBPyConnection) -> I
     with tempfile.TemporaryDirectory(prefix="report-downloads-") as folder:
         job, result, errors = (Path(folder) / n for n in ("job.json", "result.json", "errors.log"))
         job.write_text(downloads.to_json(), encoding="utf-8")
-        # -P: the worker imports this checkout's code, never a `pipelines` in the working folder.
-        command = [sys.executable, "-P", "-m", __name__, str(job), str(result), str(os.getpid())]
-        path = os.pathsep.join(p for p in (str(_PACKAGE_ROOT), os.environ.get("PYTHONPATH")) if p)
+        # The worker imports this checkout's code (-P: never a `pipelines` in the working folder),
+        # and inherits the run's environment unchanged.
+        command = [sys.executable, "-P", "-c", _WORKER, str(job), str(result), str(os.getpid())]
         # Its error output goes to a file, not a pipe nobody reads while the block runs.
         with errors.open("wb") as error_log:
             worker = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=error_log,
-                env={**os.environ, "PYTHONPATH": path},
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=error_log
             )
         try:
             yield written
