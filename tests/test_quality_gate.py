@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,7 +32,7 @@ from pipelines.quality import (
     validate_source,
 )
 from pipelines.quality.chunking import column_groups, plan_passes
-from pipelines.quality.suites import load_suite
+from pipelines.quality.suites import SuiteError, load_suite
 from pipelines.quality.tally import RuleTally, exception_messages
 from pipelines.quality.validate import _fold_results
 
@@ -417,18 +418,46 @@ def test_every_suite_rule_is_named_and_explained() -> None:
 
 
 @pytest.mark.parametrize(
-    ("source", "parameter"),
+    ("source", "reference"),
     [
-        ("timesheets", "known_project_ids"),
-        ("timesheets", "known_employee_ids"),
-        ("gl_actuals", "known_project_ids"),
-        ("milestones", "known_project_ids"),
-        ("finance_plan", "known_project_ids"),
+        ("timesheets", "raw.projects"),
+        ("timesheets", "raw.resources"),
+        ("gl_actuals", "raw.projects"),
+        ("milestones", "raw.projects"),
+        ("finance_plan", "raw.projects"),
+        ("resource_plan", "raw.projects"),
     ],
 )
-def test_referential_rules_use_run_time_parameters(source: str, parameter: str) -> None:
+def test_referential_rules_read_the_reference_table_in_sql(source: str, reference: str) -> None:
+    # A reference set handed to GX as a value set cost seconds per chunk at 20,000 ids; the
+    # lookup is a derived column instead, and the rule checks that no row has an unknown id.
     suite = load_suite(settings.EXPECTATIONS_DIR / f"{source}.json")
-    assert any(rule.set_parameter == parameter for rule in suite.rules)
+    lookups = [
+        name
+        for name, sql in suite.derived_columns.items()
+        if name.startswith("unknown_") and f"from {reference} " in sql
+    ]
+    checked = {
+        rule.columns[0]
+        for rule in suite.rules
+        if rule.expectation_type == "expect_column_values_to_be_null"
+    }
+    assert lookups and set(lookups) <= checked
+
+
+def test_suite_with_a_run_time_parameter_is_rejected(tmp_path: Path) -> None:
+    document = json.loads((settings.EXPECTATIONS_DIR / "timesheets.json").read_text())
+    document["expectations"].append(
+        {
+            "type": "expect_column_values_to_be_in_set",
+            "kwargs": {"column": "project_id", "value_set": {"$PARAMETER": "known_project_ids"}},
+            "meta": {"rule": "old style reference", "action": "quarantine", "description": "x"},
+        }
+    )
+    path = tmp_path / "timesheets.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(SuiteError, match="run-time parameter 'known_project_ids'"):
+        load_suite(path)
 
 
 # --------------------------------------------------------------------------- bad data
@@ -721,7 +750,15 @@ def test_referential_rule_fails_when_reference_table_is_missing(
     outcome = validate_source(con, "timesheets")
     unknown = failure(outcome, "project_id is a known project")
     assert unknown.errored
-    assert "cannot fill known_project_ids: table raw.projects does not exist" in unknown.message()
+    assert "derived column unknown_project_id could not be computed" in unknown.message()
+    assert "projects does not exist" in unknown.message()
+    # Only the rules reading the broken column fail: the other derived columns still check.
+    con.execute("UPDATE raw.timesheets SET employee_id = 'E404' WHERE source_row = 5")
+    outcome = validate_source(con, "timesheets")
+    unknown_employee = failure(outcome, "employee_id is a known employee")
+    assert not unknown_employee.errored
+    assert unknown_employee.sample == [{"source_file": TS_FILE, "source_row": 5, "value": "E404"}]
+    assert "derived columns computed" in {f.rule for f in outcome.failures}
 
 
 # --------------------------------------------------------------------------- chunking
@@ -774,26 +811,24 @@ def test_rule_that_cannot_be_chunked_fails_instead_of_guessing(
     assert "cannot be evaluated exactly over 4 chunks" in chunked.message()
 
 
-def test_unrelated_keys_get_their_own_pass() -> None:
+def test_every_rule_rides_in_the_pass_of_the_only_key() -> None:
+    # References to other tables are derived columns, so they need no pass (and no copy of the
+    # table) of their own: one pass, partitioned by the key.
     suite = load_suite(settings.EXPECTATIONS_DIR / "timesheets.json")
-    passes = plan_passes(suite.rules, 4, [])
-    partitions = {p.partition for p in passes}
-    assert partitions == {
-        ("entry_id", "source_file", "source_file_hash"),
-        ("employee_id",),
-        ("project_id",),
-    }
-    assert sum(len(p.rules) for p in passes) == len(suite.rules)
+    (only,) = plan_passes(suite.rules, 4, [])
+    assert only.partition == ("entry_id", "source_file", "source_file_hash")
+    assert len(only.rules) == len(suite.rules)
 
 
-def test_a_key_shares_the_pass_of_its_own_column() -> None:
-    suite = load_suite(settings.EXPECTATIONS_DIR / "finance_plan.json")
-    passes = plan_passes(suite.rules, 4, [])
-    partitions = [p.partition for p in passes]
-    assert partitions[0] == ("project_id",)  # shared by the referential rule and the key
+def test_unrelated_keys_get_their_own_pass_and_a_wider_key_shares_one() -> None:
+    suite = load_suite(settings.EXPECTATIONS_DIR / "timesheets.json")
     key = next(r for r in suite.rules if r.unique_key)
-    assert any(key in p.rules for p in passes if set(p.partition) <= set(key.columns))
-    assert sum(len(p.rules) for p in passes) == len(suite.rules)
+    per_person = replace(key, name="one row per person", columns=("employee_id",))
+    per_person_day = replace(key, name="one per person-day", columns=("employee_id", "work_date"))
+    passes = plan_passes([*suite.rules, per_person_day, per_person], 4, [])
+    assert [p.partition for p in passes] == [("employee_id",), key.columns]
+    assert passes[0].rules[:2] == [per_person, per_person_day]
+    assert sum(len(p.rules) for p in passes) == len(suite.rules) + 2
 
 
 def test_each_rule_is_handed_only_the_columns_it_reads() -> None:

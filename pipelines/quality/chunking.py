@@ -58,28 +58,25 @@ def plan_passes(rules: list[Rule], n_chunks: int, table_columns: list[str]) -> l
     """Group rules so every uniqueness rule runs over chunks partitioned by (part of) its key.
 
     A key whose columns include an earlier pass's partition columns shares that pass: rows equal
-    on the whole key are equal on the partition columns, so they share a chunk. Referential
-    rules (value set from a parameter) get a pass partitioned by their column, so each chunk
-    holds only a slice of the ids and GX is handed only that slice of the reference set (GX's
-    cost per batch grows with the size of a value set). All other rules ride along in the first
-    pass. With a single chunk there is nothing to plan.
+    on the whole key are equal on the partition columns, so they share a chunk. All other rules
+    ride along in the first pass. With a single chunk there is nothing to plan.
+
+    References to other tables (a known project, a known employee) are derived columns computed
+    in SQL before chunking (see staging.py), not value sets: they need no pass of their own.
     """
     if not rules:
         return []
     if n_chunks == 1:
         return [Pass(partition=(), rules=list(rules))]
     passes: list[Pass] = []
-    placed = sorted(
-        (r for r in rules if r.unique_key or r.set_parameter), key=lambda r: len(r.columns)
-    )
-    for rule in placed:
+    for rule in sorted((r for r in rules if r.unique_key), key=lambda r: len(r.columns)):
         key = set(rule.columns)
         home = next((p for p in passes if set(p.partition) <= key), None)
         if home is None:
             home = Pass(partition=rule.columns)
             passes.append(home)
         home.rules.append(rule)
-    others = [r for r in rules if not (r.unique_key or r.set_parameter)]
+    others = [r for r in rules if not r.unique_key]
     if others:
         if not passes:
             fallback = tuple(c for c in LINEAGE_COLUMNS if c in table_columns)

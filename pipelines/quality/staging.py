@@ -43,9 +43,8 @@ def stage_gate_rows(
     none unchecked, nothing is computed over history at all.
     Otherwise the derived columns are computed over the whole table, as before any filter.
     """
-    currency = "'" + reporting_currency.replace("'", "''") + "'"
     extra = "".join(
-        f", ({expression.replace('{reporting_currency}', currency)}) AS {quote(name)}"
+        f", ({_with_currency(expression, reporting_currency)}) AS {quote(name)}"
         for name, expression in derived_columns.items()
     )
     relation = gate_relation(source)
@@ -65,6 +64,35 @@ def stage_gate_rows(
     )
     description = con.execute(f"SELECT * FROM {relation} LIMIT 0").description or []
     return [str(column[0]) for column in description]
+
+
+def derived_column_errors(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    derived_columns: dict[str, str],
+    reporting_currency: str,
+) -> dict[str, str]:
+    """The derived columns DuckDB cannot even plan, each with its error, after staging failed.
+
+    So that one broken expression (a reference to a table that is not there, a typo) fails the
+    rules that read it and leaves the others checked, instead of taking every derived column down.
+    """
+    raw = f"{quote(RAW_SCHEMA)}.{quote(source)}"
+    errors: dict[str, str] = {}
+    for name, expression in derived_columns.items():
+        try:
+            con.execute(
+                f"SELECT ({_with_currency(expression, reporting_currency)}) FROM {raw} AS r LIMIT 0"
+            )
+        except duckdb.Error as exc:
+            errors[name] = str(exc)
+    return errors
+
+
+def _with_currency(expression: str, reporting_currency: str) -> str:
+    return expression.replace(
+        "{reporting_currency}", "'" + reporting_currency.replace("'", "''") + "'"
+    )
 
 
 def _files_to_read(

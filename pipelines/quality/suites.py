@@ -64,9 +64,6 @@ KEY_TYPES = frozenset({"expect_column_values_to_be_unique", "expect_compound_col
 ACTIONS = ("block", "quarantine", "warn")
 DEFAULT_QUARANTINE_THRESHOLD_PCT = 5.0
 
-_SET_TYPES = frozenset(
-    {"expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set"}
-)
 _COLUMN_KWARGS = ("column", "column_A", "column_B")
 _COLUMN_LIST_KWARGS = ("column_list",)
 
@@ -84,7 +81,6 @@ class Rule:
     expectation_type: str
     config: dict[str, Any]
     columns: tuple[str, ...]
-    parameters: frozenset[str]
     row_condition: str | None
     action: str = "block"
 
@@ -108,20 +104,6 @@ class Rule:
     @property
     def unique_key(self) -> tuple[str, ...] | None:
         return self.columns if self.expectation_type in KEY_TYPES else None
-
-    @property
-    def set_parameter(self) -> str | None:
-        """The parameter that is this rule's whole value set, for in-set/not-in-set on a column.
-
-        Such a rule's verdict only depends on which of the column's values are in the set, which
-        lets the gate narrow the set per chunk (see parameters.narrow_parameters).
-        """
-        value_set = self.config.get("kwargs", {}).get("value_set")
-        if self.expectation_type not in _SET_TYPES or len(self.columns) != 1:
-            return None
-        if isinstance(value_set, dict) and isinstance(value_set.get("$PARAMETER"), str):
-            return str(value_set["$PARAMETER"])
-        return None
 
     @property
     def skips_all_null_keys(self) -> bool:
@@ -275,6 +257,12 @@ def _rule_from_config(path: Path, position: int, config: object) -> Rule:
     for key in _COLUMN_LIST_KWARGS:
         if isinstance(kwargs.get(key), list):
             columns.extend(str(c) for c in kwargs[key])
+    if parameters := sorted(_parameter_names(kwargs)):
+        raise SuiteError(
+            f"{path}: rule {name.strip()!r} uses the run-time parameter {parameters[0]!r}; the "
+            "gate fills none: check a reference to another table through a derived column "
+            "(meta.derived_columns, see expectations/README.md)"
+        )
     action = meta.get("action")
     if action not in ACTIONS:
         raise SuiteError(
@@ -293,7 +281,6 @@ def _rule_from_config(path: Path, position: int, config: object) -> Rule:
         expectation_type=expectation_type,
         config=config,
         columns=tuple(columns),
-        parameters=frozenset(_parameter_names(kwargs)),
         row_condition=_row_condition_text(kwargs.get("row_condition")),
     )
 

@@ -2,8 +2,9 @@
 
 Order of work, and why: the suite is loaded first (a broken suite must fail loudly, not check
 nothing); then the table is looked up and counted (a missing or empty extract fails on its own);
-rules whose columns or parameters are missing fail without running; the rest run in GX chunk by
-chunk (see chunking.py). Every exception on the way becomes a failure of the rules it touches.
+rules whose columns (or derived columns) are missing fail without running; the rest run in GX
+chunk by chunk (see chunking.py). Every exception on the way becomes a failure of the rules it
+touches.
 """
 
 from __future__ import annotations
@@ -42,8 +43,13 @@ from pipelines.quality.outcome import (
     ValidationOutcome,
     gate_failure,
 )
-from pipelines.quality.parameters import narrow_parameters, resolve_parameters
-from pipelines.quality.staging import drop_gate_rows, gate_relation, stage_gate_rows, staged_loads
+from pipelines.quality.staging import (
+    derived_column_errors,
+    drop_gate_rows,
+    gate_relation,
+    stage_gate_rows,
+    staged_loads,
+)
 from pipelines.quality.suites import Rule, Suite, SuiteError, load_suite, suite_path
 from pipelines.quality.tally import SAMPLE_ROWS, RuleTally
 from pipelines.quality.warehouse import RAW_SCHEMA, row_count, table_columns
@@ -139,15 +145,12 @@ def _validate(
 
     tallies = {rule.name: RuleTally(source=source, rule=rule) for rule in suite.rules}
     fingerprint = suite_fingerprint(suite.digest, reporting_currency)
-    try:
-        columns = stage_gate_rows(
-            con, source, suite.derived_columns, reporting_currency, fingerprint
+    columns, derived_errors = _stage(con, source, suite, reporting_currency, fingerprint)
+    if derived_errors:
+        detail = "the suite's derived columns could not be computed: " + "; ".join(
+            f"{name}: {error}" for name, error in derived_errors.items()
         )
-    except duckdb.Error as exc:
-        # Without the derived columns the rules that need them fail below; the rest still run.
-        detail = f"the suite's derived columns could not be computed: {exc}"
         results.append(gate_failure(source, GATE_DERIVED_COLUMNS, detail))
-        columns = stage_gate_rows(con, source, {}, "", fingerprint)
     try:
         loads = staged_loads(con, source)
         rows_to_check = sum(load_rows for _, _, load_rows in loads)
@@ -157,16 +160,14 @@ def _validate(
                 already_checked=rows, fingerprint=fingerprint,
             )  # fmt: skip
         n_chunks = chunk_count(rows_to_check, chunk_rows)
-        wanted = set().union(*(rule.parameters for rule in suite.rules))
-        parameters, parameter_errors = resolve_parameters(con, wanted)
-        runnable = _runnable_rules(suite.rules, columns, parameter_errors, tallies, n_chunks)
+        runnable = _runnable_rules(suite.rules, columns, derived_errors, tallies, n_chunks)
         # The collection after each chunk (see _run_pass) need not walk the objects alive before
         # the first (GX, dbt and Dagster modules): frozen, they are skipped. On the 9.7 M-row
         # timesheet gate the 60 collections took 8.8 s before; the gate went from 77 s to 65 s.
         gc.collect()
         gc.freeze()
         for pass_ in plan_passes(runnable, n_chunks, columns):
-            _run_pass(con, source, pass_, columns, n_chunks, parameters, batch_definition, tallies)
+            _run_pass(con, source, pass_, columns, n_chunks, batch_definition, tallies)
     finally:
         gc.unfreeze()
         drop_gate_rows(con, source)
@@ -192,10 +193,39 @@ def _validate(
     )
 
 
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    suite: Suite,
+    reporting_currency: str,
+    fingerprint: str,
+) -> tuple[list[str], dict[str, str]]:
+    """Stage the rows to check; returns their columns and the derived columns that failed.
+
+    A derived column DuckDB cannot plan is left out and the rest are staged; if staging still
+    fails (an error only the data raises), every derived column is left out. Either way the
+    rules that read a missing one fail below, with its error; the other rules still run.
+    """
+    derived = suite.derived_columns
+    try:
+        return stage_gate_rows(con, source, derived, reporting_currency, fingerprint), {}
+    except duckdb.Error as exc:
+        failure = str(exc)
+    errors = derived_column_errors(con, source, derived, reporting_currency)
+    if errors:
+        usable = {name: sql for name, sql in derived.items() if name not in errors}
+        try:
+            return stage_gate_rows(con, source, usable, reporting_currency, fingerprint), errors
+        except duckdb.Error as exc:
+            failure = str(exc)
+    columns = stage_gate_rows(con, source, {}, "", fingerprint)
+    return columns, {**dict.fromkeys(derived, failure), **errors}
+
+
 def _runnable_rules(
     rules: list[Rule],
     columns: list[str],
-    parameter_errors: dict[str, str],
+    derived_errors: dict[str, str],
     tallies: dict[str, RuleTally],
     n_chunks: int,
 ) -> list[Rule]:
@@ -204,11 +234,15 @@ def _runnable_rules(
     for rule in rules:
         tally = tallies[rule.name]
         missing = [c for c in rule.columns if c not in columns]
-        if missing and not rule.is_schema_check:
+        if broken := [c for c in missing if c in derived_errors]:
+            tally.add_error(
+                "; ".join(
+                    f"derived column {c} could not be computed: {derived_errors[c]}" for c in broken
+                )
+            )
+        elif missing and not rule.is_schema_check:
             names = ", ".join(missing)
             tally.add_error(f"column {names} does not exist in {RAW_SCHEMA}.{tally.source}")
-        elif unresolved := sorted(rule.parameters & set(parameter_errors)):
-            tally.add_error("; ".join(parameter_errors[name] for name in unresolved))
         elif n_chunks > 1 and not rule.chunk_safe:
             tally.add_error(
                 f"{rule.expectation_type} cannot be evaluated exactly over {n_chunks} chunks; "
@@ -225,7 +259,6 @@ def _run_pass(
     pass_: Pass,
     columns: list[str],
     n_chunks: int,
-    parameters: dict[str, list[object]],
     batch_definition: BatchDefinition,
     tallies: dict[str, RuleTally],
 ) -> None:
@@ -245,9 +278,7 @@ def _run_pass(
         with pass_chunks(con, gate_relation(source), pass_, columns, n_chunks) as queries:
             for index, sql in enumerate(queries):
                 where = f"chunk {index + 1} of {n_chunks}"
-                _validate_chunk(
-                    con, source, sql, where, pass_, groups, parameters, batch_definition, tallies
-                )
+                _validate_chunk(con, source, sql, where, pass_, groups, batch_definition, tallies)
                 # GX leaves reference cycles around each batch; without a collection here every
                 # chunk's DataFrame stays alive until Python's next full GC (RSS grew ~60 MB a
                 # chunk).
@@ -274,7 +305,6 @@ def _validate_chunk(
     where: str,
     pass_: Pass,
     groups: list[_RuleGroup],
-    parameters: dict[str, list[object]],
     batch_definition: BatchDefinition,
     tallies: dict[str, RuleTally],
 ) -> None:
@@ -294,7 +324,6 @@ def _validate_chunk(
             batch = batch_definition.get_batch(batch_parameters={"dataframe": view})
             validation = batch.validate(
                 group.suite,
-                expectation_parameters=narrow_parameters(group.rules, parameters, view),
                 # COMPLETE lists every failing row's index (= raw rowid) for quarantine rules.
                 result_format={
                     "result_format": "COMPLETE",
