@@ -147,8 +147,11 @@ def _validate(
     fingerprint = suite_fingerprint(suite.digest, reporting_currency)
     columns, derived_errors = _stage(con, source, suite, reporting_currency, fingerprint)
     if derived_errors:
+        by_error: dict[str, list[str]] = {}
+        for name, error in derived_errors.items():
+            by_error.setdefault(error, []).append(name)
         detail = "the suite's derived columns could not be computed: " + "; ".join(
-            f"{name}: {error}" for name, error in derived_errors.items()
+            f"{', '.join(names)}: {error}" for error, names in by_error.items()
         )
         results.append(gate_failure(source, GATE_DERIVED_COLUMNS, detail))
     try:
