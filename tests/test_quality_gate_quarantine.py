@@ -279,6 +279,13 @@ def test_a_timesheet_on_an_unknown_project_is_quarantined(paths: RunPaths, build
         row[:3] for row in _quarantined(build, "timesheets")
     ]
     assert "PRJ-9999" in _decision(build, "timesheets")[4]
+    # The unknown id is a derived column's value, not a raw one: the quarantine still keeps it.
+    assert _query(
+        build,
+        "select raw_value from audit.quarantine where source = 'timesheets' and source_row = ? "
+        "and rule = 'project_id is a known project'",
+        [line],
+    ) == [("PRJ-9999",)]
     _assert_accounted(build, "timesheets")
 
 

@@ -55,6 +55,8 @@ class RuleFailure:
     description: str = ""
     action: str = "block"
     unexpected_rowids: tuple[int, ...] = ()
+    # Aligned with unexpected_rowids for a rule on one column: the failing values, as text.
+    unexpected_values: tuple[str | None, ...] = ()
 
     @property
     def effective_action(self) -> str:

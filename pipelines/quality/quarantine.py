@@ -69,8 +69,12 @@ def quarantine_failed_rows(
     return QuarantineResult(rows_moved=sum(by_file.values()), rows_by_file=by_file)
 
 
-def _register_rowids(con: duckdb.DuckDBPyConnection, rowids: list[int]) -> None:
-    con.register(_ROWIDS, pa.table({"rowid_": pa.array(rowids, type=pa.int64())}))
+def _register_rowids(
+    con: duckdb.DuckDBPyConnection, rowids: list[int], values: list[str | None] | None = None
+) -> None:
+    columns = {"rowid_": pa.array(rowids, type=pa.int64())}
+    columns["value_"] = pa.array(values or [None] * len(rowids), type=pa.string())
+    con.register(_ROWIDS, pa.table(columns))
 
 
 def _copy_to_quarantine(
@@ -81,20 +85,25 @@ def _copy_to_quarantine(
     run_id: str,
     at: datetime,
 ) -> None:
-    column = failure.column if failure.column in raw_columns else None
-    value_sql = f"CAST(r.{quote(column)} AS VARCHAR)" if column else "NULL"
+    # The value the rule judged: the raw column's, or the gate's for a derived column (the
+    # unknown project id), which the raw row does not hold.
+    judged = dict(zip(failure.unexpected_rowids, failure.unexpected_values, strict=False))
+    if failure.column in raw_columns:
+        value_sql = f"CAST(r.{quote(str(failure.column))} AS VARCHAR)"
+    else:
+        value_sql = "k.value_" if len(judged) == len(set(failure.unexpected_rowids)) else "NULL"
     on = f" on {failure.column}" if failure.column else ""
     reason = f'failed rule "{failure.rule}" ({failure.expectation_type}{on})'
     if failure.description:
         reason += f": {failure.description}"
-    _register_rowids(con, sorted(set(failure.unexpected_rowids)))
+    rowids = sorted(set(failure.unexpected_rowids))
+    _register_rowids(con, rowids, [judged.get(rowid) for rowid in rowids])
     con.execute(
         f"""
         INSERT INTO {QUARANTINE_TABLE}
         SELECT ?, r.source_file, r.source_file_hash, r.source_row, ?, {value_sql},
                'gate', ?, 'quarantine', ?, to_json(r)::VARCHAR, ?, ?
-        FROM {table} AS r
-        WHERE r.rowid IN (SELECT rowid_ FROM {_ROWIDS})
+        FROM {table} AS r JOIN {_ROWIDS} AS k ON r.rowid = k.rowid_
         """,
         [failure.source, failure.column, failure.rule, reason, run_id, at],
     )

@@ -38,9 +38,11 @@ class RuleTally:
     details: list[str] = field(default_factory=list)
     # The raw rows (DuckDB rowids, the frames' index) a quarantine rule sets aside.
     unexpected_rowids: list[int] = field(default_factory=list)
+    # For a rule on one column, the value each of those rows failed on, as text (None: null).
+    unexpected_values: list[str | None] = field(default_factory=list)
 
     def add_error(self, detail: str) -> None:
-        """The rule could not be evaluated (missing column, parameter, GX or SQL error)."""
+        """The rule could not be evaluated (missing or broken column, GX or SQL error)."""
         self.failed = True
         self.errored = True
         self._add_detail(detail)
@@ -63,7 +65,7 @@ class RuleTally:
             self.unexpected_count += int(count)
             self._add_samples(payload.get("partial_unexpected_index_list"), frame)
             if self.rule.quarantines:
-                self._add_rowids(payload.get("unexpected_index_list"), int(count))
+                self._add_rowids(payload.get("unexpected_index_list"), int(count), frame)
         elif not errors:
             self._add_detail(self._describe_observed(payload))
 
@@ -86,6 +88,7 @@ class RuleTally:
                 description=self.rule.description,
                 action=self.rule.action,
                 unexpected_rowids=tuple(self.unexpected_rowids),
+                unexpected_values=tuple(self.unexpected_values),
             )
         return RuleResult(
             rule=self.rule.name,
@@ -97,8 +100,12 @@ class RuleTally:
             action=self.rule.action,
         )
 
-    def _add_rowids(self, index_list: object, expected: int) -> None:
-        """Every failing row's id; if GX did not list them all, the rule cannot quarantine."""
+    def _add_rowids(self, index_list: object, expected: int, frame: pd.DataFrame) -> None:
+        """Every failing row's id; if GX did not list them all, the rule cannot quarantine.
+
+        A rule on one column also keeps each row's value: a derived column (the unknown
+        project id) is not in the raw table the quarantine copies from.
+        """
         labels = [] if not isinstance(index_list, Sequence) else list(index_list)
         rowids = [int(label) for label in labels if isinstance(label, int | np.integer)]
         if len(rowids) != expected:
@@ -108,6 +115,10 @@ class RuleTally:
             )
             return
         self.unexpected_rowids.extend(rowids)
+        (column, *others) = self.rule.columns or ("",)
+        if not others and column in frame.columns:
+            values = frame.loc[rowids, column].tolist()
+            self.unexpected_values.extend(None if pd.isna(v) else str(v) for v in values)
 
     def _add_detail(self, detail: str) -> None:
         if detail and detail not in self.details:
