@@ -9,6 +9,7 @@ that passes because a check could not run is worse than no gate.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -20,7 +21,13 @@ import pandas as pd
 import pytest
 
 from pipelines import settings
-from pipelines.ingest.sources import LINEAGE_COLUMNS, PROJECTS, RESOURCE_PLAN, TIMESHEETS
+from pipelines.ingest.sources import (
+    LINEAGE_COLUMNS,
+    PROJECTS,
+    RESOURCE_PLAN,
+    TIMESHEETS,
+    all_sources,
+)
 from pipelines.ingest.warehouse_tables import raw_columns
 from pipelines.quality import (
     SOURCES,
@@ -31,6 +38,7 @@ from pipelines.quality import (
     record_outcomes,
     validate_source,
 )
+from pipelines.quality.assets import build_gate_assets, validated_asset_key
 from pipelines.quality.chunking import column_groups, plan_passes
 from pipelines.quality.suites import SuiteError, load_suite
 from pipelines.quality.tally import RuleTally, exception_messages
@@ -443,6 +451,22 @@ def test_referential_rules_read_the_reference_table_in_sql(source: str, referenc
         if rule.expectation_type == "expect_column_values_to_be_null"
     }
     assert lookups and set(lookups) <= checked
+
+
+def test_each_gate_waits_for_the_gates_of_the_tables_its_suite_reads() -> None:
+    # A derived column reads other raw tables (the known projects, the HR names): their gates
+    # must run first, or a project quarantined this run would still count as known.
+    sources = all_sources()
+    gates = {asset.key: asset for asset in build_gate_assets(sources)}
+    for spec in sources:
+        suite = load_suite(settings.EXPECTATIONS_DIR / f"{spec.name}.json")
+        read = {
+            table
+            for sql in suite.derived_columns.values()
+            for table in re.findall(r"\braw\.([a-z_]+)", sql)
+        } - {spec.name}
+        waits_for = set(gates[validated_asset_key(spec.name)].dependency_keys)
+        assert {validated_asset_key(table) for table in read} <= waits_for, spec.name
 
 
 def test_suite_with_a_run_time_parameter_is_rejected(tmp_path: Path) -> None:

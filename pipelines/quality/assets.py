@@ -38,6 +38,8 @@ _REFERENCED_SOURCES: dict[str, tuple[str, ...]] = {
     "gl_actuals": ("projects", "fx_rates"),
     "finance_plan": ("projects", "fx_rates"),
     "resource_plan": ("projects",),
+    "harvest_time_entries": ("projects", "resources"),
+    "clockify_time_entries": ("projects", "resources"),
 }
 
 
