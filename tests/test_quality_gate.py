@@ -821,6 +821,23 @@ def test_chunked_counts_match_single_chunk(con: duckdb.DuckDBPyConnection) -> No
     assert counts["entry_id unique within a load"] == 11
 
 
+def test_a_derived_column_named_like_a_raw_column_fails_its_rules(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # DuckDB would rename the derived column (hours_1) and the rule would check raw hours.
+    document = json.loads((settings.EXPECTATIONS_DIR / "timesheets.json").read_text())
+    document["meta"]["derived_columns"]["hours"] = "r.hours - 100"
+    (tmp_path / "timesheets.json").write_text(json.dumps(document))
+    outcome = validate_source(con, "timesheets", expectations_dir=tmp_path)
+    failed = {f.rule: f for f in outcome.failures}
+    assert (
+        "its name is a column of raw.timesheets" in failed.pop("derived columns computed").message()
+    )
+    # Only the rules on that column fail, and as not run; every other rule still checked.
+    assert "hours not negative" in failed
+    assert all(f.errored and f.column == "hours" for f in failed.values())
+
+
 def test_rule_that_cannot_be_chunked_fails_instead_of_guessing(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:

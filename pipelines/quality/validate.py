@@ -145,7 +145,7 @@ def _validate(
 
     tallies = {rule.name: RuleTally(source=source, rule=rule) for rule in suite.rules}
     fingerprint = suite_fingerprint(suite.digest, reporting_currency)
-    columns, derived_errors = _stage(con, source, suite, reporting_currency, fingerprint)
+    columns, derived_errors = _stage(con, source, suite, columns, reporting_currency, fingerprint)
     if derived_errors:
         by_error: dict[str, list[str]] = {}
         for name, error in derived_errors.items():
@@ -200,6 +200,7 @@ def _stage(
     con: duckdb.DuckDBPyConnection,
     source: str,
     suite: Suite,
+    raw_columns: list[str],
     reporting_currency: str,
     fingerprint: str,
 ) -> tuple[list[str], dict[str, str]]:
@@ -208,21 +209,29 @@ def _stage(
     A derived column DuckDB cannot plan is left out and the rest are staged; if staging still
     fails (an error only the data raises), every derived column is left out. Either way the
     rules that read a missing one fail below, with its error; the other rules still run.
+    A derived column named like a raw column is refused: DuckDB would rename it, and its rules
+    would check the raw column instead.
     """
-    derived = suite.derived_columns
+    clashes = {
+        name: f"its name is a column of {RAW_SCHEMA}.{source}; give it another"
+        for name in suite.derived_columns
+        if name in raw_columns
+    }
+    derived = {name: sql for name, sql in suite.derived_columns.items() if name not in clashes}
     try:
-        return stage_gate_rows(con, source, derived, reporting_currency, fingerprint), {}
+        return stage_gate_rows(con, source, derived, reporting_currency, fingerprint), clashes
     except duckdb.Error as exc:
         failure = str(exc)
     errors = derived_column_errors(con, source, derived, reporting_currency)
     if errors:
         usable = {name: sql for name, sql in derived.items() if name not in errors}
         try:
-            return stage_gate_rows(con, source, usable, reporting_currency, fingerprint), errors
+            columns = stage_gate_rows(con, source, usable, reporting_currency, fingerprint)
+            return columns, {**clashes, **errors}
         except duckdb.Error as exc:
             failure = str(exc)
     columns = stage_gate_rows(con, source, {}, "", fingerprint)
-    return columns, {**dict.fromkeys(derived, failure), **errors}
+    return columns, {**clashes, **dict.fromkeys(derived, failure), **errors}
 
 
 def _runnable_rules(
@@ -237,7 +246,7 @@ def _runnable_rules(
     for rule in rules:
         tally = tallies[rule.name]
         missing = [c for c in rule.columns if c not in columns]
-        if broken := [c for c in missing if c in derived_errors]:
+        if broken := [c for c in rule.columns if c in derived_errors]:
             tally.add_error(
                 "; ".join(
                     f"derived column {c} could not be computed: {derived_errors[c]}" for c in broken
