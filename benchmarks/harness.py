@@ -6,9 +6,11 @@ For one scale (benchmarks/datasets.py: tiny, 1m, 10m, 30m; cached): `--repeat` t
 a full run on the base files, an incremental run (the published full run plus the week after)
 and the report rendered alone, each in its own process, measured per stage (wall seconds, peak
 memory of the process tree); then the floor (floor.sql) and the peer (peer.py) on the same base
-files, each checked against the full run's marts. Prints the figures and writes them to
-`<cache>/results/<scale>.json`, which benchmarks/report.py turns into docs/benchmarks.md's tables.
-Exits 1 when a run fails or the floor or the peer disagrees with the marts.
+files, each checked against the full run's marts. The first incremental run's marts are also
+checked against a full rebuild of its warehouse (benchmarks/rebuild_check.py). Prints the figures
+and writes them to `<cache>/results/<scale>.json`, which benchmarks/report.py turns into
+docs/benchmarks.md's tables. Exits 1 when a run fails, the incremental marts differ from the
+rebuild's, or the floor or the peer disagrees with the marts.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from benchmarks.compare import differences, mart_figures
 from benchmarks.datasets import Dataset, cache_root, landing_for_run, prepare
 from benchmarks.figures import read_figures
 from benchmarks.measure import Measurement, run_measured
+from benchmarks.rebuild_check import differing_marts, rebuild_in_full
 from benchmarks.stages import by_stage, medians
 
 
@@ -52,8 +55,11 @@ def _copy_published(source: Path, target: Path) -> None:
 
 def measure_pipeline(
     dataset: Dataset, work: Path, repeat: int, full_only: bool
-) -> dict[str, list[dict]]:  # type: ignore[type-arg]
+) -> tuple[dict[str, list[dict]], list[str] | None]:  # type: ignore[type-arg]
+    """The runs' figures per kind, and the marts the first incremental run got wrong (None: no
+    incremental run)."""
     runs: dict[str, list[dict]] = {"full": [], "incremental": [], "report": []}  # type: ignore[type-arg]
+    differing: list[str] | None = None
     published = work / "published-full"
     for number in range(1, repeat + 1):
         full = work / f"full-{number}"
@@ -78,12 +84,16 @@ def measure_pipeline(
         figures, _ = _pipeline("run", [landing, warehouse, later / "reports"], later)
         runs["incremental"].append(figures)
         print(f"  incremental run {number}: {_line(figures)}", flush=True)
+        if number == 1:
+            differing = differing_marts(warehouse, rebuild_in_full(warehouse, later / "rebuild"))
+            state = f"DIFFER: {', '.join(differing)}" if differing else "all equal"
+            print(f"  incremental marts vs a full rebuild: {state}", flush=True)
 
         figures, _ = _pipeline("report", [warehouse, later / "report-alone"], later)
         runs["report"].append(figures)
         print(f"  report alone {number}: {_line(figures)}", flush=True)
         shutil.rmtree(later)
-    return runs
+    return runs, differing
 
 
 def measure_reference(
@@ -163,8 +173,9 @@ def main() -> int:
     marts = None
     if not args.skip_pipeline:
         # the floor and the peer are checked against a full run's marts on the same files
-        runs = measure_pipeline(dataset, work, args.repeat, args.full_only)
+        runs, differing = measure_pipeline(dataset, work, args.repeat, args.full_only)
         results["runs"] = runs
+        results["incremental_marts_differing"] = differing
         results["medians"] = {kind: medians(reps) for kind, reps in runs.items() if reps}
         check = work / "published-full" / "warehouse" / "portfolio.duckdb"
         marts = mart_figures(check)
@@ -176,7 +187,7 @@ def main() -> int:
     print(f"results: {out} ({time.monotonic() - started:.0f} s in all)")
     shutil.rmtree(work)
     disagree = any(results[name]["agrees_with_marts"] is False for name in ("floor", "peer"))  # type: ignore[index]
-    return 1 if disagree else 0
+    return 1 if disagree or results.get("incremental_marts_differing") else 0
 
 
 if __name__ == "__main__":

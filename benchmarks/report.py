@@ -71,7 +71,15 @@ def _ratios(results: dict[str, Any]) -> list[str]:
     ]
     if medians.get("incremental"):
         share = medians["incremental"]["total"]["seconds"] / full["total"]["seconds"]
-        lines.append(f"- incremental / full: **{share:.0%}**")
+        differing = results.get("incremental_marts_differing")
+        check = (
+            ""
+            if differing is None
+            else "; marts equal to a full rebuild's"
+            if not differing
+            else f"; marts DIFFERING from a full rebuild's: {', '.join(differing)}"
+        )
+        lines.append(f"- incremental / full: **{share:.0%}**{check}")
     return lines
 
 

@@ -1,7 +1,17 @@
 -- Each timesheet entry costed at the employee's rate valid on the work date, then converted to
 -- the reporting currency at the average rate of the work date's month.
+--
+-- Incremental on DuckDB (a table on Spark): a weekly run recomputes only the entries whose inputs
+-- changed since the last build, and its rows equal a full rebuild's. An entry is recomputed when
+--   * its file changed: a new file, a re-sent one, or rows quarantined out of it (the file's row
+--     count and content checksum, stored on each of its entries, differ from the staging rows);
+--   * its employee's rate history changed (the checksum of their rate periods differs);
+--   * the FX rate of its currency and month changed (the stored fx_rate differs);
+--   * this SQL changed, macros included (every entry then: the rendered logic's checksum differs).
+-- Every load of an affected entry id is ranked again, and an entry left with no load is deleted
+-- (the `replace_keys` strategy, macros/incremental/replace_keys.sql).
 
-with
+{%- set inputs_sql -%}
 
 timesheet_loads as (
 
@@ -34,16 +44,47 @@ file_loads as (
 
 ),
 
+file_states as (
+
+    -- what each file holds now: a new load or a quarantined row changes its count or checksum
+    select
+        source_file,
+        count(*) as source_file_rows,
+        sum({{ content_hash([
+            'entry_id', 'employee_id', 'project_id', 'time_category', 'hours', 'work_date',
+            'source_row', 'extract_date', 'loaded_at'
+        ]) }}) as source_file_checksum
+    from timesheet_loads
+    group by source_file
+
+),
+
+employee_rate_states as (
+
+    select
+        employee_id,
+        sum({{ content_hash([
+            'cost_rate_local', 'cost_currency', 'active_from_date', 'active_to_date'
+        ]) }}) as rate_periods_checksum
+    from rate_periods
+    group by employee_id
+
+),
+
+{%- endset -%}
+
+{%- set costing_sql -%}
+
 latest_loads as (
 
     select
-        file_loads.*,
+        entries_in_scope.*,
         -- an entry in several files: the latest extract wins
         row_number() over (
-            partition by file_loads.entry_id
-            order by file_loads.extract_date desc, file_loads.source_file desc
+            partition by entries_in_scope.entry_id
+            order by entries_in_scope.extract_date desc, entries_in_scope.source_file desc
         ) as entry_recency_rank
-    from file_loads
+    from entries_in_scope
 
 ),
 
@@ -135,6 +176,153 @@ converted as (
             costed.cost_currency = fx_rates.from_currency
             and costed.month_start_date = fx_rates.rate_month
 
+),
+
+{%- endset -%}
+
+{#- the costing as rendered (refs, macros and all) except which entries it reads -#}
+{%- set logic_checksum = local_md5(inputs_sql ~ costing_sql) %}
+
+with
+
+{{ inputs_sql }}
+
+{% if is_incremental() %}
+
+{#- a table built before a state column existed (an upgrade) reads it as null: every entry recosts -#}
+{%- set columns_before = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
+
+costed_before as (
+
+    select
+        {%- for column in [
+            'entry_id', 'employee_id', 'source_file', 'source_file_rows', 'source_file_checksum',
+            'rate_periods_checksum', 'cost_currency', 'month_start_date', 'fx_rate',
+            'costing_logic_checksum'
+        ] %}
+        {{ column if column in columns_before else 'null as ' ~ column }}
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from {{ this }}
+
+),
+
+files_before as (
+
+    select
+        source_file,
+        min(source_file_rows) as min_rows,
+        max(source_file_rows) as max_rows,
+        min(source_file_checksum) as min_checksum,
+        max(source_file_checksum) as max_checksum
+    from costed_before
+    group by source_file
+
+),
+
+changed_files as (
+
+    -- new, gone, or holding other rows than when its entries were costed (a file whose every
+    -- entry lost to a later extract has no entry here and is re-read each run: a few rows)
+    select coalesce(file_states.source_file, files_before.source_file) as source_file
+    from file_states
+    full outer join files_before
+        on file_states.source_file = files_before.source_file
+    where
+        file_states.source_file is null
+        or files_before.source_file is null
+        or files_before.min_rows is distinct from file_states.source_file_rows
+        or files_before.max_rows is distinct from file_states.source_file_rows
+        or files_before.min_checksum is distinct from file_states.source_file_checksum
+        or files_before.max_checksum is distinct from file_states.source_file_checksum
+
+),
+
+affected_entries as (
+
+    select timesheet_loads.entry_id
+    from timesheet_loads
+    inner join changed_files
+        on timesheet_loads.source_file = changed_files.source_file
+
+    union
+
+    select costed_before.entry_id
+    from costed_before
+    left join changed_files
+        on costed_before.source_file = changed_files.source_file
+    left join employee_rate_states
+        on costed_before.employee_id = employee_rate_states.employee_id
+    left join fx_rates
+        on
+            costed_before.cost_currency = fx_rates.from_currency
+            and costed_before.month_start_date = fx_rates.rate_month
+    where
+        changed_files.source_file is not null
+        or costed_before.costing_logic_checksum is distinct from '{{ logic_checksum }}'
+        or costed_before.rate_periods_checksum
+        is distinct from employee_rate_states.rate_periods_checksum
+        or (
+            costed_before.cost_currency is not null
+            and costed_before.fx_rate is distinct from fx_rates.average_rate
+        )
+
+),
+
+{% endif %}
+
+entries_in_scope as (
+
+    select file_loads.*
+    from file_loads
+    {% if is_incremental() %}
+        inner join affected_entries
+            on file_loads.entry_id = affected_entries.entry_id
+    {% endif %}
+
+),
+
+{{ costing_sql }}
+
+final as (
+
+    select
+        converted.*,
+        file_states.source_file_rows,
+        file_states.source_file_checksum,
+        employee_rate_states.rate_periods_checksum,
+        '{{ logic_checksum }}' as costing_logic_checksum,
+        false as is_deleted
+    from converted
+    inner join file_states
+        on converted.source_file = file_states.source_file
+    left join employee_rate_states
+        on converted.employee_id = employee_rate_states.employee_id
+
 )
 
-select * from converted
+select * from final
+
+{% if is_incremental() %}
+
+union all
+
+-- an affected entry left with no load: its row is deleted, nothing inserted
+select
+    affected_entries.entry_id,
+    {%- for column in [
+        'employee_id', 'work_date', 'project_id', 'time_category', 'hours', 'cost_rate_local',
+        'cost_currency', 'rate_active_from_date', 'labour_cost_local', 'month_start_date',
+        'source_file', 'source_row', 'fx_rate', 'labour_cost', 'source_file_rows',
+        'source_file_checksum', 'rate_periods_checksum', 'costing_logic_checksum'
+    ] %}
+    null as {{ column }},
+    {%- endfor %}
+    true as is_deleted
+from affected_entries
+where not exists (
+    select 1 from final
+    where final.entry_id = affected_entries.entry_id
+)
+
+{% endif %}

@@ -1,0 +1,160 @@
+"""The incremental costing of timesheet entries equals a full rebuild, whatever changed.
+
+int_timesheet_entries_costed is incremental on DuckDB: a weekly run costs only the entries whose
+file, rate history or FX rate changed. Each test changes the raw tables of a copy of the session's
+published warehouse the way a run's loads, quarantine, HR extract or FX file would, builds the
+model incrementally, and compares it, column by column, with a full rebuild of the same data.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.dbt_builds import run_dbt
+from tests.pipeline_runs import RunOutcome, RunPaths
+
+pytestmark = pytest.mark.integration
+
+_MODEL = "intermediate.int_timesheet_entries_costed"
+# the model and everything upstream of it (some are tables: an FX change must reach them)
+_SELECT = ("--select", "+int_timesheet_entries_costed")
+
+
+def _copy_warehouse(demo_run: tuple[RunPaths, RunOutcome], target: Path) -> Path:
+    paths, outcome = demo_run
+    assert outcome.success, "the session's demo run failed; nothing to copy"
+    target.parent.mkdir(parents=True)
+    shutil.copy(paths.warehouse, target)
+    return target
+
+
+def _build(warehouse: Path, work_dir: Path, *args: str) -> None:
+    result = run_dbt("run", warehouse, work_dir, *_SELECT, *args)
+    assert result.success, result.exception or [r.message for r in result.result or []]
+
+
+def _rows(warehouse: Path) -> set[tuple[object, ...]]:
+    with duckdb.connect(str(warehouse)) as con:  # dbt, in this process, holds it read-write
+        return set(con.execute(f"select * from {_MODEL}").fetchall())
+
+
+def _row_ids(warehouse: Path) -> dict[str, int]:
+    with duckdb.connect(str(warehouse)) as con:  # dbt, in this process, holds it read-write
+        return dict(con.execute(f"select entry_id, rowid from {_MODEL}").fetchall())
+
+
+def _add_week(con: duckdb.DuckDBPyConnection) -> int:
+    """A new week file: the latest week's rows a week later, under new entry ids."""
+    con.execute(
+        """
+        insert into raw.timesheets
+        select
+            'NEW-' || entry_id, employee_id, work_date + 7, project_id, time_category, hours,
+            comment, 'timesheets/timesheets_next_week.csv', 'hash-next-week', source_row,
+            extract_date + 7, loaded_at + interval 7 day
+        from raw.timesheets
+        where source_file = (select max(source_file) from raw.timesheets)
+        """
+    )
+    return int(
+        con.execute(
+            "select count(*) from raw.timesheets "
+            "where source_file = 'timesheets/timesheets_next_week.csv'"
+        ).fetchall()[0][0]
+    )
+
+
+def _resend_file_without_one_entry(con: duckdb.DuckDBPyConnection) -> tuple[str, str, float]:
+    """The oldest week re-sent corrected: its first entry gone, its second one's hours doubled."""
+    source_file = con.execute("select min(source_file) from raw.timesheets").fetchall()[0][0]
+    (dropped,), (changed,) = con.execute(
+        "select entry_id from raw.timesheets where source_file = $1 order by entry_id limit 2",
+        [source_file],
+    ).fetchall()
+    con.execute(
+        """
+        insert into raw.timesheets
+        select
+            entry_id, employee_id, work_date, project_id, time_category,
+            case when entry_id = $3 then hours * 2 else hours end, comment, source_file,
+            'hash-resent', source_row, extract_date, loaded_at + interval 7 day
+        from raw.timesheets
+        where source_file = $1 and entry_id != $2
+        """,
+        [source_file, dropped, changed],
+    )
+    hours = con.execute(
+        "select hours from raw.timesheets where entry_id = $1 and source_file_hash = 'hash-resent'",
+        [changed],
+    ).fetchall()[0][0]
+    return dropped, changed, float(hours)
+
+
+def test_an_incremental_build_equals_a_full_rebuild_after_every_kind_of_change(
+    demo_run: tuple[RunPaths, RunOutcome], tmp_path: Path
+) -> None:
+    incremental = _copy_warehouse(demo_run, tmp_path / "incremental" / "portfolio.duckdb")
+    with duckdb.connect(str(incremental)) as con:
+        _add_week(con)
+        dropped, changed, doubled_hours = _resend_file_without_one_entry(con)
+        # a row of another old week quarantined out of raw (a suite changed and re-checked it)
+        quarantined = con.execute(
+            "select entry_id from raw.timesheets where source_file = (select min(source_file) "
+            "from raw.timesheets where source_file > (select min(source_file) "
+            "from raw.timesheets)) order by entry_id limit 1"
+        ).fetchall()[0][0]
+        con.execute("delete from raw.timesheets where entry_id = $1", [quarantined])
+        # HR corrects one person's rate; finance restates one month's EUR rate
+        employee = con.execute(
+            "select employee_id from raw.timesheets where employee_id in "
+            "(select employee_id from raw.resources) order by employee_id limit 1"
+        ).fetchall()[0][0]
+        con.execute(
+            "update raw.resources set cost_rate = cost_rate + 7 where employee_id = $1",
+            [employee],
+        )
+        restated_month = con.execute(
+            f"select strftime(max(month_start_date), '%Y-%m') from {_MODEL} "
+            "where cost_currency = 'EUR'"
+        ).fetchall()[0][0]
+        con.execute(
+            "update raw.fx_rates set average_rate = average_rate * 1.01 "
+            "where from_currency = 'EUR' and period = $1",
+            [restated_month],
+        )
+    full = tmp_path / "full" / "portfolio.duckdb"
+    full.parent.mkdir()
+    shutil.copy(incremental, full)
+
+    _build(incremental, tmp_path / "incremental")
+    _build(full, tmp_path / "full", "--full-refresh")
+
+    rows = _rows(incremental)
+    assert rows == _rows(full)
+    with duckdb.connect(str(incremental)) as con:
+        entries = dict(con.execute(f"select entry_id, hours from {_MODEL}").fetchall())
+    assert dropped not in entries, "the entry the re-sent file dropped is still costed"
+    assert quarantined not in entries, "the quarantined entry is still costed"
+    assert entries[changed] == doubled_hours
+    assert any(entry.startswith("NEW-") for entry in entries)
+
+
+def test_a_new_week_rewrites_only_its_own_entries(
+    demo_run: tuple[RunPaths, RunOutcome], tmp_path: Path
+) -> None:
+    warehouse = _copy_warehouse(demo_run, tmp_path / "run" / "portfolio.duckdb")
+    before = _row_ids(warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        added = _add_week(con)
+
+    _build(warehouse, tmp_path / "run")
+
+    after = _row_ids(warehouse)
+    new_entries = {entry for entry in after if entry.startswith("NEW-")}
+    assert len(new_entries) == added > 0
+    # every entry costed before kept its physical row: it was neither deleted nor re-inserted
+    assert {entry: after[entry] for entry in before} == before
