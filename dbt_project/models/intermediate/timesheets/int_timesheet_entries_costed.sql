@@ -180,8 +180,10 @@ converted as (
 
 {%- endset -%}
 
-{#- the costing as rendered (refs, macros and all) except which entries it reads -#}
-{%- set logic_checksum = local_md5(inputs_sql ~ costing_sql) %}
+{#- the costing as rendered (macros and all) except which entries it reads; the relations' names
+    without the database's, which follows the warehouse file's name (a moved file recosts nothing) -#}
+{%- set logic_sql = (inputs_sql ~ costing_sql) | replace(adapter.quote(this.database) ~ '.', '') %}
+{%- set logic_checksum = local_md5(logic_sql) %}
 
 with
 
