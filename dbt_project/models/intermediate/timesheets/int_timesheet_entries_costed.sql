@@ -296,7 +296,7 @@ final as (
         '{{ logic_checksum }}' as costing_logic_checksum,
         false as is_deleted
     from converted
-    inner join file_states
+    left join file_states
         on converted.source_file = file_states.source_file
     left join employee_rate_states
         on converted.employee_id = employee_rate_states.employee_id
