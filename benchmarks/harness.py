@@ -6,10 +6,10 @@ For one scale (benchmarks/datasets.py: tiny, 1m, 10m, 30m; cached): `--repeat` t
 a full run on the base files, an incremental run (the published full run plus the week after)
 and the report rendered alone, each in its own process, measured per stage (wall seconds, peak
 memory of the process tree); then the floor (floor.sql) and the peer (peer.py) on the same base
-files, each checked against the full run's marts. The first incremental run's marts are also
-checked against a full rebuild of its warehouse (benchmarks/rebuild_check.py). Prints the figures
-and writes them to `<cache>/results/<scale>.json`, which benchmarks/report.py turns into
-docs/benchmarks.md's tables. Exits 1 when a run fails, the incremental marts differ from the
+files, each checked against the full run's marts. The first incremental run's dbt tables and marts
+are also checked against a full rebuild of its warehouse (benchmarks/rebuild_check.py). Prints
+the figures and writes them to `<cache>/results/<scale>.json`, which benchmarks/report.py turns
+into docs/benchmarks.md's tables. Exits 1 when a run fails, the incremental marts differ from the
 rebuild's, or the floor or the peer disagrees with the marts.
 """
 
@@ -27,7 +27,7 @@ from benchmarks.compare import differences, mart_figures
 from benchmarks.datasets import Dataset, cache_root, landing_for_run, prepare
 from benchmarks.figures import read_figures
 from benchmarks.measure import Measurement, run_measured
-from benchmarks.rebuild_check import differing_marts, rebuild_in_full
+from benchmarks.rebuild_check import check_against_full_rebuild
 from benchmarks.stages import by_stage, medians
 
 
@@ -85,9 +85,9 @@ def measure_pipeline(
         runs["incremental"].append(figures)
         print(f"  incremental run {number}: {_line(figures)}", flush=True)
         if number == 1:
-            differing = differing_marts(warehouse, rebuild_in_full(warehouse, later / "rebuild"))
+            differing = check_against_full_rebuild(warehouse, later / "rebuild")
             state = f"DIFFER: {', '.join(differing)}" if differing else "all equal"
-            print(f"  incremental marts vs a full rebuild: {state}", flush=True)
+            print(f"  incremental models vs a full rebuild: {state}", flush=True)
 
         figures, _ = _pipeline("report", [warehouse, later / "report-alone"], later)
         runs["report"].append(figures)

@@ -1,9 +1,13 @@
-"""Are the incremental run's marts those of a full rebuild? (issue 16: "marts identical").
+"""Are the incremental run's models those of a full rebuild? (issue 16: "marts identical").
 
 The incremental run's warehouse is copied and every dbt model rebuilt in full on the copy
-(`dbt run --full-refresh`: the same raw tables, nothing incremental kept); then each mart, table or
-view, is reduced to its row count and the sum of a hash of each whole row, in both files. Equal
-checksums for every mart mean the incremental build changed no figure.
+(`dbt run --full-refresh` under the pipeline's build target and settings: the same raw tables,
+nothing incremental kept). Then every model dbt stores as a table (incremental ones included) and
+every mart view is reduced, in both files, to its row count and the sum of a hash of each row,
+floating-point columns rounded to 6 decimals first (a sum of doubles in another row order may
+differ in its last bit). Equal checksums for every one mean the incremental build changed no
+figure. Tables the pipeline writes outside dbt (the prioritisation's) are not compared: the
+rebuild copies them.
 """
 
 from __future__ import annotations
@@ -20,46 +24,78 @@ import duckdb
 from pipelines.settings import Settings
 
 _DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
+_FLOATS = {"DOUBLE", "FLOAT", "REAL"}
+_STORED = {"table", "incremental"}
 
 
 def rebuild_in_full(warehouse: Path, folder: Path) -> Path:
-    """A copy of `warehouse` under `folder` with every dbt model rebuilt from its raw tables."""
-    copy = folder / "portfolio.duckdb"
+    """A copy of `warehouse` under `folder` with every dbt model rebuilt from its raw tables.
+
+    Raises CalledProcessError when dbt fails (its log is under `folder`/logs)."""
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(warehouse, copy)
-    settings = Settings.from_env().with_changes(warehouse_path=copy)
+    published = folder / "portfolio.duckdb"  # the build target writes <path>.building
+    rebuilt = published.with_name(published.name + ".building")
+    shutil.copy(warehouse, rebuilt)
+    settings = Settings.from_env().with_changes(warehouse_path=published)
     command = [
         *(sys.executable, "-m", "dbt.cli.main", "run", "--full-refresh", "--quiet"),
+        *("--target", "build", "--threads", str(settings.dbt_threads)),
         *("--project-dir", str(_DBT_PROJECT), "--profiles-dir", str(_DBT_PROJECT)),
         *("--target-path", str(folder / "target"), "--log-path", str(folder / "logs")),
-        *("--threads", str(settings.dbt_threads), "--vars", json.dumps(settings.dbt_vars())),
+        *("--vars", json.dumps(settings.dbt_vars())),
     ]
     environment = {**os.environ, "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     subprocess.run(command, check=True, env=environment, cwd=_DBT_PROJECT)
-    return copy
+    return rebuilt
 
 
-def mart_checksums(warehouse: Path) -> dict[str, tuple[int, int]]:
-    """Each mart (schema `marts`, tables and views): (rows, sum of a hash of each row)."""
+def compared_relations(manifest: Path) -> list[tuple[str, str]]:
+    """(schema, name) of every model stored as a table, and of every view in `marts`."""
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return sorted(
+        (node["schema"], node.get("alias") or node["name"])
+        for node in nodes
+        if node["resource_type"] == "model"
+        and (node["config"]["materialized"] in _STORED or node["schema"] == "marts")
+    )
+
+
+def checksums(warehouse: Path, relations: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+    """Each relation: (rows, sum of a hash of each row, floats rounded); missing ones left out."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        marts = [
-            name
-            for (name,) in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = 'marts' order by table_name"
-            ).fetchall()
-        ]
-        checksums = {}
-        for mart in marts:
+        columns: dict[tuple[str, str], list[str]] = {}
+        for schema, name, column, data_type in con.execute(
+            "select table_schema, table_name, column_name, data_type "
+            "from information_schema.columns order by table_schema, table_name, ordinal_position"
+        ).fetchall():
+            quoted = f'"{column}"'
+            columns.setdefault((schema, name), []).append(
+                f"round({quoted}, 6)" if data_type in _FLOATS else quoted
+            )
+        result = {}
+        for schema, name in relations:
+            if (schema, name) not in columns:
+                continue
+            row_hash = f"hash({', '.join(columns[(schema, name)])})"
             rows, checksum = con.execute(
-                f'select count(*), coalesce(sum(hash(t)), 0) from marts."{mart}" as t'
+                f'select count(*), coalesce(sum({row_hash}), 0) from "{schema}"."{name}"'
             ).fetchall()[0]
-            checksums[mart] = (int(rows), int(checksum))
-        return checksums
+            result[f"{schema}.{name}"] = (int(rows), int(checksum))
+        return result
 
 
-def differing_marts(incremental: Path, rebuilt: Path) -> list[str]:
-    """The marts whose rows differ between the two warehouses (or exist in only one)."""
-    ours, theirs = mart_checksums(incremental), mart_checksums(rebuilt)
+def differing_models(incremental: Path, rebuilt: Path, manifest: Path) -> list[str]:
+    """The compared relations whose rows differ between the two warehouses (or exist in one)."""
+    relations = compared_relations(manifest)
+    ours, theirs = checksums(incremental, relations), checksums(rebuilt, relations)
     names = ours.keys() | theirs.keys()
-    return sorted(mart for mart in names if ours.get(mart) != theirs.get(mart))
+    return sorted(name for name in names if ours.get(name) != theirs.get(name))
+
+
+def check_against_full_rebuild(warehouse: Path, folder: Path) -> list[str]:
+    """What differs between `warehouse` and its full rebuild; a failed rebuild says so."""
+    try:
+        rebuilt = rebuild_in_full(warehouse, folder)
+    except subprocess.CalledProcessError:
+        return [f"(the full rebuild failed: see {folder / 'logs'})"]
+    return differing_models(warehouse, rebuilt, folder / "target" / "manifest.json")

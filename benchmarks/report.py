@@ -75,9 +75,9 @@ def _ratios(results: dict[str, Any]) -> list[str]:
         check = (
             ""
             if differing is None
-            else "; marts equal to a full rebuild's"
+            else "; tables and marts equal to a full rebuild's"
             if not differing
-            else f"; marts DIFFERING from a full rebuild's: {', '.join(differing)}"
+            else f"; DIFFERING from a full rebuild: {', '.join(differing)}"
         )
         lines.append(f"- incremental / full: **{share:.0%}**{check}")
     return lines

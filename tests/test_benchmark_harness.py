@@ -20,10 +20,12 @@ from benchmarks.figures import read_figures
 from benchmarks.floor import floor_figures
 from benchmarks.measure import run_measured
 from benchmarks.peer import peer_figures
-from benchmarks.rebuild_check import differing_marts
+from benchmarks.rebuild_check import differing_models
 from tests.pipeline_runs import RunOutcome, RunPaths
 
 pytestmark = pytest.mark.integration
+
+_MANIFEST = Path(__file__).resolve().parent.parent / "dbt_project" / "target" / "manifest.json"
 
 
 @pytest.fixture(scope="module")
@@ -67,17 +69,32 @@ def test_a_wrong_figure_or_a_missing_row_is_reported(
     assert not any(line.startswith("floor earned_value:") for line in problems)
 
 
-def test_the_rebuild_check_names_a_mart_that_differs_and_only_it(
+def test_the_rebuild_check_names_each_model_that_differs_and_no_other(
     demo_run: tuple[RunPaths, RunOutcome], tmp_path: Path
 ) -> None:
+    published = demo_run[0].warehouse
     same, changed = tmp_path / "same.duckdb", tmp_path / "changed.duckdb"
-    shutil.copy(demo_run[0].warehouse, same)
-    shutil.copy(demo_run[0].warehouse, changed)
+    shutil.copy(published, same)
+    shutil.copy(published, changed)
     with duckdb.connect(str(changed)) as con:
+        for table, column in (
+            ("marts.fct_project_costs", "labour_cost"),
+            ("intermediate.int_timesheet_entries_costed", "labour_cost"),
+        ):
+            con.execute(
+                f"update {table} set {column} = {column} + 0.01 "
+                f"where rowid = (select min(rowid) from {table})"
+            )
+        # a sum of doubles in another order: the last bit, not a different figure
         con.execute(
-            "update marts.fct_project_costs set labour_cost = labour_cost + 0.01 "
-            "where rowid = (select min(rowid) from marts.fct_project_costs)"
+            "update marts.dim_projects "
+            "set budget_at_completion_local = budget_at_completion_local * (1 + 1e-15)"
         )
 
-    assert differing_marts(same, demo_run[0].warehouse) == []
-    assert differing_marts(changed, demo_run[0].warehouse) == ["fct_project_costs"]
+    assert differing_models(same, published, _MANIFEST) == []
+    # the mart view over the costed entries shows the changed entry too
+    assert differing_models(changed, published, _MANIFEST) == [
+        "intermediate.int_timesheet_entries_costed",
+        "marts.fct_project_costs",
+        "marts.fct_timesheet_entries",
+    ]

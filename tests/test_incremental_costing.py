@@ -9,6 +9,7 @@ model incrementally, and compares it, column by column, with a full rebuild of t
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -37,9 +38,20 @@ def _build(warehouse: Path, work_dir: Path, *args: str) -> None:
     assert result.success, result.exception or [r.message for r in result.result or []]
 
 
-def _rows(warehouse: Path) -> set[tuple[object, ...]]:
+def _rows(warehouse: Path) -> Counter[tuple[object, ...]]:
+    """Every row of the model, counted (a duplicated row is a difference too), its columns in
+    name order (a column an upgrade added back comes last in the table)."""
     with duckdb.connect(str(warehouse)) as con:  # dbt, in this process, holds it read-write
-        return set(con.execute(f"select * from {_MODEL}").fetchall())
+        schema, table = _MODEL.split(".")
+        columns = [
+            f'"{name}"'
+            for (name,) in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = $1 and table_name = $2 order by column_name",
+                [schema, table],
+            ).fetchall()
+        ]
+        return Counter(con.execute(f"select {', '.join(columns)} from {_MODEL}").fetchall())
 
 
 def _row_ids(warehouse: Path) -> dict[str, int]:
@@ -101,6 +113,24 @@ def test_an_incremental_build_equals_a_full_rebuild_after_every_kind_of_change(
     with duckdb.connect(str(incremental)) as con:
         _add_week(con)
         dropped, changed, doubled_hours = _resend_file_without_one_entry(con)
+        # an entry of an untouched week restated in a later extract of another file: it wins
+        restated, restated_hours = con.execute(
+            "select entry_id, hours + 1 from raw.timesheets where source_file = "
+            "(select max(source_file) from raw.timesheets where source_file < "
+            "(select max(source_file) from raw.timesheets)) order by entry_id limit 1"
+        ).fetchall()[0]
+        con.execute(
+            """
+            insert into raw.timesheets
+            select
+                entry_id, employee_id, work_date, project_id, time_category, hours + 1, comment,
+                'timesheets/restated.csv', 'hash-restated', 1, extract_date + 30,
+                loaded_at + interval 7 day
+            from raw.timesheets
+            where entry_id = $1
+            """,
+            [restated],
+        )
         # a row of another old week quarantined out of raw (a suite changed and re-checked it)
         quarantined = con.execute(
             "select entry_id from raw.timesheets where source_file = (select min(source_file) "
@@ -140,6 +170,7 @@ def test_an_incremental_build_equals_a_full_rebuild_after_every_kind_of_change(
     assert dropped not in entries, "the entry the re-sent file dropped is still costed"
     assert quarantined not in entries, "the quarantined entry is still costed"
     assert entries[changed] == doubled_hours
+    assert entries[restated] == restated_hours
     assert any(entry.startswith("NEW-") for entry in entries)
 
 
@@ -159,3 +190,23 @@ def test_a_new_week_rewrites_only_its_own_entries_even_in_a_moved_warehouse(
     assert len(new_entries) == added > 0
     # every entry costed before kept its physical row: it was neither deleted nor re-inserted
     assert {entry: after[entry] for entry in before} == before
+
+
+def test_a_table_built_before_the_state_columns_is_recosted_in_full(
+    demo_run: tuple[RunPaths, RunOutcome], tmp_path: Path
+) -> None:
+    # the first run after an upgrade finds the table as the previous version built it
+    incremental = _copy_warehouse(demo_run, tmp_path / "incremental" / "portfolio.duckdb")
+    with duckdb.connect(str(incremental)) as con:
+        for column in ("source_file_rows", "source_file_checksum", "costing_logic_checksum"):
+            con.execute(f"alter table {_MODEL} drop column {column}")
+        con.execute(f"update {_MODEL} set labour_cost = -1")  # what the old version left
+        _add_week(con)
+    full = tmp_path / "full" / "portfolio.duckdb"
+    full.parent.mkdir()
+    shutil.copy(incremental, full)
+
+    _build(incremental, tmp_path / "incremental")
+    _build(full, tmp_path / "full", "--full-refresh")
+
+    assert _rows(incremental) == _rows(full)

@@ -180,9 +180,31 @@ converted as (
 
 {%- endset -%}
 
+{%- set final_sql -%}
+
+final as (
+
+    select
+        converted.*,
+        file_states.source_file_rows,
+        file_states.source_file_checksum,
+        employee_rate_states.rate_periods_checksum,
+        '{{ "{costing_logic_checksum}" }}' as costing_logic_checksum,
+        false as is_deleted
+    from converted
+    left join file_states
+        on converted.source_file = file_states.source_file
+    left join employee_rate_states
+        on converted.employee_id = employee_rate_states.employee_id
+
+)
+
+{%- endset -%}
+
 {#- the costing as rendered (macros and all) except which entries it reads; the relations' names
     without the database's, which follows the warehouse file's name (a moved file recosts nothing) -#}
-{%- set logic_sql = (inputs_sql ~ costing_sql) | replace(adapter.quote(this.database) ~ '.', '') %}
+{%- set logic_sql = (inputs_sql ~ costing_sql ~ final_sql)
+    | replace(adapter.quote(this.database) ~ '.', '') %}
 {%- set logic_checksum = local_md5(logic_sql) %}
 
 with
@@ -286,40 +308,18 @@ entries_in_scope as (
 
 {{ costing_sql }}
 
-final as (
-
-    select
-        converted.*,
-        file_states.source_file_rows,
-        file_states.source_file_checksum,
-        employee_rate_states.rate_periods_checksum,
-        '{{ logic_checksum }}' as costing_logic_checksum,
-        false as is_deleted
-    from converted
-    left join file_states
-        on converted.source_file = file_states.source_file
-    left join employee_rate_states
-        on converted.employee_id = employee_rate_states.employee_id
-
-)
+{{ final_sql | replace('{costing_logic_checksum}', logic_checksum) }}
 
 select * from final
 
 {% if is_incremental() %}
 
-union all
+-- an affected entry left with no load: its row is deleted, nothing inserted (by name: the
+-- columns it does not name are null; the branch renders only on DuckDB)
+union all by name
 
--- an affected entry left with no load: its row is deleted, nothing inserted
 select
     affected_entries.entry_id,
-    {%- for column in [
-        'employee_id', 'work_date', 'project_id', 'time_category', 'hours', 'cost_rate_local',
-        'cost_currency', 'rate_active_from_date', 'labour_cost_local', 'month_start_date',
-        'source_file', 'source_row', 'fx_rate', 'labour_cost', 'source_file_rows',
-        'source_file_checksum', 'rate_periods_checksum', 'costing_logic_checksum'
-    ] %}
-    null as {{ column }},
-    {%- endfor %}
     true as is_deleted
 from affected_entries
 where not exists (
