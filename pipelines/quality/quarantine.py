@@ -86,12 +86,15 @@ def _copy_to_quarantine(
     at: datetime,
 ) -> None:
     # The value the rule judged: the raw column's, or the gate's for a derived column (the
-    # unknown project id), which the raw row does not hold.
-    judged = dict(zip(failure.unexpected_rowids, failure.unexpected_values, strict=False))
+    # unknown project id), which the raw row does not hold: kept only when the tally has one
+    # value per failing row (a rule on several columns has none).
+    aligned = len(failure.unexpected_values) == len(failure.unexpected_rowids)
+    pairs = zip(failure.unexpected_rowids, failure.unexpected_values, strict=True)
+    judged = dict(pairs) if aligned else {}
     if failure.column in raw_columns:
         value_sql = f"CAST(r.{quote(str(failure.column))} AS VARCHAR)"
     else:
-        value_sql = "k.value_" if len(judged) == len(set(failure.unexpected_rowids)) else "NULL"
+        value_sql = "k.value_"
     on = f" on {failure.column}" if failure.column else ""
     reason = f'failed rule "{failure.rule}" ({failure.expectation_type}{on})'
     if failure.description:
