@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.settings import Settings
+from pipelines.transform.selection import load_manifest
 
 _DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
 _FLOATS = {"DOUBLE", "FLOAT", "REAL"}
@@ -51,7 +52,7 @@ def rebuild_in_full(warehouse: Path, folder: Path) -> Path:
 
 def compared_relations(manifest: Path) -> list[tuple[str, str]]:
     """(schema, name) of every model stored as a table, and of every view in `marts`."""
-    nodes = json.loads(manifest.read_text())["nodes"].values()
+    nodes = load_manifest(manifest)["nodes"].values()
     return sorted(
         (node["schema"], node.get("alias") or node["name"])
         for node in nodes
