@@ -32,6 +32,8 @@ BOARD_PACK_MODES = ("auto", "off")
 # `spark` extra). `spark_thrift`: a Spark cluster's Thrift server. The ingest, the gate, the
 # prioritization and the report always use DuckDB (pipelines/transform/spark_exchange.py).
 DBT_ENGINE_TARGETS = {"duckdb": "build", "spark": "spark", "spark_thrift": "spark_thrift"}
+# dbt's --log-level-file values (the dbt.log in each run's dbt target folder).
+DBT_LOG_FILE_LEVELS = ("debug", "info", "warn", "error", "none")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,11 @@ class Settings:
     log_dir: Path = PROJECT_ROOT / "data" / "logs"
     # dbt's threads for the pipeline's build (measured: 2 on this 2-core class of machine).
     dbt_threads: int = 2
+    # dbt's own log file (dbt.log in the run's dbt target folder). Off by default: at debug, dbt's
+    # default, it writes ~11 MB a run (every SQL statement) and took 1.5 s of the demo's 14 s
+    # build (docs/benchmarks.md). The run log keeps dbt's info lines and errors either way; set
+    # `debug` to trace a dbt problem.
+    dbt_log_level_file: str = "none"
     # Threads for the prioritisation's independent solves (HiGHS releases the GIL): one per core
     # when 0 (pipelines/prioritization/solver_pool.py).
     solver_threads: int = 0
@@ -126,6 +133,11 @@ class Settings:
             problems.append(
                 f"{env_name('dbt_engine')} must be one of {', '.join(DBT_ENGINE_TARGETS)}, "
                 f"got {self.dbt_engine!r}"
+            )
+        if self.dbt_log_level_file not in DBT_LOG_FILE_LEVELS:
+            problems.append(
+                f"{env_name('dbt_log_level_file')} must be one of "
+                f"{', '.join(DBT_LOG_FILE_LEVELS)}, got {self.dbt_log_level_file!r}"
             )
         if self.dbt_threads < 1:
             problems.append(f"{env_name('dbt_threads')} must be at least 1, got {self.dbt_threads}")
@@ -236,7 +248,7 @@ def _parse(name: str, raw: str) -> Any:
             return float(raw)
     except ValueError:
         raise SettingsError(f"{_ENV_NAMES[name]} must be a number, got {raw!r}") from None
-    return raw.lower() if name in ("board_pack", "dbt_engine") else raw
+    return raw.lower() if name in ("board_pack", "dbt_engine", "dbt_log_level_file") else raw
 
 
 @cache  # every Settings checks its profile against the folder; read it once per folder

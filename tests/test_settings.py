@@ -38,6 +38,7 @@ def test_every_variable_the_readme_names_is_read(tmp_path: Path) -> None:
             "PORTFOLIO_REAL_DATA_DIR": str(tmp_path / "real"),
             "PORTFOLIO_LOG_DIR": str(tmp_path / "logs"),
             "PORTFOLIO_DBT_THREADS": "4",
+            "PORTFOLIO_DBT_LOG_LEVEL_FILE": "Debug",
             "PORTFOLIO_DBT_ENGINE": "Spark",
             "PORTFOLIO_SPARK_DIR": str(tmp_path / "spark"),
         }
@@ -56,6 +57,7 @@ def test_every_variable_the_readme_names_is_read(tmp_path: Path) -> None:
         real_data_dir=tmp_path / "real",
         log_dir=tmp_path / "logs",
         dbt_threads=4,
+        dbt_log_level_file="debug",
         dbt_engine="spark",
         spark_dir=tmp_path / "spark",
     )
@@ -73,6 +75,7 @@ def test_every_variable_the_readme_names_is_read(tmp_path: Path) -> None:
         ("PORTFOLIO_DBT_THREADS", "0", "must be at least 1, got 0"),
         ("PORTFOLIO_SOLVER_THREADS", "-1", "must be 0 (one per core) or more, got -1"),
         ("PORTFOLIO_DBT_ENGINE", "snowflake", "one of duckdb, spark, spark_thrift"),
+        ("PORTFOLIO_DBT_LOG_LEVEL_FILE", "verbose", "one of debug, info, warn, error, none"),
     ],
 )
 def test_a_value_that_cannot_be_used_names_the_variable(
@@ -108,6 +111,10 @@ def test_dbt_gets_the_runs_settings_as_vars_and_skips_unit_tests(tmp_path: Path)
     assert dbt_vars["warehouse_path"] == str(tmp_path / "w.duckdb")
     assert dbt_vars["reporting_currency"] == "EUR"
     assert args[args.index("--threads") + 1] == "2"
+    # dbt's debug file log is off unless asked for: it cost 1.5 s of a 14 s demo build
+    assert args[args.index("--log-level-file") + 1] == "none"
+    traced = dbt_build_args(settings.with_changes(dbt_log_level_file="debug"))
+    assert traced[traced.index("--log-level-file") + 1] == "debug"
 
 
 def test_only_settings_reads_the_environment() -> None:

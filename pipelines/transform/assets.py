@@ -56,6 +56,8 @@ def dbt_build_args(settings: Settings, exclusion: list[str] | None = None) -> li
         "unit_test",
         "--threads",
         str(settings.dbt_threads),
+        "--log-level-file",
+        settings.dbt_log_level_file,
         "--vars",
         json.dumps(settings.dbt_vars()),
     ]
