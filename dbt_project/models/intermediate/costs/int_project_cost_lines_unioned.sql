@@ -3,7 +3,8 @@
 -- A line counts to date when its month is on or before the reporting cut-off (the last month every
 -- cost source has closed, int_reporting_cutoff); later lines are "since close", shown apart and
 -- never mixed in. This is the one place the cost-to-date cut-off is applied; every actual-cost
--- model reads it.
+-- model reads it. Each line carries who or what it was (the entry's person and hours, the GL
+-- line's document and account), so the lines mart does not join back to the 10 M entries.
 
 with
 
@@ -37,7 +38,15 @@ cost_lines as (
         {{ to_money('0') }} as non_labour_capex_cost,
         {{ to_money('0') }} as non_labour_opex_cost,
         source_file,
-        source_row
+        source_row,
+        entry_id,
+        employee_id,
+        hours,
+        cast(null as {{ dbt.type_string() }}) as document_number,
+        cast(null as {{ dbt.type_int() }}) as document_line_number,
+        cast(null as {{ dbt.type_string() }}) as account_number,
+        cast(null as {{ dbt.type_string() }}) as account_name,
+        cast(null as {{ dbt.type_string() }}) as capex_opex
     from timesheet_entries
     where project_id is not null
 
@@ -58,7 +67,15 @@ cost_lines as (
             when capex_opex = 'OPEX' then amount else {{ to_money('0') }}
         end as non_labour_opex_cost,
         source_file,
-        source_row
+        source_row,
+        cast(null as {{ dbt.type_string() }}) as entry_id,
+        cast(null as {{ dbt.type_string() }}) as employee_id,
+        cast(null as {{ dbt.type_float() }}) as hours,
+        document_number,
+        line_number as document_line_number,
+        account_number,
+        account_name,
+        capex_opex
     from gl_lines
     where project_id is not null
 
@@ -77,6 +94,14 @@ final as (
         cutoff.as_of_date,
         cost_lines.source_file,
         cost_lines.source_row,
+        cost_lines.entry_id,
+        cost_lines.employee_id,
+        cost_lines.hours,
+        cost_lines.document_number,
+        cost_lines.document_line_number,
+        cost_lines.account_number,
+        cost_lines.account_name,
+        cost_lines.capex_opex,
         cost_lines.non_labour_capex_cost
         + cost_lines.non_labour_opex_cost as non_labour_cost,
         cost_lines.labour_cost
