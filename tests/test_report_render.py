@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import numpy as np
 import pytest
 
 from pipelines.report.errors import MartsInconsistentError, MartsUnavailableError, OutputDirError
@@ -691,9 +694,16 @@ def test_marts_without_projects_is_a_clear_error(warehouse: Path, tmp_path: Path
         (None, "USD", EM_DASH),
         (float("nan"), "USD", EM_DASH),
         (1000, "CHF", "CHF\u00a01,000"),
+        # every numeric type the marts hand over reads the same (floats and ints take a fast path)
+        (2.5, "USD", "$3"),
+        (Decimal("2.5"), "USD", "$3"),
+        (np.float64(2.5), "USD", "$3"),
+        (np.int64(-7), "USD", "-$7"),
+        (float("inf"), "USD", EM_DASH),
+        (True, "USD", EM_DASH),
     ],
 )
-def test_format_money(value: float | None, currency: str, expected: str) -> None:
+def test_format_money(value: Any, currency: str, expected: str) -> None:
     assert format_money(value, currency) == expected
 
 
