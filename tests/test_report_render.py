@@ -694,7 +694,7 @@ def test_marts_without_projects_is_a_clear_error(warehouse: Path, tmp_path: Path
         (None, "USD", EM_DASH),
         (float("nan"), "USD", EM_DASH),
         (1000, "CHF", "CHF\u00a01,000"),
-        # every numeric type the marts hand over reads the same (floats and ints take a fast path)
+        # every numeric type the marts hand over reads the same, rounded half up
         (2.5, "USD", "$3"),
         (Decimal("2.5"), "USD", "$3"),
         (np.float64(2.5), "USD", "$3"),

@@ -70,7 +70,7 @@ cost_lines as (
         source_row,
         cast(null as {{ dbt.type_string() }}) as entry_id,
         cast(null as {{ dbt.type_string() }}) as employee_id,
-        cast(null as {{ dbt.type_float() }}) as hours,
+        cast(null as {{ type_double() }}) as hours,
         document_number,
         line_number as document_line_number,
         account_number,
