@@ -12,7 +12,6 @@ rebuild copies them.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -40,10 +39,9 @@ def rebuild_in_full(warehouse: Path, folder: Path) -> Path:
     settings = Settings.from_env().with_changes(warehouse_path=published)
     command = [
         *(sys.executable, "-m", "dbt.cli.main", "run", "--full-refresh", "--quiet"),
-        *("--target", "build", "--threads", str(settings.dbt_threads)),
+        *("--target", "build", *settings.dbt_arguments()),
         *("--project-dir", str(_DBT_PROJECT), "--profiles-dir", str(_DBT_PROJECT)),
         *("--target-path", str(folder / "target"), "--log-path", str(folder / "logs")),
-        *("--vars", json.dumps(settings.dbt_vars())),
     ]
     environment = {**os.environ, "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     subprocess.run(command, check=True, env=environment, cwd=_DBT_PROJECT)

@@ -11,6 +11,7 @@ overridden by an environment variable so a scheduled deployment points at real f
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -129,16 +130,15 @@ class Settings:
                 f"got {self.landing_settle_seconds:g}"
             )
         problems.extend(self._operating_problems())
-        if self.dbt_engine not in DBT_ENGINE_TARGETS:
-            problems.append(
-                f"{env_name('dbt_engine')} must be one of {', '.join(DBT_ENGINE_TARGETS)}, "
-                f"got {self.dbt_engine!r}"
-            )
-        if self.dbt_log_level_file not in DBT_LOG_FILE_LEVELS:
-            problems.append(
-                f"{env_name('dbt_log_level_file')} must be one of "
-                f"{', '.join(DBT_LOG_FILE_LEVELS)}, got {self.dbt_log_level_file!r}"
-            )
+        for name, choices in (
+            ("dbt_engine", tuple(DBT_ENGINE_TARGETS)),
+            ("dbt_log_level_file", DBT_LOG_FILE_LEVELS),
+        ):
+            if getattr(self, name) not in choices:
+                problems.append(
+                    f"{env_name(name)} must be one of {', '.join(choices)}, "
+                    f"got {getattr(self, name)!r}"
+                )
         if self.dbt_threads < 1:
             problems.append(f"{env_name('dbt_threads')} must be at least 1, got {self.dbt_threads}")
         if self.solver_threads < 0:
@@ -207,6 +207,10 @@ class Settings:
             "fiscal_year_start_month": str(self.fiscal_year_start_month),
             "spark_dir": str(self.spark_dir),
         }
+
+    def dbt_arguments(self) -> list[str]:
+        """The settings every dbt invocation of a run gets: its threads and `--vars`."""
+        return ["--threads", str(self.dbt_threads), "--vars", json.dumps(self.dbt_vars())]
 
     @property
     def dbt_target(self) -> str:

@@ -7,7 +7,6 @@ dbt as `--vars`, as in a pipeline run (pipelines/transform/assets.py).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,10 +40,7 @@ def dbt_args(
     return [
         command,
         *args,
-        "--vars",
-        json.dumps(settings.dbt_vars()),
-        "--threads",
-        str(settings.dbt_threads),
+        *settings.dbt_arguments(),
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",

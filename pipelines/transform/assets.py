@@ -1,6 +1,5 @@
 """dbt models as Dagster assets and dbt tests as asset checks, in the `transform` group."""
 
-import json
 import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -54,12 +53,9 @@ def dbt_build_args(settings: Settings, exclusion: list[str] | None = None) -> li
         *(exclusion or []),
         "--exclude-resource-type",
         "unit_test",
-        "--threads",
-        str(settings.dbt_threads),
+        *settings.dbt_arguments(),
         "--log-level-file",
         settings.dbt_log_level_file,
-        "--vars",
-        json.dumps(settings.dbt_vars()),
     ]
 
 
