@@ -141,6 +141,7 @@ def column_groups(
 
 
 CHUNK_COLUMN = "_gate_chunk"
+ChunkQuery = tuple[str, list[object]]  # one chunk's SQL and its parameters
 
 
 def _select_list(columns: list[tuple[str, bool]]) -> str:
@@ -150,9 +151,16 @@ def _select_list(columns: list[tuple[str, bool]]) -> str:
     )
 
 
-def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+def select_list(pass_: Pass, table_columns: list[str]) -> str:
+    """The SELECT list of a pass's chunk (pass_columns)."""
+    return _select_list(pass_columns(pass_, table_columns))
+
+
+def fetch_frame(
+    con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object] | None = None
+) -> pd.DataFrame:
     """Run a chunk query and convert through Arrow; dates become datetime64, ints stay ints."""
-    table: pa.Table = con.sql(sql).to_arrow_table()
+    table: pa.Table = con.sql(sql, params=parameters or None).to_arrow_table()
     frame = table.to_pandas(date_as_object=False, types_mapper=_INTEGER_DTYPES.get)
     if ROWID_COLUMN in frame.columns:
         # Moved out of the columns: GX reports rows by a column it finds there, not by index.
@@ -169,7 +177,7 @@ def pass_chunks(
     pass_: Pass,
     table_columns: list[str],
     n_chunks: int,
-) -> Iterator[list[str]]:
+) -> Iterator[list[ChunkQuery]]:
     """One SQL query per chunk of a pass; the caller fetches each so it can time and catch.
 
     With several chunks the pass's columns are first copied once into a temp table with each
@@ -180,7 +188,7 @@ def pass_chunks(
     """
     columns = pass_columns(pass_, table_columns)
     if n_chunks == 1:
-        yield [f"SELECT {_select_list(columns)} FROM {relation}"]
+        yield [(f"SELECT {_select_list(columns)} FROM {relation}", [])]
         return
     partition = partition_expression(pass_, table_columns)
     stored = [name for name, fetch in columns if fetch]
@@ -196,7 +204,7 @@ def pass_chunks(
     try:
         select = _select_list(columns)
         yield [
-            f"SELECT {select} FROM temp.main.{table} WHERE {CHUNK_COLUMN} = {index}"
+            (f"SELECT {select} FROM temp.main.{table} WHERE {CHUNK_COLUMN} = {index}", [])
             for index in range(n_chunks)
         ]
     finally:

@@ -39,20 +39,16 @@ def stage_gate_rows(
     (a person's hours that day) must see every row of its partition, so derived columns are
     computed before that filter. When every window partitions by `r.source_file_hash` (each
     suite's do: a sum within one file), only the rows of files with an unchecked load are read
-    into them (`_within_one_file`), when that leaves any row out (`_files_to_read`): with
+    into them (`within_one_file`), when that leaves any row out (`_files_to_read`): with
     none unchecked, nothing is computed over history at all.
     Otherwise the derived columns are computed over the whole table, as before any filter.
     """
-    extra = "".join(
-        f", ({_with_currency(expression, reporting_currency)}) AS {quote(name)}"
-        for name, expression in derived_columns.items()
-    )
     relation = gate_relation(source)
     raw = f"{quote(RAW_SCHEMA)}.{quote(source)}"
-    rows = f"SELECT r.rowid AS {quote(ROWID_COLUMN)}, r.*{extra} FROM {raw} AS r"
+    rows = staging_select(source, derived_columns, reporting_currency)
     parameters: list[object] = []
     if fingerprint is not None and checked_loads_exist(con):
-        if all(_within_one_file(e) for e in derived_columns.values()):
+        if all(within_one_file(e) for e in derived_columns.values()):
             files = _files_to_read(con, raw, source, fingerprint)
             if files is not None:
                 rows += f" WHERE r.{quote('source_file_hash')} IN (SELECT unnest(?::VARCHAR[]))"
@@ -64,6 +60,16 @@ def stage_gate_rows(
     )
     description = con.execute(f"SELECT * FROM {relation} LIMIT 0").description or []
     return [str(column[0]) for column in description]
+
+
+def staging_select(source: str, derived_columns: dict[str, str], reporting_currency: str) -> str:
+    """The raw rows (aliased `r`) with their row id and derived columns, as one SELECT."""
+    extra = "".join(
+        f", ({_with_currency(expression, reporting_currency)}) AS {quote(name)}"
+        for name, expression in derived_columns.items()
+    )
+    raw = f"{quote(RAW_SCHEMA)}.{quote(source)}"
+    return f"SELECT r.rowid AS {quote(ROWID_COLUMN)}, r.*{extra} FROM {raw} AS r"
 
 
 def derived_column_errors(
@@ -122,7 +128,7 @@ _WINDOW = re.compile(r"\bover\s*\((?P<spec>[^)]*)", re.IGNORECASE)
 _PARTITION_BY_FILE = re.compile(r"^\s*partition\s+by\s+r\.source_file_hash\s*(,|$)", re.IGNORECASE)
 
 
-def _within_one_file(expression: str) -> bool:
+def within_one_file(expression: str) -> bool:
     """Whether every window of a derived column partitions by the raw row's file hash first."""
     return all(_PARTITION_BY_FILE.match(m.group("spec")) for m in _WINDOW.finditer(expression))
 
