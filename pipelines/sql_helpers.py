@@ -17,6 +17,11 @@ def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def quote_literal(value: str) -> str:
+    """A SQL string literal (a file path, a header, a code) written into a statement."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def fetch_row(
     con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
 ) -> tuple[Any, ...] | None:

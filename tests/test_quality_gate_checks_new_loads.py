@@ -180,3 +180,21 @@ def test_a_resent_file_is_staged_with_the_checked_copy_it_repeats(tmp_path: Path
 
     assert both is not None
     assert [(name, total) for name, _, total in staged] == [(NEXT_FILE, both[0])]
+
+
+def test_a_row_that_names_no_load_is_still_checked_once_loads_are_recorded(
+    tmp_path: Path,
+) -> None:
+    with build_raw(tmp_path / "w.duckdb") as con:
+        _check_and_record(con, "run-1")
+        _add_load(con, hours=7)
+        con.execute(
+            "INSERT INTO raw.timesheets SELECT * REPLACE ('TS-NOLOAD' AS entry_id, "
+            "NULL AS source_file_hash) FROM raw.timesheets WHERE source_row = 4 "
+            "AND source_file_hash = 'sha256-demo'"
+        )
+        outcome = validate_source(con, "timesheets")
+
+    assert outcome.row_count == 3  # the new load's two rows and the row without a load
+    nameless = [f for f in outcome.failures if f.rule == "source_file_hash not null"]
+    assert nameless and nameless[0].unexpected_count == 1

@@ -154,9 +154,11 @@ def test_an_incremental_run_checks_only_the_new_loads_by_load(tmp_path: Path) ->
     assert negative.sample == [{"source_file": _file(23), "source_row": 7, "value": -5.0}]
 
 
-def test_a_derived_column_the_data_breaks_fails_the_rules_it_was_read_for(
+def test_a_derived_column_the_data_breaks_is_checked_as_staging_checks_it(
     tmp_path: Path,
 ) -> None:
+    # The query plans, so only reading a chunk finds the error: the source is then staged, which
+    # leaves the derived columns out, fails the rules that read them and runs the others.
     document = json.loads((settings.EXPECTATIONS_DIR / "timesheets.json").read_text())
     derived = document["meta"]["derived_columns"]
     derived["person_day_hours"] += (
@@ -166,6 +168,10 @@ def test_a_derived_column_the_data_breaks_fails_the_rules_it_was_read_for(
     (tmp_path / "timesheets.json").write_text(json.dumps(document))
     with build_raw(tmp_path / "w.duckdb") as con:
         _three_loads(con)
+        con.execute(
+            "UPDATE raw.timesheets SET hours = -5 "
+            "WHERE source_file_hash = 'sha256-week-23' AND source_row = 7"
+        )
         plan = _plan(con, CHUNK_ROWS, tmp_path / "timesheets.json")
         outcome = validate_source(
             con, "timesheets", chunk_rows=CHUNK_ROWS, expectations_dir=tmp_path
@@ -173,7 +179,47 @@ def test_a_derived_column_the_data_breaks_fails_the_rules_it_was_read_for(
 
     assert plan is not None  # the window still partitions by the file first
     assert not outcome.success
+    assert outcome.chunks == 2  # staged: 180 rows in hash partitions of at most 100
     person_day = failure(outcome, "hours per person per day at most 24")
     assert person_day.errored
-    assert "validation could not run (chunk 2 of 3)" in person_day.message()
     assert "a value this derived column cannot take" in person_day.message()
+    assert (
+        "a value this derived column cannot take"
+        in failure(outcome, "derived columns computed").message()
+    )
+    negative = failure(outcome, "hours not negative")  # a rule on raw columns still ran
+    assert not negative.errored
+    assert negative.sample == [{"source_file": _file(23), "source_row": 7, "value": -5.0}]
+
+
+def test_loads_share_a_chunk_while_they_fit(tmp_path: Path) -> None:
+    with build_raw(tmp_path / "w.duckdb") as con:
+        _three_loads(con)
+        plan = _plan(con, 2 * ROWS_PER_LOAD + 10)
+        outcome = validate_source(con, "timesheets", chunk_rows=2 * ROWS_PER_LOAD + 10)
+
+    assert plan is not None and [len(group) for group in plan.groups] == [2, 1]
+    assert outcome.chunks == 2 and outcome.success, outcome.message()
+    assert outcome.row_count == 3 * ROWS_PER_LOAD
+
+
+def test_no_whole_loads_for_a_key_across_loads_or_a_row_without_a_load(tmp_path: Path) -> None:
+    document = json.loads((settings.EXPECTATIONS_DIR / "timesheets.json").read_text())
+    for expectation in document["expectations"]:
+        if expectation["type"] == "expect_compound_columns_to_be_unique":
+            expectation["kwargs"]["column_list"] = ["entry_id", "source_file"]
+    (tmp_path / "timesheets.json").write_text(json.dumps(document))
+    with build_raw(tmp_path / "w.duckdb") as con:
+        _three_loads(con)
+        key_across_loads = _plan(con, CHUNK_ROWS, tmp_path / "timesheets.json")
+        con.execute(
+            "UPDATE raw.timesheets SET source_file_hash = NULL "
+            "WHERE source_file_hash = 'sha256-week-23' AND source_row = 3"
+        )
+        row_without_load = _plan(con, CHUNK_ROWS)
+        outcome = validate_source(con, "timesheets", chunk_rows=CHUNK_ROWS)
+
+    assert key_across_loads is None  # two loads of one file name may share a chunk or not
+    assert row_without_load is None  # `IN (hashes)` would never read it
+    nameless = failure(outcome, "source_file_hash not null")
+    assert nameless.unexpected_count == 1

@@ -25,7 +25,7 @@ from pipelines.ingest.file_outcome import FileLoadResult, FileRejected
 from pipelines.ingest.key_reuse import mark_reused_keys
 from pipelines.ingest.quarantine import FileContext, examples
 from pipelines.ingest.sources import SourceSpec, month_end
-from pipelines.sql_helpers import fetch_row, fetch_scalar
+from pipelines.sql_helpers import fetch_row, fetch_scalar, quote_literal
 from pipelines.sql_helpers import quote_identifier as ident
 
 _STAGED = "_staged_csv_rows"
@@ -34,13 +34,9 @@ _CSV_SCANS = "_csv_structure_scans"
 _TYPED = csv_rows.TYPED
 
 
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _stage_rows(con: duckdb.DuckDBPyConnection, path: Path, header: Header) -> None:
     """Read every record as text, numbered in file order; DuckDB keeps what it cannot parse."""
-    columns = ", ".join(f"{_sql_string(name)}: 'VARCHAR'" for name in header.names)
+    columns = ", ".join(f"{quote_literal(name)}: 'VARCHAR'" for name in header.names)
     absent = "".join(f", null::VARCHAR as {ident(name)}" for name in header.absent)
     con.execute(f"drop table if exists {_CSV_REJECTS}")
     con.execute(f"drop table if exists {_CSV_SCANS}")
@@ -49,10 +45,10 @@ def _stage_rows(con: duckdb.DuckDBPyConnection, path: Path, header: Header) -> N
         create or replace temp table {_STAGED} as
         select row_number() over () as record_no, *{absent}
         from read_csv(
-            {_sql_string(str(path))},
-            header = true, delim = {_sql_string(header.delimiter)}, quote = '"', escape = '"',
+            {quote_literal(str(path))},
+            header = true, delim = {quote_literal(header.delimiter)}, quote = '"', escape = '"',
             columns = {{{columns}}}, auto_detect = false, parallel = false,
-            nullstr = [{", ".join(_sql_string(t) for t in values.NULL_TOKENS)}],
+            nullstr = [{", ".join(quote_literal(t) for t in values.NULL_TOKENS)}],
             store_rejects = true, rejects_table = '{_CSV_REJECTS}', rejects_scan = '{_CSV_SCANS}'
         )
         """

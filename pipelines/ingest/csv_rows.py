@@ -15,7 +15,7 @@ from pipelines.ingest import csv_lines, key_reuse, values
 from pipelines.ingest.dialect import Header
 from pipelines.ingest.quarantine import FileContext, insert_select
 from pipelines.ingest.sources import Column, SourceSpec
-from pipelines.sql_helpers import fetch_row
+from pipelines.sql_helpers import fetch_row, quote_literal
 from pipelines.sql_helpers import quote_identifier as ident
 
 TYPED = "_typed_rows"
@@ -25,13 +25,9 @@ _BLANK_REASON = "the line has only delimiters or whitespace: not data"
 _ROW_RULES = ("blank line", "summary row", "duplicate row", key_reuse.RULE)
 
 
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _record_json(header: Header) -> str:
     pairs = ", ".join(
-        f"{_sql_string(found)}, {ident(name)}"
+        f"{quote_literal(found)}, {ident(name)}"
         for found, name in zip(header.found, header.names, strict=True)
     )
     return f"json_object({pairs})::varchar"
@@ -43,7 +39,7 @@ def build_typed(
     """One table with each row's line, raw text, typed values, row-level rule and `bad` flag."""
     all_columns = ", ".join(ident(n) for n in header.names)
     blank = " and ".join(values.is_blank_sql(n) for n in header.names)
-    words = ", ".join(_sql_string(w) for w in _SUMMARY_WORDS)
+    words = ", ".join(quote_literal(w) for w in _SUMMARY_WORDS)
     keys = dict.fromkeys([header.names[0], spec.headers[0]])
     summary = " or ".join(
         f"(ascii({ident(k)}) in {_SUMMARY_STARTS} and lower({values.text_sql(k)}) in ({words}))"
@@ -163,7 +159,7 @@ def quarantine(
             f"""
             select source_row, null as column_name, null as raw_value, row_rule as rule,
                    case row_rule
-                       when 'blank line' then {_sql_string(_BLANK_REASON)}
+                       when 'blank line' then {quote_literal(_BLANK_REASON)}
                        when 'summary row' then {summary}
                        when 'duplicate row' then 'repeats line ' || first_line
 {key_reuse.reason_case(spec, context.source_file)}
@@ -182,7 +178,7 @@ def quarantine(
             con,
             context,
             f"""
-            select source_row, {_sql_string(column.header)} as column_name,
+            select source_row, {quote_literal(column.header)} as column_name,
                    {ident(column.header)} as raw_value, {rule} as rule, {reason} as reason,
                    {record} as raw_record
             from {TYPED} where row_rule is null and {_failed(column)}
@@ -206,7 +202,7 @@ def _quarantine_reader_rejects(con: duckdb.DuckDBPyConnection, context: FileCont
                    as column_name,
                null as raw_value,
                case when {only_delimiters} then 'blank line' else 'csv structure' end as rule,
-               case when {only_delimiters} then {_sql_string(_BLANK_REASON)}
+               case when {only_delimiters} then {quote_literal(_BLANK_REASON)}
                     else 'the CSV reader rejected the record (' || error_types || '): '
                          || error_message end as reason,
                csv_line as raw_record

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pipelines.ingest.spec import Column
 from pipelines.sql_helpers import quote_identifier as ident
+from pipelines.sql_helpers import quote_literal
 
 _WS = "' \t\u00a0\u202f'"
 # The time part spreadsheets append: ` 00:00`, `T00:00:00`, `T00:00:00.000Z`, ` 12:00:00 AM`,
@@ -33,12 +34,10 @@ def _text(column: Column) -> str:
     return f"trim({ident(column.header)}, {_WS})"
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _part(text: str, shape: str, group: int) -> str:
-    return f"try_cast(regexp_extract({text}, {_lit('^' + shape + '$')}, {group}) as INTEGER)"
+    return (
+        f"try_cast(regexp_extract({text}, {quote_literal('^' + shape + '$')}, {group}) as INTEGER)"
+    )
 
 
 def _ymd(year: str, month: str, day: str) -> str:
@@ -49,7 +48,7 @@ def _ymd(year: str, month: str, day: str) -> str:
 def dmy_fields(column: Column) -> tuple[str, str, str, str]:
     """(matches, first field, second field, year) of a day/month/year cell, as SQL."""
     text = _text(column)
-    matches = f"regexp_full_match({text}, {_lit(DMY_SHAPE)})"
+    matches = f"regexp_full_match({text}, {quote_literal(DMY_SHAPE)})"
     return (
         matches,
         _part(text, DMY_SHAPE, 1),
@@ -61,9 +60,9 @@ def dmy_fields(column: Column) -> tuple[str, str, str, str]:
 def date_value_sql(column: Column) -> str:
     """The date: a declared format, ISO with any time part, or d/m/y in the column's order."""
     text = _text(column)
-    tries = [f"try_strptime({text}, {_lit(f)})::DATE" for f in column.date_formats]
+    tries = [f"try_strptime({text}, {quote_literal(f)})::DATE" for f in column.date_formats]
     iso = (
-        f"case when regexp_full_match({text}, {_lit(ISO_SHAPE)}) then "
+        f"case when regexp_full_match({text}, {quote_literal(ISO_SHAPE)}) then "
         + _ymd(_part(text, ISO_SHAPE, 1), _part(text, ISO_SHAPE, 2), _part(text, ISO_SHAPE, 3))
         + " end"
     )
@@ -95,7 +94,7 @@ def date_failure_sql(column: Column, expected: str) -> tuple[str, str]:
         else "nothing in this column of the file decides the day/month order (a first field "
         "over 12 would make it day-first, a second field over 12 month-first)"
     )
-    mixed = f"({matches} and {_lit(order or '')} = 'conflicting' and {first} <> {second})"
+    mixed = f"({matches} and {quote_literal(order or '')} = 'conflicting' and {first} <> {second})"
     rule = (
         f"case when {swappable} or {mixed} then 'ambiguous date' "
         f"when {serial} then 'excel serial date' else 'type' end"
@@ -106,13 +105,13 @@ def date_failure_sql(column: Column, expected: str) -> tuple[str, str]:
             || coalesce(try_strptime(concat({year}, '-', {second}, '-', {first}), '%Y-%m-%d')
                 ::DATE::VARCHAR, 'no date') || ' (day/month) or '
             || coalesce(try_strptime(concat({year}, '-', {first}, '-', {second}), '%Y-%m-%d')
-                ::DATE::VARCHAR, 'no date') || ' (month/day); ' || {_lit(why)}
+                ::DATE::VARCHAR, 'no date') || ' (month/day); ' || {quote_literal(why)}
         when {serial} then {text} || ' looks like an Excel serial date ('
             || (date '1899-12-30' + cast(floor(try_cast({text} as DOUBLE)) as INTEGER))::VARCHAR
-            || '); dates must be ' || {_lit(expected)}
-        when {matches} or regexp_full_match({text}, {_lit(ISO_SHAPE)})
-            then {shown} || {_lit(" is not a valid date" + read_as)}
-        else {shown} || {_lit(" is not a date: dates must be " + expected)} end"""
+            || '); dates must be ' || {quote_literal(expected)}
+        when {matches} or regexp_full_match({text}, {quote_literal(ISO_SHAPE)})
+            then {shown} || {quote_literal(" is not a valid date" + read_as)}
+        else {shown} || {quote_literal(" is not a date: dates must be " + expected)} end"""
     return rule, reason
 
 

@@ -23,6 +23,7 @@ import duckdb
 from pipelines.ingest.date_values import date_failure_sql, date_value_sql, expected_shapes
 from pipelines.ingest.spec import Column, Parse
 from pipelines.sql_helpers import quote_identifier as ident
+from pipelines.sql_helpers import quote_literal
 
 _WS = "' \t\u00a0\u202f'"  # space, tab, no-break space, narrow no-break (literal characters)
 _SPACES = r"[ \x{A0}\x{202F}]"
@@ -134,10 +135,6 @@ def value_shaped_sql(column: str) -> str:
     return f"(regexp_matches({text}, '\\d') and not regexp_matches({text}, '[A-Za-z]{{4,}}'))"
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _quoted(sql: str) -> str:
     return f"('''' || {sql} || '''')"
 
@@ -148,7 +145,7 @@ def column_sql(column: Column, number: str | None) -> str:
         return date_value_sql(column)
     if column.sql_type == "DATE" and column.date_formats:
         text = text_sql(column.header)
-        tries = ", ".join(f"try_strptime({text}, {_lit(f)})" for f in column.date_formats)
+        tries = ", ".join(f"try_strptime({text}, {quote_literal(f)})" for f in column.date_formats)
         return f"(coalesce({tries})::DATE)"
     value = typed_sql(column.header, column.sql_type, number)
     if column.decode_html:
@@ -220,14 +217,14 @@ def failure_sql(spec_column: Column, number: str | None, decimal: str) -> tuple[
     if sql_type in WHOLE_TYPES:
         reason = (
             f"case when {number} is not null then {shown} || "
-            f"{_lit(f' is not a whole number ({sql_type}); it is not rounded')} "
-            f"else {shown} || {_lit(' is not a number' + kind)} end"
+            f"{quote_literal(f' is not a whole number ({sql_type}); it is not rounded')} "
+            f"else {shown} || {quote_literal(' is not a number' + kind)} end"
         )
         return "'type'", reason
     infinite = f"not isfinite(try_cast(regexp_replace({text}, '[$£€¥,]', '', 'g') as DOUBLE))"
     reason = (
         f"case when coalesce({infinite}, false) then {shown} || "
-        f"{_lit(' is not a finite number (it reads as infinity or NaN); not loaded')} "
-        f"else {shown} || {_lit(' is not a number' + kind)} end"
+        f"{quote_literal(' is not a finite number (it reads as infinity or NaN); not loaded')} "
+        f"else {shown} || {quote_literal(' is not a number' + kind)} end"
     )
     return "'type'", reason

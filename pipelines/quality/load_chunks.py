@@ -14,9 +14,10 @@ Then each chunk is the staging SELECT over the raw table restricted to its files
 is appended in one statement, so its rows are adjacent and DuckDB skips the other row groups by
 their min/max of the hash. The rows come in raw order, as a chunk of the general path does; the
 rows of loads already checked under the suite are left out after the windows, as staging does.
-An error the data raises inside a derived column then fails the pass's rules for that chunk
-(`validation could not run (chunk i of n)`), where staging would have left the derived columns
-out and still run the rest; an expression DuckDB cannot plan is found before, the same way.
+Whole loads keep every key's copies together whatever the key, so the rules run in one pass.
+An expression DuckDB cannot plan is found before any chunk is read, as staging finds it; an error
+only the data raises (a chunk that cannot be read) makes the gate check the source again the
+staged way, which leaves the derived columns out and still runs the other rules (validate.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pipelines.quality.chunking import ROWID_COLUMN, ChunkQuery, Pass, select_li
 from pipelines.quality.staging import within_one_file
 from pipelines.quality.suites import Rule
 from pipelines.quality.warehouse import RAW_SCHEMA, quote
+from pipelines.sql_helpers import quote_literal
 
 LOAD_COLUMN = "source_file_hash"
 
@@ -52,10 +54,12 @@ class LoadChunks:
             keep = f" WHERE {unchecked_rows_predicate('staged')}"
             parameters = [self.source, self.fingerprint]
         columns = select_list(pass_, table_columns)
+        # The hashes are written into the query, not bound: a literal IN list is pushed into the
+        # scan as a filter, so DuckDB skips the row groups of other loads by their min/max.
         return [
             (
                 f"SELECT {columns} FROM ({select} WHERE r.{quote(LOAD_COLUMN)} IN "
-                f"({', '.join(_literal(digest) for digest in group)})) AS staged{keep} "
+                f"({', '.join(quote_literal(digest) for digest in group)})) AS staged{keep} "
                 f"ORDER BY {quote(ROWID_COLUMN)}",
                 parameters,
             )
@@ -112,7 +116,3 @@ def plan_load_chunks(
         loads=tuple(sorted((str(f), str(d), int(n)) for f, d, n, _ in loads)),
         only_unchecked=only_unchecked,
     )
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"

@@ -16,6 +16,7 @@ import duckdb
 from pipelines.quality.checked_loads import checked_loads_exist, unchecked_rows_predicate
 from pipelines.quality.chunking import ROWID_COLUMN
 from pipelines.quality.warehouse import RAW_SCHEMA, quote
+from pipelines.sql_helpers import quote_literal
 
 
 def gate_relation(source: str) -> str:
@@ -96,16 +97,15 @@ def derived_column_errors(
 
 
 def _with_currency(expression: str, reporting_currency: str) -> str:
-    return expression.replace(
-        "{reporting_currency}", "'" + reporting_currency.replace("'", "''") + "'"
-    )
+    return expression.replace("{reporting_currency}", quote_literal(reporting_currency))
 
 
 def _files_to_read(
     con: duckdb.DuckDBPyConnection, raw: str, source: str, fingerprint: str
 ) -> list[str] | None:
     """The file hashes with an unchecked load, or None when reading only those would leave no
-    row out (a first run, a new suite, or every file re-sent).
+    row out (a first run, a new suite, or every file re-sent) or would leave out a row that names
+    no load (no hash to be found by: the rule that every row names its load must see it).
 
     Then no filter is written: under DuckDB's window functions a filter that keeps every row
     still made the staging more than twice as slow (9.7 M timesheet rows: 11.6-12.3 s against
@@ -114,8 +114,8 @@ def _files_to_read(
     file_hash = f"u.{quote('source_file_hash')}"
     row = con.execute(
         f"SELECT list(DISTINCT {file_hash}) FILTER (WHERE {unchecked_rows_predicate('u')}), "
-        f"count(*) FILTER (WHERE {file_hash} IS NULL) = 0 "
-        f"AND count(DISTINCT {file_hash}) FILTER (WHERE {unchecked_rows_predicate('u')}) "
+        f"count(*) FILTER (WHERE {file_hash} IS NULL) > 0 "
+        f"OR count(DISTINCT {file_hash}) FILTER (WHERE {unchecked_rows_predicate('u')}) "
         f"= count(DISTINCT {file_hash}) FROM {raw} AS u",
         [source, fingerprint, source, fingerprint],
     ).fetchone()

@@ -120,6 +120,8 @@ def _validate(
     directory: Path,
     started: float,
     reporting_currency: str,
+    *,
+    by_load_allowed: bool = True,
 ) -> ValidationOutcome:
     batch_definition = new_batch_definition(source)
     results: list[RuleResult] = []
@@ -150,11 +152,17 @@ def _validate(
 
     tallies = {rule.name: RuleTally(source=source, rule=rule) for rule in suite.rules}
     fingerprint = suite_fingerprint(suite.digest, reporting_currency)
-    by_load = plan_load_chunks(
-        con, source, columns, suite.rules, suite.derived_columns, fingerprint, chunk_rows
+    by_load = (
+        plan_load_chunks(
+            con, source, columns, suite.rules, suite.derived_columns, fingerprint, chunk_rows
+        )
+        if by_load_allowed
+        else None
     )
-    stage = _preparation(con, source, fingerprint, by_load)
-    columns, derived_errors = _stage(con, source, suite, columns, reporting_currency, stage)
+    prepare = _preparation(con, source, fingerprint, by_load)
+    columns, derived, derived_errors = _stage(
+        con, source, suite, columns, reporting_currency, prepare
+    )
     if derived_errors:
         by_error: dict[str, list[str]] = {}
         for name, error in derived_errors.items():
@@ -180,15 +188,29 @@ def _validate(
         # timesheet gate the 60 collections took 8.8 s before; the gate went from 77 s to 65 s.
         gc.collect()
         gc.freeze()
-        usable = {n: e for n, e in suite.derived_columns.items() if n not in derived_errors}
-        for pass_ in plan_passes(runnable, n_chunks, columns):
+        # Whole loads keep every key's copies together whatever the key: one pass is enough.
+        for pass_ in plan_passes(runnable, n_chunks if by_load is None else 1, columns):
             chunks = _chunks(
-                con, source, pass_, columns, n_chunks, by_load, usable, reporting_currency
+                con, source, pass_, columns, n_chunks, by_load, derived, reporting_currency
             )
-            _run_pass(con, source, pass_, columns, n_chunks, chunks, batch_definition, tallies)
+            _run_pass(
+                con, source, pass_, columns, n_chunks, chunks, batch_definition, tallies,
+                by_load=by_load is not None,
+            )  # fmt: skip
+    except _LoadReadFailed as failed:
+        # Only the data raised it (the query was planned): staging knows which derived columns
+        # to leave out and still runs the other rules, so the source is checked again that way.
+        logger.warning("raw.%s: reading whole loads failed (%s); staging the rows", source, failed)
+        by_load_failed = True
+    else:
+        by_load_failed = False
     finally:
         gc.unfreeze()
-        drop_gate_rows(con, source)
+        drop_gate_rows(con, source)  # the staged path's table; reading by loads made none
+    if by_load_failed:
+        return _validate(
+            con, source, chunk_rows, directory, started, reporting_currency, by_load_allowed=False
+        )
 
     evaluated = sum(1 for t in tallies.values() if t.evaluated_chunks > 0)
     results.extend(t.to_result() for t in tallies.values())
@@ -232,6 +254,10 @@ def _planned_columns(con: duckdb.DuckDBPyConnection, select: str) -> list[str]:
     return [str(column[0]) for column in description]
 
 
+class _LoadReadFailed(Exception):
+    """A chunk of whole loads could not be read: the data broke a derived column."""
+
+
 def _chunks(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -255,10 +281,10 @@ def _stage(
     suite: Suite,
     raw_columns: list[str],
     reporting_currency: str,
-    stage: Callable[[dict[str, str], str], list[str]],
-) -> tuple[list[str], dict[str, str]]:
-    """Stage the rows to check with `stage` (or only plan them, see _validate); returns their
-    columns and the derived columns that failed.
+    prepare: Callable[[dict[str, str], str], list[str]],
+) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Prepare the rows to check with `prepare` (stage them, or only plan them: _preparation);
+    returns their columns, the derived columns used and the derived columns that failed.
 
     A derived column DuckDB cannot plan is left out and the rest are staged; if staging still
     fails (an error only the data raises), every derived column is left out. Either way the
@@ -273,18 +299,18 @@ def _stage(
     }
     derived = {name: sql for name, sql in suite.derived_columns.items() if name not in clashes}
     try:
-        return stage(derived, reporting_currency), clashes
+        return prepare(derived, reporting_currency), derived, clashes
     except duckdb.Error as exc:
         failure = str(exc)
     errors = derived_column_errors(con, source, derived, reporting_currency)
     if errors:
         usable = {name: sql for name, sql in derived.items() if name not in errors}
         try:
-            return stage(usable, reporting_currency), {**clashes, **errors}
+            return prepare(usable, reporting_currency), usable, {**clashes, **errors}
         except duckdb.Error as exc:
             failure = str(exc)
-    columns = stage({}, "")
-    return columns, {**clashes, **dict.fromkeys(derived, failure), **errors}
+    columns = prepare({}, "")
+    return columns, {}, {**clashes, **dict.fromkeys(derived, failure), **errors}
 
 
 def _runnable_rules(
@@ -327,6 +353,8 @@ def _run_pass(
     chunks: AbstractContextManager[list[ChunkQuery]],
     batch_definition: BatchDefinition,
     tallies: dict[str, RuleTally],
+    *,
+    by_load: bool,
 ) -> None:
     """Validate every chunk of one pass, folding each chunk's results into the rule tallies."""
     name = f"{source}:{'+'.join(pass_.partition) or 'all'}"
@@ -344,7 +372,10 @@ def _run_pass(
         with chunks as queries:
             for index, query in enumerate(queries):
                 where = f"chunk {index + 1} of {n_chunks}"
-                _validate_chunk(con, source, query, where, pass_, groups, batch_definition, tallies)
+                _validate_chunk(
+                    con, source, query, where, pass_, groups, batch_definition, tallies,
+                    by_load=by_load,
+                )  # fmt: skip
                 # GX leaves reference cycles around each batch; without a collection here every
                 # chunk's DataFrame stays alive until Python's next full GC (RSS grew ~60 MB a
                 # chunk).
@@ -373,12 +404,19 @@ def _validate_chunk(
     groups: list[_RuleGroup],
     batch_definition: BatchDefinition,
     tallies: dict[str, RuleTally],
+    *,
+    by_load: bool,
 ) -> None:
-    """Fetch one chunk and validate each rule group on its columns; an error fails its rules."""
+    """Fetch one chunk and validate each rule group on its columns; an error fails its rules.
+
+    A chunk of whole loads that cannot be read raises _LoadReadFailed instead (see _validate).
+    """
     started = time.perf_counter()
     try:
         frame = fetch_frame(con, *query)
     except Exception as exc:
+        if by_load and isinstance(exc, duckdb.Error):
+            raise _LoadReadFailed(f"{where}: {exc}") from exc
         logger.exception("raw.%s: %s could not be fetched", source, where)
         for rule in pass_.rules:
             tallies[rule.name].add_error(f"validation could not run ({where}): {exc}")

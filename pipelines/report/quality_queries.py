@@ -17,7 +17,7 @@ import duckdb
 
 from pipelines.ingest.summary_views import QUARANTINE_COUNTS_VIEW, QUARANTINE_LISTING_VIEW
 from pipelines.report.formatting import decision_severity
-from pipelines.sql_helpers import missing_columns
+from pipelines.sql_helpers import missing_columns, quote_literal
 
 QUARANTINE_LISTING_CAP = 200  # rows shown per source; the rest are counted and one query away
 
@@ -173,11 +173,6 @@ class QualityRunData:
         return tuple(d.source for d in self.decisions if d.decision == "blocked")
 
 
-def sql_literal(value: str) -> str:
-    """A SQL string literal, for queries printed on the page for an analyst to copy."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _available_tables(con: duckdb.DuckDBPyConnection) -> tuple[set[str], list[str]]:
     """The audit tables that hold every column read here, and a note for each one that does not."""
     gaps = missing_columns(con, REQUIRED_COLUMNS)
@@ -313,7 +308,7 @@ def _files(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[int, list[FileO
 def quarantine_sql(run_id: str, source: str) -> str:
     return (
         f"select * from {QUARANTINE_TABLE}\n"
-        f"where run_id = {sql_literal(run_id)} and source = {sql_literal(source)}\n"
+        f"where run_id = {quote_literal(run_id)} and source = {quote_literal(source)}\n"
         "order by source_file, source_row, column_name;"
     )
 
