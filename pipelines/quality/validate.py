@@ -78,7 +78,12 @@ SOURCES = (
 # 1.1 GB peak, flat across chunks. 500k keeps memory bounded for any table size at a small cost.
 # Re-checked on 9.7 M timesheet rows at the 1.5GB DuckDB limit (2026-12-06, before the column
 # groups of chunking.column_groups): 1M chunks 61.4 s against 65.2 s, for 350 MB more peak RSS.
-DEFAULT_CHUNK_ROWS = 500_000
+# Since chunks are whole loads where exact (load_chunks.py), a chunk holds as many weekly loads as
+# fit: the 10 M benchmark's weeks of about 285 k timesheet rows made 34 chunks of one load at 500k
+# and 17 of two at 750k, and the per-chunk cost of GX's set-up went with them. Gate alone,
+# alternating (2026-12-06 21:25): timesheets 17.4-17.8 s at 500k, 14.2-14.5 s at 750k, 13.6-14.5 s
+# at 1M; the process's peak 0.90, 1.18-1.27 and 1.49-1.52 GB. The run's peak is dbt's (2.5 GB).
+DEFAULT_CHUNK_ROWS = 750_000
 
 _SOURCE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
