@@ -18,6 +18,7 @@ from pipelines.ingest.spec import SourceSpec
 from pipelines.ingest.warehouse_tables import QUARANTINE_TABLE
 from pipelines.quality.outcome import SampleRow, format_value
 from pipelines.quality.validate import validate_source
+from pipelines.sql_helpers import quote_literal
 
 
 class UnknownSource(ValueError):
@@ -100,8 +101,7 @@ def validate_file(
 
 def _reference_tables(con: duckdb.DuckDBPyConnection, warehouse: Path, source: str) -> None:
     """Every other raw table of the published warehouse as a view: read, never copied."""
-    quoted = str(warehouse).replace("'", "''")
-    con.execute(f"attach '{quoted}' as published (read_only)")
+    con.execute(f"attach {quote_literal(str(warehouse))} as published (read_only)")
     con.execute("create schema if not exists raw")
     tables = con.execute(
         "select table_name from information_schema.tables "

@@ -36,7 +36,7 @@ import duckdb
 
 from pipelines.report.pages._shared import day, num
 from pipelines.report.published_findings import DataFinding, load_findings
-from pipelines.sql_helpers import fetch_dicts
+from pipelines.sql_helpers import fetch_dicts, quote_literal
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -889,7 +889,6 @@ def load_published_checks(
     totals = {profile: sum(f.disagreeing for f in figures) for profile, figures in counts.items()}
     profiles = []
     for profile in sorted(counts, key=_profile_order):
-        quoted = profile.replace("'", "''")
         profiles.append(
             ProfileChecks(
                 source_profile=profile,
@@ -899,7 +898,8 @@ def load_published_checks(
                 disagreement_count=totals.get(profile, 0),
                 sql=(
                     f"select * from {read.table}\n"
-                    f"where source_profile = '{quoted}' and status = '{STATUS_DISAGREES}'\n"
+                    f"where source_profile = {quote_literal(profile)} "
+                    f"and status = '{STATUS_DISAGREES}'\n"
                     "order by figure, source_file, source_row;"
                 ),
             )
