@@ -21,3 +21,14 @@
             then cast({{ numerator }} as {{ type_double() }}) / cast({{ denominator }} as {{ type_double() }})
     end
 {%- endmacro %}
+
+
+{#-
+    The exact sum of `expression` as hours, the type to_hours gives. Each row is fixed to
+    decimal(18, 6) (a 64-bit integer underneath; up to 10^12 hours a row), the total widened to
+    decimal(38, 6): the same figure as summing to_hours values, and DuckDB's grouped sums over
+    10 M timesheet entries ran about 15 % faster (docs/benchmarks.md).
+-#}
+{% macro sum_hours(expression) -%}
+    cast(sum(cast({{ expression }} as decimal(18, 6))) as decimal(38, 6))
+{%- endmacro %}

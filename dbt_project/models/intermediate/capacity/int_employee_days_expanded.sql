@@ -121,19 +121,13 @@ timesheet_days as (
         employee_id,
         work_date as date_day,
         -- each entry fixed to decimal hours before summing, so totals are exact and repeatable
-        sum({{ to_hours('hours') }}) as logged_hours,
-        sum(
-            case when time_category = 'Leave' then {{ to_hours('hours') }} else 0 end
-        ) as leave_hours_recorded,
-        sum(
-            case when project_id is not null then {{ to_hours('hours') }} else 0 end
-        ) as project_hours,
-        sum(
-            case
-                when project_id is null and time_category != 'Leave' then {{ to_hours('hours') }}
-                else 0
-            end
-        ) as non_project_hours
+        {{ sum_hours('hours') }} as logged_hours,
+        {{ sum_hours("case when time_category = 'Leave' then hours else 0 end") }}
+            as leave_hours_recorded,
+        {{ sum_hours('case when project_id is not null then hours else 0 end') }} as project_hours,
+        {{ sum_hours(
+            "case when project_id is null and time_category != 'Leave' then hours else 0 end"
+        ) }} as non_project_hours
     from timesheet_entries
     group by employee_id, work_date
 
