@@ -15,43 +15,26 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.dbt_builds import run_dbt
+from tests.incremental_changes import (
+    add_week,
+    build,
+    copy_warehouse,
+    resend_file_without_one_entry,
+    rows,
+)
 from tests.pipeline_runs import RunOutcome, RunPaths
 
 pytestmark = pytest.mark.integration
 
 _MODEL = "intermediate.int_timesheet_entries_costed"
-# the model and everything upstream of it (some are tables: an FX change must reach them)
-_SELECT = ("--select", "+int_timesheet_entries_costed")
-
-
-def _copy_warehouse(demo_run: tuple[RunPaths, RunOutcome], target: Path) -> Path:
-    paths, outcome = demo_run
-    assert outcome.success, "the session's demo run failed; nothing to copy"
-    target.parent.mkdir(parents=True)
-    shutil.copy(paths.warehouse, target)
-    return target
 
 
 def _build(warehouse: Path, work_dir: Path, *args: str) -> None:
-    result = run_dbt("run", warehouse, work_dir, *_SELECT, *args)
-    assert result.success, result.exception or [r.message for r in result.result or []]
+    build(warehouse, work_dir, "int_timesheet_entries_costed", *args)
 
 
 def _rows(warehouse: Path) -> Counter[tuple[object, ...]]:
-    """Every row of the model, counted (a duplicated row is a difference too), its columns in
-    name order (a column an upgrade added back comes last in the table)."""
-    with duckdb.connect(str(warehouse)) as con:  # dbt, in this process, holds it read-write
-        schema, table = _MODEL.split(".")
-        columns = [
-            f'"{name}"'
-            for (name,) in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = $1 and table_name = $2 order by column_name",
-                [schema, table],
-            ).fetchall()
-        ]
-        return Counter(con.execute(f"select {', '.join(columns)} from {_MODEL}").fetchall())
+    return rows(warehouse, _MODEL)
 
 
 def _row_ids(warehouse: Path) -> dict[str, int]:
@@ -59,60 +42,13 @@ def _row_ids(warehouse: Path) -> dict[str, int]:
         return dict(con.execute(f"select entry_id, rowid from {_MODEL}").fetchall())
 
 
-def _add_week(con: duckdb.DuckDBPyConnection) -> int:
-    """A new week file: the latest week's rows a week later, under new entry ids."""
-    con.execute(
-        """
-        insert into raw.timesheets
-        select
-            'NEW-' || entry_id, employee_id, work_date + 7, project_id, time_category, hours,
-            comment, 'timesheets/timesheets_next_week.csv', 'hash-next-week', source_row,
-            extract_date + 7, loaded_at + interval 7 day
-        from raw.timesheets
-        where source_file = (select max(source_file) from raw.timesheets)
-        """
-    )
-    return int(
-        con.execute(
-            "select count(*) from raw.timesheets "
-            "where source_file = 'timesheets/timesheets_next_week.csv'"
-        ).fetchall()[0][0]
-    )
-
-
-def _resend_file_without_one_entry(con: duckdb.DuckDBPyConnection) -> tuple[str, str, float]:
-    """The oldest week re-sent corrected: its first entry gone, its second one's hours doubled."""
-    source_file = con.execute("select min(source_file) from raw.timesheets").fetchall()[0][0]
-    (dropped,), (changed,) = con.execute(
-        "select entry_id from raw.timesheets where source_file = $1 order by entry_id limit 2",
-        [source_file],
-    ).fetchall()
-    con.execute(
-        """
-        insert into raw.timesheets
-        select
-            entry_id, employee_id, work_date, project_id, time_category,
-            case when entry_id = $3 then hours * 2 else hours end, comment, source_file,
-            'hash-resent', source_row, extract_date, loaded_at + interval 7 day
-        from raw.timesheets
-        where source_file = $1 and entry_id != $2
-        """,
-        [source_file, dropped, changed],
-    )
-    hours = con.execute(
-        "select hours from raw.timesheets where entry_id = $1 and source_file_hash = 'hash-resent'",
-        [changed],
-    ).fetchall()[0][0]
-    return dropped, changed, float(hours)
-
-
 def test_an_incremental_build_equals_a_full_rebuild_after_every_kind_of_change(
     demo_run: tuple[RunPaths, RunOutcome], tmp_path: Path
 ) -> None:
-    incremental = _copy_warehouse(demo_run, tmp_path / "incremental" / "portfolio.duckdb")
+    incremental = copy_warehouse(demo_run, tmp_path / "incremental" / "portfolio.duckdb")
     with duckdb.connect(str(incremental)) as con:
-        _add_week(con)
-        dropped, changed, doubled_hours = _resend_file_without_one_entry(con)
+        add_week(con)
+        dropped, changed, doubled_hours = resend_file_without_one_entry(con)
         # an entry of an untouched week restated in a later extract of another file: it wins
         restated, restated_hours = con.execute(
             "select entry_id, hours + 1 from raw.timesheets where source_file = "
@@ -178,10 +114,10 @@ def test_a_new_week_rewrites_only_its_own_entries_even_in_a_moved_warehouse(
     demo_run: tuple[RunPaths, RunOutcome], tmp_path: Path
 ) -> None:
     # another file name is another database name in the SQL dbt renders: still nothing to recost
-    warehouse = _copy_warehouse(demo_run, tmp_path / "run" / "moved.duckdb")
+    warehouse = copy_warehouse(demo_run, tmp_path / "run" / "moved.duckdb")
     before = _row_ids(warehouse)
     with duckdb.connect(str(warehouse)) as con:
-        added = _add_week(con)
+        added = add_week(con)
 
     _build(warehouse, tmp_path / "run")
 
@@ -196,12 +132,12 @@ def test_a_table_built_before_the_state_columns_is_recosted_in_full(
     demo_run: tuple[RunPaths, RunOutcome], tmp_path: Path
 ) -> None:
     # the first run after an upgrade finds the table as the previous version built it
-    incremental = _copy_warehouse(demo_run, tmp_path / "incremental" / "portfolio.duckdb")
+    incremental = copy_warehouse(demo_run, tmp_path / "incremental" / "portfolio.duckdb")
     with duckdb.connect(str(incremental)) as con:
         for column in ("source_file_rows", "source_file_checksum", "costing_logic_checksum"):
             con.execute(f"alter table {_MODEL} drop column {column}")
         con.execute(f"update {_MODEL} set labour_cost = -1")  # what the old version left
-        _add_week(con)
+        add_week(con)
     full = tmp_path / "full" / "portfolio.duckdb"
     full.parent.mkdir()
     shutil.copy(incremental, full)

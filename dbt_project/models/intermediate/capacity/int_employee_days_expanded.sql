@@ -6,9 +6,18 @@
 --
 -- A table, not a view like the other intermediate models: three marts and its own tests read it,
 -- and each read of a view would redo the day expansion and the timesheet roll-up.
-{{ config(materialized='table') }}
+--
+-- Incremental on DuckDB (a table on Spark), by person and ISO week: a week's rows depend only on
+-- the person's rate periods, the person's timesheet entries of that week and the calendar's days
+-- of that week, so each (person, week) carries a checksum of those inputs (inputs_checksum) and
+-- a weekly run recomputes only the weeks whose checksum changed: the new week, a re-sent or
+-- quarantined file's weeks, every week of a person whose rate history changed, the weeks the
+-- timesheet window or the reporting months moved into or out of, a changed public holiday's
+-- week; every week when this SQL changed (its checksum is part of each week's). A (person, week)
+-- left with no rows is deleted. Its rows equal a full rebuild's (the `replace_keys` strategy,
+-- macros/incremental/replace_keys.sql; tests/test_incremental_employee_days.py).
 
-with
+{%- set inputs_sql -%}
 
 calendar_weeks as (
 
@@ -73,7 +82,11 @@ calendar_days as (
 
     select
         week_days.*,
-        public_holidays.holiday_date is not null as is_public_holiday
+        public_holidays.holiday_date is not null as is_public_holiday,
+        (
+            week_days.date_day >= week_days.first_month_start_date
+            and week_days.date_day <= week_days.last_month_end_date
+        ) as is_in_reporting_months
     from week_days
     left join public_holidays
         on week_days.date_day = public_holidays.holiday_date
@@ -85,6 +98,98 @@ flagged_rate_periods as (
     {{ rate_periods_flagging_overlaps('rate_periods') }}
 
 ),
+
+calendar_week_states as (
+
+    -- what a week's rows take from the calendar: each day's weekday, holiday and window flags
+    select
+        iso_week_start_date,
+        sum({{ content_hash([
+            'date_day', 'is_weekday', 'is_public_holiday', 'is_in_timesheet_window',
+            'is_in_reporting_months'
+        ]) }}) as calendar_checksum
+    from calendar_days
+    group by iso_week_start_date
+
+),
+
+employee_rate_states as (
+
+    select
+        employee_id,
+        sum({{ content_hash(['team', 'role', 'fte', 'active_from_date', 'active_to_date']) }})
+            as rate_periods_checksum
+    from rate_periods
+    group by employee_id
+
+),
+
+timesheet_week_states as (
+
+    select
+        employee_id,
+        {{ iso_week_start_date('work_date') }} as iso_week_start_date,
+        count(*) as timesheet_entry_count,
+        sum({{ content_hash([
+            'entry_id', 'work_date', 'hours', 'time_category', 'project_id'
+        ]) }}) as timesheet_checksum
+    from timesheet_entries
+    group by employee_id, {{ iso_week_start_date('work_date') }}
+
+),
+
+employee_weeks as (
+
+    -- every (person, week) that can hold rows: a week one of the person's rate periods touches,
+    -- or a week they booked time in
+    select
+        flagged_rate_periods.employee_id,
+        calendar_weeks.week_start_date as iso_week_start_date
+    from calendar_weeks
+    inner join flagged_rate_periods
+        on
+            calendar_weeks.week_end_date >= flagged_rate_periods.active_from_date
+            and (
+                flagged_rate_periods.active_to_date is null
+                or calendar_weeks.week_start_date <= flagged_rate_periods.active_to_date
+            )
+
+    union
+
+    select
+        employee_id,
+        iso_week_start_date
+    from timesheet_week_states
+
+),
+
+employee_week_states as (
+
+    select
+        employee_weeks.employee_id,
+        employee_weeks.iso_week_start_date,
+        {{ content_hash([
+            'employee_rate_states.rate_periods_checksum',
+            'timesheet_week_states.timesheet_entry_count',
+            'timesheet_week_states.timesheet_checksum',
+            'calendar_week_states.calendar_checksum',
+            "'{logic_checksum}'"
+        ]) }} as inputs_checksum
+    from employee_weeks
+    left join employee_rate_states
+        on employee_weeks.employee_id = employee_rate_states.employee_id
+    left join timesheet_week_states
+        on
+            employee_weeks.employee_id = timesheet_week_states.employee_id
+            and employee_weeks.iso_week_start_date = timesheet_week_states.iso_week_start_date
+    left join calendar_week_states
+        on employee_weeks.iso_week_start_date = calendar_week_states.iso_week_start_date
+
+),
+
+{%- endset -%}
+
+{%- set days_sql -%}
 
 period_days as (
 
@@ -104,6 +209,7 @@ period_days as (
                 flagged_rate_periods.active_to_date is null
                 or calendar_days.date_day <= flagged_rate_periods.active_to_date
             )
+    {scope_periods}
 
 ),
 
@@ -118,8 +224,8 @@ employee_periods as (
 timesheet_days as (
 
     select
-        employee_id,
-        work_date as date_day,
+        timesheet_entries.employee_id,
+        timesheet_entries.work_date as date_day,
         -- each entry fixed to decimal hours before summing, so totals are exact and repeatable
         {{ sum_hours('hours') }} as logged_hours,
         {{ sum_hours("case when time_category = 'Leave' then hours else 0 end") }}
@@ -129,7 +235,8 @@ timesheet_days as (
             "case when project_id is null and time_category != 'Leave' then hours else 0 end"
         ) }} as non_project_hours
     from timesheet_entries
-    group by employee_id, work_date
+    {scope_timesheets}
+    group by timesheet_entries.employee_id, timesheet_entries.work_date
 
 ),
 
@@ -170,10 +277,7 @@ joined as (
         calendar_days.is_weekday,
         calendar_days.is_public_holiday,
         calendar_days.is_in_timesheet_window,
-        (
-            employee_days.date_day >= calendar_days.first_month_start_date
-            and employee_days.date_day <= calendar_days.last_month_end_date
-        ) as is_in_reporting_months,
+        calendar_days.is_in_reporting_months,
         employee_days.is_active,
         employee_days.team,
         employee_days.role,
@@ -215,7 +319,7 @@ deducted as (
 
 ),
 
-final as (
+day_rows as (
 
     select
         employee_id,
@@ -240,6 +344,115 @@ final as (
         contracted_hours - leave_hours as capacity_hours
     from deducted
 
+),
+
+{%- endset -%}
+
+{#- the SQL as rendered (macros and all) except which weeks it reads; the relations' names without
+    the database's, which follows the warehouse file's name (a moved file recomputes nothing) -#}
+{%- set logic_sql = (inputs_sql ~ days_sql) | replace(adapter.quote(this.database) ~ '.', '') %}
+{%- set logic_checksum = local_md5(logic_sql) %}
+{%- set scope_periods -%}
+    inner join weeks_in_scope
+        on
+            flagged_rate_periods.employee_id = weeks_in_scope.employee_id
+            and calendar_days.iso_week_start_date = weeks_in_scope.iso_week_start_date
+{%- endset %}
+{%- set scope_timesheets -%}
+    inner join weeks_in_scope
+        on
+            timesheet_entries.employee_id = weeks_in_scope.employee_id
+            and {{ iso_week_start_date('timesheet_entries.work_date') }}
+            = weeks_in_scope.iso_week_start_date
+{%- endset %}
+
+with
+
+{{ inputs_sql | replace('{logic_checksum}', logic_checksum) }}
+
+{% if is_incremental() %}
+
+{#- a table built before inputs_checksum existed (an upgrade) reads it as null: every week anew -#}
+{%- set columns_before = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
+
+stored_states as (
+
+    select
+        employee_id,
+        iso_week_start_date,
+        min(inputs_checksum) as min_checksum,
+        max(inputs_checksum) as max_checksum
+    from (
+        select
+            employee_id,
+            iso_week_start_date,
+            {{ 'inputs_checksum' if 'inputs_checksum' in columns_before
+                else 'null as inputs_checksum' }}
+        from {{ this }}
+    ) as stored
+    group by employee_id, iso_week_start_date
+
+),
+
+weeks_in_scope as (
+
+    -- new, gone, or built from other inputs than the ones there now
+    select
+        coalesce(current_states.employee_id, stored_states.employee_id) as employee_id,
+        coalesce(current_states.iso_week_start_date, stored_states.iso_week_start_date)
+            as iso_week_start_date
+    from employee_week_states as current_states
+    full outer join stored_states
+        on
+            current_states.employee_id = stored_states.employee_id
+            and current_states.iso_week_start_date = stored_states.iso_week_start_date
+    where
+        current_states.employee_id is null
+        or stored_states.employee_id is null
+        or stored_states.min_checksum is distinct from current_states.inputs_checksum
+        or stored_states.max_checksum is distinct from current_states.inputs_checksum
+
+),
+
+{% endif %}
+
+{#- a full build reads every week -#}
+{{ days_sql
+    | replace('{scope_periods}', scope_periods if is_incremental() else '')
+    | replace('{scope_timesheets}', scope_timesheets if is_incremental() else '') }}
+
+final as (
+
+    select
+        day_rows.*,
+        employee_week_states.inputs_checksum,
+        false as is_deleted
+    from day_rows
+    left join employee_week_states
+        on
+            day_rows.employee_id = employee_week_states.employee_id
+            and day_rows.iso_week_start_date = employee_week_states.iso_week_start_date
+
 )
 
 select * from final
+
+{% if is_incremental() %}
+
+-- a week in scope left with no rows: its rows are deleted, nothing inserted (by name: the
+-- columns it does not name are null; the branch renders only on DuckDB)
+union all by name
+
+select
+    weeks_in_scope.employee_id,
+    weeks_in_scope.iso_week_start_date,
+    true as is_deleted
+from weeks_in_scope
+where not exists (
+    select 1 from final
+    where
+        final.employee_id = weeks_in_scope.employee_id
+        and final.iso_week_start_date = weeks_in_scope.iso_week_start_date
+)
+
+{% endif %}
