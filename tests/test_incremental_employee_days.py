@@ -10,7 +10,7 @@ incrementally, and compares every row, every column, with a full rebuild of the 
 from __future__ import annotations
 
 import shutil
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -38,6 +38,22 @@ def _row_ids(warehouse: Path) -> dict[tuple[str, object], int]:
     return {(employee, day): rowid for employee, day, rowid in found}
 
 
+def _last_week(con: duckdb.DuckDBPyConnection) -> date:
+    (week,) = con.execute(
+        "select max(date_trunc('week', work_date))::date from raw.timesheets"
+    ).fetchall()[0]
+    return week  # type: ignore[no-any-return]
+
+
+def _logged_hours(warehouse: Path, week: date) -> float:
+    with duckdb.connect(str(warehouse)) as con:  # dbt, in this process, holds it read-write
+        (hours,) = con.execute(
+            f"select coalesce(sum(logged_hours), 0) from {_MODEL} where iso_week_start_date = $1",
+            [week],
+        ).fetchall()[0]
+    return float(hours)
+
+
 def _full_rebuild_beside(incremental: Path, tmp_path: Path) -> Path:
     full = tmp_path / "full" / "portfolio.duckdb"
     full.parent.mkdir()
@@ -54,23 +70,44 @@ def test_an_incremental_build_equals_a_full_rebuild_after_every_kind_of_change(
     with duckdb.connect(str(incremental)) as con:
         add_week(con)  # the new week, and the timesheet window moving with it
         resend_file_without_one_entry(con)  # an old week re-sent: an entry gone, one doubled
-        # HR moves one person to another team at a lower FTE, and ends another's employment
-        # (the weeks after the leaving date keep only what was booked); one row quarantined
-        movers = [
+        people = [
             employee
             for (employee,) in con.execute(
-                "select distinct employee_id from raw.resources order by employee_id limit 2"
+                "select distinct employee_id from raw.resources order by employee_id limit 4"
             ).fetchall()
         ]
+        first_day = con.execute("select min(work_date) from raw.timesheets").fetchall()[0][0]
+        # HR: one person moves team at a lower FTE; one leaves (the weeks after keep only what
+        # was booked); one's rows are gone (booked time with no period); one gets a one-week
+        # period inside their open one, another team's (overlapping: the later start wins)
         con.execute(
             "update raw.resources set team = 'Moved team', fte = 0.6 where employee_id = $1",
-            [movers[0]],
+            [people[0]],
         )
         con.execute(
-            "update raw.resources set active_to = (select min(work_date) + 20 "
-            "from raw.timesheets) where employee_id = $1",
-            [movers[1]],
+            "update raw.resources set active_to = $2::date + 20 where employee_id = $1",
+            [people[1], first_day],
         )
+        con.execute("delete from raw.resources where employee_id = $1", [people[2]])
+        con.execute(
+            """
+            insert into raw.resources
+            select * replace (
+                'Secondment' as team, $2::date + 28 as active_from, $2::date + 34 as active_to,
+                source_row + 100000 as source_row
+            )
+            from raw.resources where employee_id = $1 and active_to is null
+            """,
+            [people[3], first_day],
+        )
+        # the company adds a public holiday on a Wednesday of the third week
+        con.execute(
+            "insert into seeds.public_holidays by name "
+            "select $1::date + 16 - isodow($1::date + 16)::integer + 3 as holiday_date, "
+            "'Company day' as holiday_name",
+            [first_day],
+        )
+        # a row of a leave entry removed from raw, as quarantining it does
         con.execute(
             "delete from raw.timesheets where entry_id = (select min(entry_id) "
             "from raw.timesheets where time_category = 'Leave')"
@@ -109,9 +146,8 @@ def test_a_new_week_recomputes_only_the_weeks_it_touches(
     before = _row_ids(warehouse)
     with duckdb.connect(str(warehouse)) as con:
         add_week(con)
-        (new_week,) = con.execute(
-            "select max(date_trunc('week', work_date))::date from raw.timesheets"
-        ).fetchall()[0]
+        new_week = _last_week(con)
+    assert _logged_hours(warehouse, new_week) == 0  # nothing booked there before this run
     # every week but the new one and the one before it (which left the timesheet window's edge)
     touched = {new_week, new_week - timedelta(days=7)}
     untouched = {
@@ -123,7 +159,8 @@ def test_a_new_week_recomputes_only_the_weeks_it_touches(
     build(warehouse, tmp_path / "run", _NAME)
 
     after = _row_ids(warehouse)
-    assert any(day >= new_week for _, day in after), "the new week has no person-days"
+    # the new week was recomputed: its days now hold the hours booked in it
+    assert _logged_hours(warehouse, new_week) > 0
     # every person-day of another week kept its physical row: neither deleted nor re-inserted
     assert {key: after.get(key) for key in untouched} == untouched
     assert len(untouched) > 0.8 * len(before)
