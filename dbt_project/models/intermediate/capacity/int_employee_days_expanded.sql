@@ -442,8 +442,9 @@ weeks_in_scope as (
             current_states.employee_id is not distinct from stored_states.employee_id
             and current_states.iso_week_start_date = stored_states.iso_week_start_date
     where
-        current_states.employee_id is null
-        or stored_states.employee_id is null
+        -- one side missing (a week is never null; a person's id may be)
+        current_states.iso_week_start_date is null
+        or stored_states.iso_week_start_date is null
         or stored_states.min_checksum is distinct from current_states.inputs_checksum
         or stored_states.max_checksum is distinct from current_states.inputs_checksum
 
