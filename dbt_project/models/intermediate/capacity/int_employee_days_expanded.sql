@@ -351,6 +351,7 @@ day_rows as (
 
 final as (
 
+    {% if config.get('materialized') == 'incremental' %}
     select
         day_rows.*,
         employee_week_states.inputs_checksum,
@@ -360,6 +361,14 @@ final as (
         on
             day_rows.employee_id is not distinct from employee_week_states.employee_id
             and day_rows.iso_week_start_date = employee_week_states.iso_week_start_date
+    {% else %}
+    -- a table rebuilt each run (Spark) reads no checksum, so none is computed
+    select
+        day_rows.*,
+        cast(null as {{ dbt.type_bigint() }}) as inputs_checksum,
+        false as is_deleted
+    from day_rows
+    {% endif %}
 
 )
 
