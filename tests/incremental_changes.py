@@ -33,6 +33,15 @@ def build(warehouse: Path, work_dir: Path, model: str, *args: str) -> None:
     assert result.success, result.exception or [r.message for r in result.result or []]
 
 
+def full_rebuild_beside(incremental: Path, tmp_path: Path, model: str) -> Path:
+    """A copy of `incremental` (before its incremental build) with `model` built from scratch."""
+    full = tmp_path / "full" / "portfolio.duckdb"
+    full.parent.mkdir()
+    shutil.copy(incremental, full)
+    build(full, tmp_path / "full", model, "--full-refresh")
+    return full
+
+
 def rows(warehouse: Path, relation: str) -> Counter[tuple[object, ...]]:
     """Every row of `relation` (schema.table), counted (a duplicated row is a difference too),
     its columns in name order (a column an upgrade added back comes last in the table)."""

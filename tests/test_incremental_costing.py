@@ -8,7 +8,6 @@ model incrementally, and compares it, column by column, with a full rebuild of t
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from tests.incremental_changes import (
     add_week,
     build,
     copy_warehouse,
+    full_rebuild_beside,
     resend_file_without_one_entry,
     rows,
 )
@@ -92,12 +92,9 @@ def test_an_incremental_build_equals_a_full_rebuild_after_every_kind_of_change(
             "where from_currency = 'EUR' and period = $1",
             [restated_month],
         )
-    full = tmp_path / "full" / "portfolio.duckdb"
-    full.parent.mkdir()
-    shutil.copy(incremental, full)
+    full = full_rebuild_beside(incremental, tmp_path, "int_timesheet_entries_costed")
 
     _build(incremental, tmp_path / "incremental")
-    _build(full, tmp_path / "full", "--full-refresh")
 
     rows = _rows(incremental)
     assert rows == _rows(full)
@@ -138,11 +135,8 @@ def test_a_table_built_before_the_state_columns_is_recosted_in_full(
             con.execute(f"alter table {_MODEL} drop column {column}")
         con.execute(f"update {_MODEL} set labour_cost = -1")  # what the old version left
         add_week(con)
-    full = tmp_path / "full" / "portfolio.duckdb"
-    full.parent.mkdir()
-    shutil.copy(incremental, full)
+    full = full_rebuild_beside(incremental, tmp_path, "int_timesheet_entries_costed")
 
     _build(incremental, tmp_path / "incremental")
-    _build(full, tmp_path / "full", "--full-refresh")
 
     assert _rows(incremental) == _rows(full)

@@ -9,7 +9,6 @@ incrementally, and compares every row, every column, with a full rebuild of the 
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from tests.incremental_changes import (
     add_week,
     build,
     copy_warehouse,
+    full_rebuild_beside,
     resend_file_without_one_entry,
     rows,
 )
@@ -52,14 +52,6 @@ def _logged_hours(warehouse: Path, week: date) -> float:
             [week],
         ).fetchall()[0]
     return float(hours)
-
-
-def _full_rebuild_beside(incremental: Path, tmp_path: Path) -> Path:
-    full = tmp_path / "full" / "portfolio.duckdb"
-    full.parent.mkdir()
-    shutil.copy(incremental, full)
-    build(full, tmp_path / "full", _NAME, "--full-refresh")
-    return full
 
 
 def test_an_incremental_build_equals_a_full_rebuild_after_every_kind_of_change(
@@ -130,7 +122,7 @@ def test_an_incremental_build_equals_a_full_rebuild_after_every_kind_of_change(
             )
             """
         )
-    full = _full_rebuild_beside(incremental, tmp_path)
+    full = full_rebuild_beside(incremental, tmp_path, _NAME)
 
     build(incremental, tmp_path / "incremental", _NAME)
 
@@ -176,7 +168,7 @@ def test_a_table_built_before_the_checksum_is_recomputed_in_full(
             con.execute(f"alter table {_MODEL} drop column {column}")
         con.execute(f"update {_MODEL} set logged_hours = -1")  # what the old version left
         add_week(con)
-    full = _full_rebuild_beside(incremental, tmp_path)
+    full = full_rebuild_beside(incremental, tmp_path, _NAME)
 
     build(incremental, tmp_path / "incremental", _NAME)
 
