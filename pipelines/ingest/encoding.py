@@ -105,6 +105,9 @@ def _normalise_newlines(path: Path, target: Path) -> None:
 
 
 class _LineCounter:
+    """Line ends over a byte stream in chunks. Each test is one C-level scan of the chunk (no
+    copy of it); the two bytes carried from the chunk before cover a pattern split across two."""
+
     def __init__(self) -> None:
         self.newlines = 0
         self.crlf = 0
@@ -118,14 +121,20 @@ class _LineCounter:
         return 0 < self.crlf < self.newlines
 
     def feed(self, chunk: bytes) -> None:
+        if not chunk:
+            return
         self.newlines += chunk.count(b"\n")
-        self.crlf += (self.tail[-1:] + chunk).count(b"\r\n")
-        joined = self.tail + chunk
-        if not self.empty and (b"\n\n" in joined or b"\n\r\n" in joined):
-            self.empty = True
+        seam = self.tail + chunk[:2]  # the patterns below are at most three bytes long
+        has_cr = b"\r" in chunk
+        if has_cr or self.tail.endswith(b"\r"):
+            self.crlf += chunk.count(b"\r\n") + (self.tail.endswith(b"\r") and chunk[:1] == b"\n")
+        if not self.empty:
+            self.empty = b"\n\n" in chunk or b"\n\n" in seam
+            if has_cr or b"\r" in seam:
+                self.empty = self.empty or b"\n\r\n" in chunk or b"\n\r\n" in seam
         if not self.any_text and chunk.strip():
             self.any_text = True
-        self.tail = joined[-2:]
+        self.tail = (self.tail + chunk)[-2:] if len(chunk) < 2 else chunk[-2:]
 
     def facts(self) -> LineFacts:
         return LineFacts(self.newlines, self.tail.endswith(b"\n"), self.empty)
@@ -157,7 +166,9 @@ def _scan_utf8(path: Path) -> tuple[LineFacts, int | None, bool, bool]:
                 f"the file is binary, not text: it has a NUL byte at byte {offset + nul}",
             )
         counter.feed(chunk)
-        if bad_at is None:
+        # ASCII is valid UTF-8: decode (a copy of the chunk as text) only when a chunk is not
+        # ASCII or a character began in the chunk before.
+        if bad_at is None and not (chunk.isascii() and not decoder.getstate()[0]):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as error:
