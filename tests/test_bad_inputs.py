@@ -11,7 +11,9 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -611,13 +613,53 @@ def test_a_formula_without_a_cached_value_is_quarantined_not_read_as_zero(
     assert [(r[1], r[2], r[3], r[4], r[6]) for r in _quarantine(con)] == [
         (5, "May-2026", "=E5*2", "formula without a cached value",
          "sheet 'Budget' cell F5 holds the formula =E5*2 but the workbook was saved without its "
-         "calculated value: the amount is unknown (not empty, not zero); open and save it in "
-         "Excel to store the value"),
+         "calculated value, or with an error (such as #DIV/0!) as its value: the amount is "
+         "unknown (not empty, not zero); open it in Excel, mend any error and save it to store "
+         "the value"),
         (6, None, None, "summary row",
          "sheet 'Budget' row 6: a summary row ('Subtotal'): a sum of other rows, not data"),
     ]  # fmt: skip
     assert (summary.rows_loaded, summary.rows_quarantined) == (1, 2)
     assert "ignored sheet(s) 'Notes'" in _manifest(con)[0]["reason"]
+
+
+def _save_formula_values(path: Path, values: dict[str, str]) -> None:
+    """Store a value with each formula cell named in `values` (cell -> the `<c>` element's body
+    after the formula: `<v>200</v>`, or `t="e"` with `<v>#DIV/0!</v>` for an error), as Excel
+    does on saving; openpyxl writes formulas without one."""
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    for cell, stored in values.items():
+        kind = ' t="e"' if stored.startswith("#") else ""
+        sheet, found = re.subn(
+            rf'<c r="{cell}"([^>]*)><f>([^<]*)</f><v\s*/?>(?:</v>)?</c>',
+            lambda m, kind=kind, stored=stored, cell=cell: (
+                f'<c r="{cell}"{m[1]}{kind}><f>{m[2]}</f><v>{stored}</v></c>'
+            ),
+            sheet,
+        )
+        assert found == 1, f"no formula cell {cell} in the sheet"
+    members["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+
+
+def test_a_formula_reads_as_its_saved_value_and_an_error_value_is_quarantined(
+    tmp_path: Path, con
+) -> None:
+    rows: list[list[object]] = [["PRJ-1", "A", "OPEX", "USD", "=40+60", "=E5*2"]]
+    _workbook(tmp_path / XLSX, {"Budget": rows})
+    _save_formula_values(tmp_path / XLSX, {"E5": "100", "F5": "#DIV/0!"})
+    summary = _load(con, FINANCE_PLAN, tmp_path)
+    assert con.execute("select period_month::varchar, amount from raw.finance_plan").fetchall() == [
+        ("2026-04-01", 100.0)
+    ]
+    assert [(r[1], r[2], r[3], r[4]) for r in _quarantine(con)] == [
+        (5, "May-2026", "=E5*2", "formula without a cached value")
+    ]
+    assert (summary.rows_loaded, summary.rows_quarantined) == (1, 1)
 
 
 # --- the rules config -------------------------------------------------------------------------

@@ -8,27 +8,33 @@ What the workbook can get wrong, and what we do (docs/exports.md):
 - no `Budget` sheet: the file is refused (there is no baseline without it); sheets other than
   `Budget` and `Forecast Qn` are ignored and noted;
 - merged cells in a header row: refused, because which month a merged header covers is a guess;
-- a formula saved without its calculated value (openpyxl's data_only gives None for it): that cell
-  is quarantined as "formula without a cached value", never read as an empty (zero) month;
+- a formula saved without its calculated value, or whose value is an error such as #DIV/0!: that
+  cell is quarantined as "formula without a cached value", never read as an empty (zero) month;
 - the sheet's final `Total` row is the contract's layout and is skipped; any other Total,
   Subtotal or Grand Total row is quarantined as a summary row, never loaded.
 One raw row is one month cell of a project line, so the accounting counts cells: rows_read =
 cells loaded + cells (and summary rows) quarantined. Entirely empty sheet rows hold nothing and
 are skipped.
+
+Two readers, each for what it does fast: openpyxl's streaming (read-only) reader gives every cell as
+written, a formula as its text, and calamine gives the values Excel saved for the formulas and the
+merged ranges. openpyxl's full reader gives both but takes seconds a sheet of a 5,000-project plan.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import openpyxl
 import pyarrow as pa
+import python_calamine
 from openpyxl.utils import get_column_letter
 
 from pipelines.ingest.dialect import normalise
@@ -60,7 +66,7 @@ class _Parsed:
 
 
 def _month_of(header: object) -> date | None:
-    if isinstance(header, datetime):
+    if isinstance(header, date):  # a datetime too
         return date(header.year, header.month, 1)
     match = _MONTH_HEADER.match(str(header or "").strip())
     if not match or match["mon"] not in _MONTHS:
@@ -87,23 +93,36 @@ def _header_row(sheet_name: str, rows: list[tuple[object, ...]]) -> int:
     )
 
 
-def _refuse_merged_header(sheet: Any, header_row: int) -> None:
-    for merged in sheet.merged_cells.ranges:
-        if merged.min_row <= header_row <= merged.max_row:
-            value = sheet.cell(merged.min_row, merged.min_col).value
+def _refuse_merged_header(
+    name: str,
+    merged: list[tuple[tuple[int, int], tuple[int, int]]],
+    rows: list[tuple[object, ...]],
+    header_index: int,
+) -> None:
+    for (first_row, first_col), (last_row, last_col) in merged:  # 0-based, inclusive
+        if first_row <= header_index <= last_row:
+            value = rows[first_row][first_col] if first_col < len(rows[first_row]) else None
+            coord = (
+                f"{get_column_letter(first_col + 1)}{first_row + 1}:"
+                f"{get_column_letter(last_col + 1)}{last_row + 1}"
+            )
             raise FileRejected(
                 "merged header",
-                f"sheet {sheet.title!r}: the header row {header_row} has merged cells "
-                f"{merged.coord} ({value!r}); each column needs its own header cell, so which "
+                f"sheet {name!r}: the header row {header_index + 1} has merged cells "
+                f"{coord} ({value!r}); each column needs its own header cell, so which "
                 "month a value belongs to cannot be known",
             )
 
 
-def _parse_sheet(sheet: Any, formulas: list[tuple[object, ...]], parsed: _Parsed) -> None:
-    name = sheet.title
-    rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+def _parse_sheet(
+    name: str,
+    rows: list[tuple[object, ...]],
+    formulas: list[tuple[object, ...]],
+    merged: list[tuple[tuple[int, int], tuple[int, int]]],
+    parsed: _Parsed,
+) -> None:
     header_index = _header_row(name, rows)
-    _refuse_merged_header(sheet, header_index + 1)
+    _refuse_merged_header(name, merged, rows, header_index)
     for row in rows[:header_index]:
         for cell in row:
             found = _PREPARED.search(str(cell or ""))
@@ -164,7 +183,6 @@ def _parse_row(
     for col_index, month in months:
         value = cell(col_index)
         formula = formulas[col_index] if col_index < len(formulas) else None
-        where = f"sheet {sheet!r} cell {get_column_letter(col_index + 1)}{sheet_row}"
         if value is None and _is_formula(formula):
             parsed.quarantined.append(
                 QuarantineRow(
@@ -172,9 +190,10 @@ def _parse_row(
                     header[col_index],
                     str(formula),
                     "formula without a cached value",
-                    f"{where} holds the formula {formula} but the workbook was saved without "
-                    "its calculated value: the amount is unknown (not empty, not zero); open "
-                    "and save it in Excel to store the value",
+                    f"{_where(sheet, col_index, sheet_row)} holds the formula {formula} but "
+                    "the workbook was saved without its calculated value, or with an error "
+                    "(such as #DIV/0!) as its value: the amount is unknown (not empty, not "
+                    "zero); open it in Excel, mend any error and save it to store the value",
                     _record(sheet, row),
                 )
             )
@@ -190,7 +209,7 @@ def _parse_row(
                     header[col_index],
                     str(value),
                     "type",
-                    f"{where}: {value!r} is not an amount",
+                    f"{_where(sheet, col_index, sheet_row)}: {value!r} is not an amount",
                     _record(sheet, row),
                 )
             )
@@ -210,15 +229,50 @@ def _parse_row(
         )
 
 
+def _where(sheet: str, col_index: int, sheet_row: int) -> str:
+    return f"sheet {sheet!r} cell {get_column_letter(col_index + 1)}{sheet_row}"
+
+
 def _is_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith("=")
 
 
-def _open(path: Path, data_only: bool) -> Any:
+def _unreadable(exc: Exception) -> FileRejected:
+    return FileRejected("unreadable workbook", f"not a readable XLSX workbook: {exc}")
+
+
+def _open(path: Path) -> Any:
     try:
-        return openpyxl.load_workbook(path, read_only=not data_only, data_only=data_only)
+        return openpyxl.load_workbook(path, read_only=True)  # formulas as their text
     except Exception as exc:  # openpyxl raises many types for a damaged file; all mean "unreadable"
-        raise FileRejected("unreadable workbook", f"not a readable XLSX workbook: {exc}") from exc
+        raise _unreadable(exc) from exc
+
+
+def _saved_value(value: object) -> object:
+    """calamine's cell as openpyxl reads it: empty is None, a whole number an int."""
+    if value == "":
+        return None  # also what calamine gives for an error value (#DIV/0!): not an amount
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _with_saved_values(
+    cells: list[tuple[object, ...]], saved: Sequence[Sequence[object]]
+) -> list[tuple[object, ...]]:
+    """The sheet's cells, each formula replaced by the value saved with it (None if none)."""
+    rows = []
+    for index, row in enumerate(cells):
+        if any(_is_formula(value) for value in row):
+            values = saved[index] if index < len(saved) else []
+            row = tuple(
+                (_saved_value(values[i]) if i < len(values) else None)
+                if _is_formula(value)
+                else value
+                for i, value in enumerate(row)
+            )
+        rows.append(row)
+    return rows
 
 
 def _plan_sheets(workbook: Any) -> tuple[list[str], list[str]]:
@@ -234,18 +288,23 @@ def _plan_sheets(workbook: Any) -> tuple[list[str], list[str]]:
 
 
 def _parse(path: Path) -> tuple[_Parsed, list[str]]:
-    # Cached values (data_only) in full mode, which knows merged cells; formulas read-only.
-    values = _open(path, data_only=True)
-    formulas = _open(path, data_only=False)
+    cells = _open(path)
+    try:
+        saved = python_calamine.CalamineWorkbook.from_path(path)
+    except Exception as exc:  # calamine's errors for a damaged file: all mean "unreadable"
+        cells.close()
+        raise _unreadable(exc) from exc
     parsed = _Parsed()
     try:
-        plan, ignored = _plan_sheets(values)
+        plan, ignored = _plan_sheets(cells)
         for name in plan:
-            formula_rows = [tuple(r) for r in formulas[name].iter_rows(values_only=True)]
-            _parse_sheet(values[name], formula_rows, parsed)
+            formula_rows = [tuple(r) for r in cells[name].iter_rows(values_only=True)]
+            sheet = saved.get_sheet_by_name(name)
+            rows = _with_saved_values(formula_rows, sheet.to_python(skip_empty_area=False))
+            _parse_sheet(name, rows, formula_rows, sheet.merged_cell_ranges or [], parsed)
     finally:
-        values.close()
-        formulas.close()
+        cells.close()
+        saved.close()
     return parsed, ignored
 
 
