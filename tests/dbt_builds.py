@@ -3,6 +3,12 @@
 Target and log folders live in the caller's work dir and partial parsing is off, so a test never
 touches the project's warehouse, dbt_project/target or another test's build. The settings reach
 dbt as `--vars`, as in a pipeline run (pipelines/transform/assets.py).
+
+A `build` or `run` is handed the project as this process parsed it for the same settings, the
+warehouse's path aside: dbt would parse the whole project again for each new path (~8 s of CPU:
+the path is in the vars and the connection a parse state is checked against), although nothing
+it parses depends on that path (only the file's name does: dbt-duckdb names every node's database
+after it, so it is part of the key).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
+from dbt.contracts.graph.manifest import Manifest
 
 from pipelines.settings import Settings
 
@@ -25,7 +32,29 @@ def run_dbt(
     settings: Settings | None = None,
 ) -> dbtRunnerResult:
     """`dbt <command> <args>` with `settings` (default: the defaults) against `warehouse`."""
-    return dbtRunner().invoke(dbt_args(command, warehouse, work_dir, *args, settings=settings))
+    arguments = dbt_args(command, warehouse, work_dir, *args, settings=settings)
+    if command not in _REUSE_PARSED:
+        return dbtRunner().invoke(arguments)
+    return dbtRunner(manifest=_parsed(warehouse, work_dir, settings)).invoke(arguments)
+
+
+# The commands handed a parsed project: they read it and write no manifest of their own (`docs
+# generate` writes the manifest it is given, and a test reads that file).
+_REUSE_PARSED = ("build", "run")
+_PARSED: dict[str, Manifest] = {}
+
+
+def _parsed(warehouse: Path, work_dir: Path, settings: Settings | None) -> Manifest:
+    """The project parsed once per process for these settings and this warehouse file name."""
+    dbt_vars = (settings or Settings()).dbt_vars()
+    dbt_vars.pop("warehouse_path")
+    key = f"{warehouse.name} {sorted(dbt_vars.items())}"
+    if key not in _PARSED:
+        parsed = dbtRunner().invoke(dbt_args("parse", warehouse, work_dir, settings=settings))
+        if not parsed.success or not isinstance(parsed.result, Manifest):
+            raise RuntimeError(f"dbt parse failed: {parsed.exception}")
+        _PARSED[key] = parsed.result
+    return _PARSED[key]
 
 
 def dbt_args(
