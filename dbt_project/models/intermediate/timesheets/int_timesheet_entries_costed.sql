@@ -20,7 +20,7 @@
 
 {%- set inputs_sql -%}
 
--- sqlfluff's dbt templater asks to indent a first CTE whose name a hint follows
+-- The dbt templater of sqlfluff asks to indent a first CTE whose name a hint follows
 timesheet_loads as {{ inline }} (  -- noqa: LT02
 
     select * from {{ ref('stg_timetracker__timesheets') }}
