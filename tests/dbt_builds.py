@@ -38,8 +38,8 @@ def run_dbt(
     return dbtRunner(manifest=_parsed(warehouse, work_dir, settings)).invoke(arguments)
 
 
-# The commands handed a parsed project: they read it and write no manifest of their own (`docs
-# generate` writes the manifest it is given, and a test reads that file).
+# The commands handed a parsed project. Any other parses as `make` runs it: `docs generate` writes
+# the manifest.json and catalog a test reads, as `make docs` writes them.
 _REUSE_PARSED = ("build", "run")
 _PARSED: dict[str, Manifest] = {}
 
