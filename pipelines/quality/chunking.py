@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.quality.suites import Rule
 from pipelines.quality.warehouse import quote
@@ -25,6 +26,8 @@ from pipelines.quality.warehouse import quote
 # unexpected indexes name exactly the raw rows a quarantine rule sets aside.
 ROWID_COLUMN = "_gate_rowid"
 LINEAGE_COLUMNS = ("source_file", "source_row", ROWID_COLUMN)
+# Rows fetch_frame looks at to judge whether a column's values repeat.
+_REPEAT_SAMPLE = 4096
 
 # DuckDB INTEGER/BIGINT become pandas nullable integers, so a score column with a null stays an
 # integer column (numpy would turn it into float64 and the "is an integer" check could not tell).
@@ -157,10 +160,22 @@ def select_list(pass_: Pass, table_columns: list[str]) -> str:
 
 
 def fetch_frame(
-    con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object] | None = None
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    parameters: list[object] | None = None,
+    *,
+    categorical: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """Run a chunk query and convert through Arrow; dates become datetime64, ints stay ints."""
+    """Run a chunk query and convert through Arrow; dates become datetime64, ints stay ints.
+
+    The `categorical` string columns (suites.equality_only_columns) arrive as pandas categoricals
+    when their values repeat: each distinct value is hashed once here, where pandas would hash
+    every value again for each null, set and uniqueness check and row condition.
+    """
     table: pa.Table = con.sql(sql, params=parameters or None).to_arrow_table()
+    for index, name in enumerate(table.column_names):
+        if name in categorical and _repeats(table.column(index)):
+            table = table.set_column(index, name, pc.dictionary_encode(table.column(index)))
     frame = table.to_pandas(date_as_object=False, types_mapper=_INTEGER_DTYPES.get)
     if ROWID_COLUMN in frame.columns:
         # Moved out of the columns: GX reports rows by a column it finds there, not by index.
@@ -168,6 +183,15 @@ def fetch_frame(
         frame.index = frame.index.astype("int64")
         frame.index.name = None
     return frame
+
+
+def _repeats(column: pa.ChunkedArray) -> bool:
+    """Whether a string column's values repeat enough to be worth encoding, judged on its start:
+    encoding a column of distinct values (an entry id) would hash it once more for nothing."""
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return False
+    sample = column.slice(0, _REPEAT_SAMPLE)
+    return len(sample) > 0 and pc.count_distinct(sample).as_py() * 2 <= len(sample)
 
 
 @contextmanager

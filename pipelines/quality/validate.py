@@ -55,7 +55,14 @@ from pipelines.quality.staging import (
     staged_loads,
     staging_select,
 )
-from pipelines.quality.suites import Rule, Suite, SuiteError, load_suite, suite_path
+from pipelines.quality.suites import (
+    Rule,
+    Suite,
+    SuiteError,
+    equality_only_columns,
+    load_suite,
+    suite_path,
+)
 from pipelines.quality.tally import SAMPLE_ROWS, RuleTally
 from pipelines.quality.warehouse import RAW_SCHEMA, row_count, table_columns
 
@@ -374,13 +381,14 @@ def _run_pass(
         )
         for number, (group_columns, rules) in enumerate(column_groups(pass_, columns))
     ]
+    categorical = equality_only_columns(pass_.rules, columns)
     try:
         with chunks as queries:
             for index, query in enumerate(queries):
                 where = f"chunk {index + 1} of {n_chunks}"
                 _validate_chunk(
                     con, source, query, where, pass_, groups, batch_definition, tallies,
-                    by_load=by_load,
+                    by_load=by_load, categorical=categorical,
                 )  # fmt: skip
                 # GX leaves reference cycles around each batch; without a collection here every
                 # chunk's DataFrame stays alive until Python's next full GC (RSS grew ~60 MB a
@@ -412,6 +420,7 @@ def _validate_chunk(
     tallies: dict[str, RuleTally],
     *,
     by_load: bool,
+    categorical: frozenset[str],
 ) -> None:
     """Fetch one chunk and validate each rule group on its columns; an error fails its rules.
 
@@ -419,7 +428,7 @@ def _validate_chunk(
     """
     started = time.perf_counter()
     try:
-        frame = fetch_frame(con, *query)
+        frame = fetch_frame(con, *query, categorical=categorical)
     except Exception as exc:
         if by_load and isinstance(exc, duckdb.Error):
             raise _LoadReadFailed(f"{where}: {exc}") from exc
