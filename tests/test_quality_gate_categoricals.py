@@ -44,7 +44,7 @@ def test_bad_values_in_encoded_columns_are_judged_as_in_plain_ones(
         dtypes.append(frame.dtypes)
         return frame
 
-    monkeypatch.setattr(validate, "fetch_frame", spying_fetch)
+    monkeypatch.setattr(chunking, "fetch_frame", spying_fetch)
     encoded = validate_source(con, "timesheets")
     seen = {name for frame in dtypes for name, dtype in frame.items() if dtype == "category"}
     # The path under test ran: the repeating columns the rules above read were categoricals,

@@ -10,7 +10,8 @@ unrelated keys gets one pass per key; the extra passes fetch only that key and t
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -183,6 +184,42 @@ def fetch_frame(
         frame.index = frame.index.astype("int64")
         frame.index.name = None
     return frame
+
+
+@contextmanager
+def fetched_ahead(
+    con: duckdb.DuckDBPyConnection,
+    queries: Sequence[ChunkQuery],
+    *,
+    categorical: frozenset[str] = frozenset(),
+) -> Iterator[Iterator[Future[pd.DataFrame]]]:
+    """Each chunk's frame (fetch_frame) in order, the next one fetched while the caller
+    validates this one.
+
+    GX holds the GIL; DuckDB's query and the Arrow conversion mostly do not, so on two cores the
+    next chunk's read overlaps this chunk's checks: at 9.7 M timesheet rows the reads were 4.5 s
+    of a 12.4 s gate. One thread fetches, one chunk ahead, so at most two chunks are in memory.
+    The connection is only ever used by that thread until the caller leaves this block, which
+    waits for a read in progress and drops the one queued, so the caller may use the connection
+    again (drop its temp tables) right after. A read's error is raised by its future's result().
+    """
+    fetcher = ThreadPoolExecutor(1, thread_name_prefix="gate-fetch")
+
+    def fetch(index: int) -> Future[pd.DataFrame]:
+        sql, parameters = queries[index]
+        return fetcher.submit(fetch_frame, con, sql, parameters, categorical=categorical)
+
+    def frames() -> Iterator[Future[pd.DataFrame]]:
+        ahead = fetch(0) if queries else None
+        for index in range(len(queries)):
+            current, ahead = ahead, fetch(index + 1) if index + 1 < len(queries) else None
+            assert current is not None
+            yield current
+
+    try:
+        yield frames()
+    finally:
+        fetcher.shutdown(wait=True, cancel_futures=True)
 
 
 def _repeats(column: pa.ChunkedArray) -> bool:

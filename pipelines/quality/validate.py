@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ from pipelines.quality.chunking import (
     Pass,
     chunk_count,
     column_groups,
-    fetch_frame,
+    fetched_ahead,
     pass_chunks,
     plan_passes,
 )
@@ -383,12 +384,12 @@ def _run_pass(
     ]
     categorical = equality_only_columns(pass_.rules, columns)
     try:
-        with chunks as queries:
-            for index, query in enumerate(queries):
+        with chunks as queries, fetched_ahead(con, queries, categorical=categorical) as frames:
+            for index, frame in enumerate(frames):
                 where = f"chunk {index + 1} of {n_chunks}"
                 _validate_chunk(
-                    con, source, query, where, pass_, groups, batch_definition, tallies,
-                    by_load=by_load, categorical=categorical,
+                    source, frame, where, pass_, groups, batch_definition, tallies,
+                    by_load=by_load,
                 )  # fmt: skip
                 # GX leaves reference cycles around each batch; without a collection here every
                 # chunk's DataFrame stays alive until Python's next full GC (RSS grew ~60 MB a
@@ -410,9 +411,8 @@ class _RuleGroup:
 
 
 def _validate_chunk(
-    con: duckdb.DuckDBPyConnection,
     source: str,
-    query: ChunkQuery,
+    fetched: Future[pd.DataFrame],
     where: str,
     pass_: Pass,
     groups: list[_RuleGroup],
@@ -420,15 +420,14 @@ def _validate_chunk(
     tallies: dict[str, RuleTally],
     *,
     by_load: bool,
-    categorical: frozenset[str],
 ) -> None:
-    """Fetch one chunk and validate each rule group on its columns; an error fails its rules.
+    """Validate each rule group of one fetched chunk on its columns; an error fails its rules.
 
     A chunk of whole loads that cannot be read raises _LoadReadFailed instead (see _validate).
     """
     started = time.perf_counter()
     try:
-        frame = fetch_frame(con, *query, categorical=categorical)
+        frame = fetched.result()
     except Exception as exc:
         if by_load and isinstance(exc, duckdb.Error):
             raise _LoadReadFailed(f"{where}: {exc}") from exc

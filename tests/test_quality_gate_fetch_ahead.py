@@ -1,0 +1,104 @@
+"""The gate reads the next chunk while GX checks this one: same frames, one ahead, never more."""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines.quality import chunking
+from pipelines.quality.chunking import ChunkQuery, fetch_frame, fetched_ahead
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    connection.execute(
+        "create table t as select range as n, 'file-' || (range // 10) as f from range(50)"
+    )
+    return connection
+
+
+def _queries(count: int) -> list[ChunkQuery]:
+    return [("select * from t where n // 10 = ?", [index]) for index in range(count)]
+
+
+class _Reads:
+    """Stands in for fetch_frame: records which chunks were started and finished; the read of
+    chunk `hold` waits for `release` first."""
+
+    def __init__(self, hold: int | None = None) -> None:
+        self.started: list[int] = []
+        self.finished: list[int] = []
+        self.hold = hold
+        self.release = threading.Event()
+        self._real = chunking.fetch_frame
+
+    def __call__(
+        self, connection: duckdb.DuckDBPyConnection, sql: str, parameters: list[int], **kw: object
+    ) -> pd.DataFrame:
+        self.started.append(parameters[0])
+        if parameters[0] == self.hold:
+            self.release.wait(5)
+        frame = self._real(connection, sql, parameters, **kw)  # type: ignore[arg-type]
+        self.finished.append(parameters[0])
+        return frame
+
+
+def test_frames_come_in_order_and_equal_a_direct_fetch(con: duckdb.DuckDBPyConnection) -> None:
+    queries = _queries(5)
+    with fetched_ahead(con, queries, categorical=frozenset({"f"})) as frames:
+        got = [future.result() for future in frames]
+    assert len(got) == 5
+    for frame, query in zip(got, queries, strict=True):
+        expected = fetch_frame(con, *query, categorical=frozenset({"f"}))
+        pd.testing.assert_frame_equal(frame, expected)
+    assert str(got[0]["f"].dtype) == "category"  # ten rows, one file: its values repeat
+
+
+def test_it_reads_one_chunk_ahead_and_no_more(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = _Reads()
+    monkeypatch.setattr(chunking, "fetch_frame", reads)
+    with fetched_ahead(con, _queries(4)) as frames:
+        for index, future in enumerate(frames):
+            future.result()
+            # While the caller holds chunk `index`, chunk index + 1 may be read, not index + 2.
+            assert max(reads.started) <= index + 1
+    assert reads.started == [0, 1, 2, 3]
+
+
+def test_leaving_early_waits_for_the_read_and_frees_the_connection(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = _Reads(hold=1)
+    monkeypatch.setattr(chunking, "fetch_frame", reads)
+    failing = pytest.raises(RuntimeError, match="the first chunk failed its checks")
+    with failing, fetched_ahead(con, _queries(5)) as frames:
+        for future in frames:
+            future.result()
+            for _ in range(500):  # until the read of chunk 1 is under way
+                if len(reads.started) == 2:
+                    break
+                threading.Event().wait(0.01)
+            threading.Timer(0.2, reads.release.set).start()
+            raise RuntimeError("the first chunk failed its checks")
+    # Leaving waited for the read under way (chunk 1); no later read started.
+    assert reads.finished == [0, 1]
+    assert reads.started == [0, 1]
+    assert con.execute("select count(*) from t").fetchone() == (50,)
+
+
+def test_a_read_that_fails_raises_from_its_own_chunk(con: duckdb.DuckDBPyConnection) -> None:
+    queries = [*_queries(2), ("select * from missing_table", []), *_queries(1)]
+    outcomes: list[str] = []
+    with fetched_ahead(con, queries) as frames:
+        for future in frames:
+            try:
+                outcomes.append(f"{len(future.result())} rows")
+            except duckdb.CatalogException:
+                outcomes.append("failed")
+    assert outcomes == ["10 rows", "10 rows", "failed", "10 rows"]
