@@ -48,13 +48,12 @@ def _finite(value: object) -> Decimal | None:
     Going through Decimal(str(x)) rounds what the user sees (e.g. 0.5 -> 1) the way an accountant
     expects (half up), not with binary floats' round-half-even surprises.
     """
-    kind = type(value)
-    if kind is float:  # DuckDB's DOUBLE, most values of a report: no abstract-class check
+    if isinstance(value, float):  # DuckDB's DOUBLE, most values of a report: no ABC check
         return Decimal(str(value)) if math.isfinite(value) else None
-    if kind is int:
-        return Decimal(value)
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, int):
+        return Decimal(value)
     if isinstance(value, Decimal):
         return value if value.is_finite() else None
     if isinstance(value, Real):
