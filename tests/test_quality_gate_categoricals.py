@@ -93,9 +93,10 @@ def test_a_column_any_other_check_reads_stays_plain_text() -> None:
             row_condition='{"pass_through_filter": "status > \\"B\\"", "type": "pass_through"}',
         ),
         _rule("expect_column_values_to_be_null", "status"),
+        _rule("expect_column_values_to_not_be_null", "owner", row_condition="owner > 'M'"),
     ]
     columns = ["category", "code", "currency", "entry", "file", "project", "phase", "closed"]
-    columns.append("status")
+    columns += ["status", "owner"]
     assert equality_only_columns(rules, columns) == {
         "category", "entry", "file", "project", "phase", "closed"
     }  # fmt: skip

@@ -148,11 +148,14 @@ class Rule:
         """
         if self.is_schema_check:
             return set()
-        needed = set(self.columns)
-        if self.row_condition:
-            words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", self.row_condition))
-            needed |= words & set(table_columns)
-        return needed
+        return set(self.columns) | self.condition_columns(table_columns)
+
+    def condition_columns(self, table_columns: list[str]) -> set[str]:
+        """The table columns named in the row condition (as words; none without a condition)."""
+        if not self.row_condition:
+            return set()
+        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", self.row_condition))
+        return words & set(table_columns)
 
 
 @dataclass(frozen=True)
@@ -341,7 +344,7 @@ def equality_only_columns(rules: list[Rule], table_columns: list[str]) -> frozen
             simple = condition is not None and all(
                 _EQUALITY_TERM.fullmatch(term) for term in _CONNECTIVE.split(condition)
             )
-            for column in rule.value_columns(table_columns) - set(rule.columns):
+            for column in rule.condition_columns(table_columns):  # its own column too, if named
                 readers[column] = readers.get(column, True) and simple
     return frozenset(column for column, only_equality in readers.items() if only_equality)
 
