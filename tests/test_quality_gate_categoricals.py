@@ -30,6 +30,7 @@ def test_bad_values_in_encoded_columns_are_judged_as_in_plain_ones(
     con = build_raw(tmp_path / "warehouse.duckdb")
     create_timesheets(con, timesheet_rows(400))
     con.execute("UPDATE raw.timesheets SET time_category = 'Lunch' WHERE source_row = 7")
+    con.execute("UPDATE raw.timesheets SET time_category = NULL WHERE source_row = 13")
     con.execute("UPDATE raw.timesheets SET employee_id = NULL WHERE source_row = 11")
     con.execute("UPDATE raw.timesheets SET employee_id = 'E404' WHERE source_row % 40 = 0")
     con.execute("UPDATE raw.timesheets SET project_id = NULL WHERE source_row = 2")
@@ -60,6 +61,7 @@ def test_bad_values_in_encoded_columns_are_judged_as_in_plain_ones(
     assert encoded.message() == plain.message()
     counts = {f.rule: f.unexpected_count for f in encoded.failures}
     assert counts["time_category in Project/BAU/Admin/Leave"] == 1
+    assert counts["time_category not null"] == 1
     assert counts["employee_id not null"] == 1
     assert counts["employee_id is a known employee"] == 10
     assert counts["project time names a project"] == 1
@@ -94,9 +96,14 @@ def test_a_column_any_other_check_reads_stays_plain_text() -> None:
         ),
         _rule("expect_column_values_to_be_null", "status"),
         _rule("expect_column_values_to_not_be_null", "owner", row_condition="owner > 'M'"),
+        _rule(
+            "expect_column_values_to_be_null",
+            "note",
+            row_condition='kind == "a" and region != "b" or kind == "c"',
+        ),
     ]
     columns = ["category", "code", "currency", "entry", "file", "project", "phase", "closed"]
-    columns += ["status", "owner"]
+    columns += ["status", "owner", "note", "kind", "region"]
     assert equality_only_columns(rules, columns) == {
-        "category", "entry", "file", "project", "phase", "closed"
+        "category", "entry", "file", "project", "phase", "closed", "note", "kind", "region"
     }  # fmt: skip

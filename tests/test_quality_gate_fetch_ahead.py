@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 import duckdb
 import pandas as pd
@@ -23,6 +25,12 @@ def con() -> duckdb.DuckDBPyConnection:
 
 def _queries(count: int) -> list[ChunkQuery]:
     return [("select * from t where n // 10 = ?", [index]) for index in range(count)]
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 class _Reads:
@@ -66,6 +74,9 @@ def test_it_reads_one_chunk_ahead_and_no_more(
     with fetched_ahead(con, _queries(4)) as frames:
         for index, future in enumerate(frames):
             future.result()
+            # GX's time on chunk `index`: long enough for the reader to run ahead if it would.
+            _wait_until(lambda index=index: index + 1 in reads.finished or index == 3)
+            time.sleep(0.05)
             # While the caller holds chunk `index`, chunk index + 1 may be read, not index + 2.
             assert max(reads.started) <= index + 1
     assert reads.started == [0, 1, 2, 3]
@@ -80,10 +91,7 @@ def test_leaving_early_waits_for_the_read_and_frees_the_connection(
     with failing, fetched_ahead(con, _queries(5)) as frames:
         for future in frames:
             future.result()
-            for _ in range(500):  # until the read of chunk 1 is under way
-                if len(reads.started) == 2:
-                    break
-                threading.Event().wait(0.01)
+            _wait_until(lambda: len(reads.started) == 2)  # the read of chunk 1 under way
             threading.Timer(0.2, reads.release.set).start()
             raise RuntimeError("the first chunk failed its checks")
     # Leaving waited for the read under way (chunk 1); no later read started.
@@ -102,3 +110,32 @@ def test_a_read_that_fails_raises_from_its_own_chunk(con: duckdb.DuckDBPyConnect
             except duckdb.CatalogException:
                 outcomes.append("failed")
     assert outcomes == ["10 rows", "10 rows", "failed", "10 rows"]
+
+
+def test_leaving_early_drops_the_queued_read(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = _Reads(hold=0)
+    monkeypatch.setattr(chunking, "fetch_frame", reads)
+    failing = pytest.raises(RuntimeError, match="stopped")
+    with failing, fetched_ahead(con, _queries(5)) as frames:
+        next(frames)  # chunk 0's read, held; chunk 1's is queued behind it
+        _wait_until(lambda: reads.started == [0])
+        threading.Timer(0.2, reads.release.set).start()
+        raise RuntimeError("stopped")
+    assert reads.started == [0]
+
+
+def test_leaving_early_interrupts_a_long_read(con: duckdb.DuckDBPyConnection) -> None:
+    # About ten seconds alone on this machine; a signal (Ctrl-C, a stopped run) reaches only the
+    # main thread, so without the interrupt the block would wait for all of it.
+    slow = "select sum(hash(range)) as s from range(3000000000)"
+    started = time.monotonic()
+    failing = pytest.raises(RuntimeError, match="stopped")
+    with failing, fetched_ahead(con, [("select 1 as s", []), (slow, [])]) as frames:
+        for future in frames:
+            future.result()
+            time.sleep(0.3)  # the slow read is under way
+            raise RuntimeError("stopped")
+    assert time.monotonic() - started < 3
+    assert con.execute("select count(*) from t").fetchone() == (50,)

@@ -200,8 +200,9 @@ def fetched_ahead(
     next chunk's read overlaps this chunk's checks: at 9.7 M timesheet rows the reads were 4.5 s
     of a 12.4 s gate. One thread fetches, one chunk ahead, so at most two chunks are in memory.
     The connection is only ever used by that thread until the caller leaves this block, which
-    waits for a read in progress and drops the one queued, so the caller may use the connection
-    again (drop its temp tables) right after. A read's error is raised by its future's result().
+    waits for a read in progress (interrupted when the block is left by an exception) and drops
+    the one queued, so the caller may use the connection again (drop its temp tables) right
+    after. A read's error is raised by its future's result().
     """
     fetcher = ThreadPoolExecutor(1, thread_name_prefix="gate-fetch")
 
@@ -218,6 +219,11 @@ def fetched_ahead(
 
     try:
         yield frames()
+    except BaseException:
+        # Leaving early (a failed chunk, Ctrl-C, a stopped run): a signal reaches only the main
+        # thread, so the read under way would otherwise run to its end before the block is left.
+        con.interrupt()
+        raise
     finally:
         fetcher.shutdown(wait=True, cancel_futures=True)
 
