@@ -82,21 +82,34 @@ def test_it_reads_one_chunk_ahead_and_no_more(
     assert reads.started == [0, 1, 2, 3]
 
 
-def test_leaving_early_waits_for_the_read_and_frees_the_connection(
-    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("held", "take_first", "read"),
+    [
+        # chunk 0 in hand, chunk 1's read under way: left after it, no later read started
+        (1, True, [0, 1]),
+        # chunk 0's read under way, chunk 1's queued behind it: left after 0, 1 never started
+        (0, False, [0]),
+    ],
+)
+def test_leaving_early_waits_for_the_read_under_way_and_drops_the_queued_one(
+    con: duckdb.DuckDBPyConnection,
+    monkeypatch: pytest.MonkeyPatch,
+    held: int,
+    take_first: bool,
+    read: list[int],
 ) -> None:
-    reads = _Reads(hold=1)
+    reads = _Reads(hold=held)
     monkeypatch.setattr(chunking, "fetch_frame", reads)
     failing = pytest.raises(RuntimeError, match="the first chunk failed its checks")
     with failing, fetched_ahead(con, _queries(5)) as frames:
-        for future in frames:
-            future.result()
-            _wait_until(lambda: len(reads.started) == 2)  # the read of chunk 1 under way
-            threading.Timer(0.2, reads.release.set).start()
-            raise RuntimeError("the first chunk failed its checks")
-    # Leaving waited for the read under way (chunk 1); no later read started.
-    assert reads.finished == [0, 1]
-    assert reads.started == [0, 1]
+        first = next(frames)
+        if take_first:
+            first.result()
+        _wait_until(lambda: len(reads.started) == len(read))  # the held read under way
+        threading.Timer(0.2, reads.release.set).start()
+        raise RuntimeError("the first chunk failed its checks")
+    assert reads.finished == read
+    assert reads.started == read
     assert con.execute("select count(*) from t").fetchone() == (50,)
 
 
@@ -110,20 +123,6 @@ def test_a_read_that_fails_raises_from_its_own_chunk(con: duckdb.DuckDBPyConnect
             except duckdb.CatalogException:
                 outcomes.append("failed")
     assert outcomes == ["10 rows", "10 rows", "failed", "10 rows"]
-
-
-def test_leaving_early_drops_the_queued_read(
-    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    reads = _Reads(hold=0)
-    monkeypatch.setattr(chunking, "fetch_frame", reads)
-    failing = pytest.raises(RuntimeError, match="stopped")
-    with failing, fetched_ahead(con, _queries(5)) as frames:
-        next(frames)  # chunk 0's read, held; chunk 1's is queued behind it
-        _wait_until(lambda: reads.started == [0])
-        threading.Timer(0.2, reads.release.set).start()
-        raise RuntimeError("stopped")
-    assert reads.started == [0]
 
 
 def test_leaving_early_interrupts_a_long_read(con: duckdb.DuckDBPyConnection) -> None:
