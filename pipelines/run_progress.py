@@ -20,6 +20,8 @@ from typing import Any, TextIO
 import dagster as dg
 from dagster._core.log_manager import LOG_RECORD_METADATA_ATTR
 
+from pipelines.transform.kept_events import KEPT_FROM_RUN
+
 # Sources with nothing delivered (optional, "not supplied") are gathered into one line.
 _NOT_SUPPLIED = "not supplied"
 
@@ -28,6 +30,7 @@ _NOT_SUPPLIED = "not supplied"
 class _Step:
     materialized: list[dict[str, Any]] = field(default_factory=list)
     checks_passed: int = 0
+    checks_kept: int = 0  # passed in an earlier run on the same rows (transform/kept_events.py)
     checks_failed: int = 0
 
 
@@ -63,7 +66,9 @@ class StageProgress(logging.Handler):
                 {key: _plain(value) for key, value in data.materialization.metadata.items()}
             )
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-            if data.passed:
+            if data.passed and KEPT_FROM_RUN in (data.metadata or {}):
+                step.checks_kept += 1
+            elif data.passed:
                 step.checks_passed += 1
             else:
                 step.checks_failed += 1
@@ -90,9 +95,15 @@ class StageProgress(logging.Handler):
             return _gate_line(source, found)
         if step_key == "portfolio_dbt_models":
             failed = f", {step.checks_failed} failed" if step.checks_failed else ""
+            kept = sum(1 for found in step.materialized if KEPT_FROM_RUN in found)
+            unchanged = (
+                f" ({kept} tables and views and {step.checks_kept} tests kept: inputs unchanged)"
+                if kept or step.checks_kept
+                else ""
+            )
             return (
-                f"dbt: {len(step.materialized)} tables and views built, "
-                f"{step.checks_passed} tests passed{failed}"
+                f"dbt: {len(step.materialized) - kept} tables and views built, "
+                f"{step.checks_passed} tests passed{failed}{unchanged}"
             )
         if step_key == "source_freshness":  # pipelines/operate/freshness_checks.py
             stale = f", {step.checks_failed} STALE (see quality.html)" if step.checks_failed else ""

@@ -129,9 +129,11 @@ def query_rows(warehouse: Path, sql: str, params: list[object] | None = None) ->
         return con.execute(sql, params or []).fetchall()
 
 
-def mart_snapshot(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every mart's full contents, in a stable order, to compare two runs."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+def mart_snapshot(warehouse: Path, read_only: bool = True) -> dict[str, list[tuple[object, ...]]]:
+    """Every mart's full contents, in a stable order, to compare two runs. `read_only=False` for a
+    file dbt built in this process (its open connection is read-write, and DuckDB opens a file
+    one way per process)."""
+    with duckdb.connect(str(warehouse), read_only=read_only) as con:
         tables = [
             row[0]
             for row in con.execute(

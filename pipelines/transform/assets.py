@@ -12,6 +12,16 @@ from dagster_duckdb import DuckDBResource
 from pipelines.publish.retention import DBT_TARGET_PREFIX
 from pipelines.publish.run_state import record_child
 from pipelines.settings import Settings
+from pipelines.transform.kept_events import kept_check_results, kept_outputs
+from pipelines.transform.kept_nodes import (
+    BuildContext,
+    BuildPlan,
+    exclusion_names,
+    manifest_is_current,
+    plan_build,
+    record_build,
+    run_statuses,
+)
 from pipelines.transform.parse_state import (
     keep_parse_state,
     parse_state_key,
@@ -23,6 +33,7 @@ from pipelines.transform.selection import (
     load_manifest,
     manifest_sources,
     sources_with_rows,
+    unfed_tests,
 )
 from pipelines.transform.spark_exchange import (
     clear_spark_warehouse,
@@ -46,7 +57,8 @@ def dbt_build_args(settings: Settings, exclusion: list[str] | None = None) -> li
 
     Unit tests are left out: they test the SQL on fixed inputs, not this week's data, so the test
     suite runs them once (`make test-unit`) instead of every run paying for them. `exclusion`
-    (selection.build_exclusion) leaves out the data tests that read only sources without rows.
+    (selection.build_exclusion) leaves out the data tests that read only sources without rows and
+    the nodes kept as the last build left them (kept_nodes.py).
     """
     return [
         "build",
@@ -71,7 +83,8 @@ def portfolio_dbt_models(
     settings: dg.ResourceParam[Settings],
 ) -> Iterator[Any]:
     """Build staging → intermediate → marts and run the data tests this run's sources feed
-    (selection.py); a failing test fails the run.
+    (selection.py); a failing test fails the run. What did not change since the last published
+    build is kept instead (kept_nodes.py), and reported as such (kept_events.py).
 
     On DuckDB dbt builds into the run's build file. On Spark (`PORTFOLIO_DBT_ENGINE`) the accepted
     raw tables go to Spark as Parquet first and the marts Spark built come back into the build
@@ -79,15 +92,28 @@ def portfolio_dbt_models(
     """
     manifest = load_manifest(dbt_project.manifest_path)
     sources = manifest_sources(manifest)
+    on_spark = settings.dbt_engine != "duckdb"
     # Closed before dbt starts: DuckDB lets one process write the file.
     with duckdb.get_connection() as con:
         fed = sources_with_rows(con, sources)
-    exclusion = build_exclusion(manifest, fed)
-    if exclusion:
+        # a subset (from the UI) selects its tests through dbt's indirect selection, which would
+        # drop a test reading a kept and a built model: such a run builds what it selects
+        keeping = not on_spark and not context.is_subset
+        plan = _plan_kept_nodes(context, con, manifest, sources, settings) if keeping else None
+    unfed = unfed_tests(manifest, fed)
+    if unfed:
         empty = ", ".join(sorted(s.label for s in sources if s not in fed))
-        skipped = len(exclusion[1].split())
-        context.log.info(f"no rows in {empty}: {skipped} data tests that read only these skipped")
-    on_spark = settings.dbt_engine != "duckdb"
+        context.log.info(f"no rows in {empty}: {len(unfed)} data tests reading only these skipped")
+    if plan and not context.is_subset and plan.leaves_nothing_to_build(manifest, unfed):
+        context.log.info("every model and data test is kept as built: dbt is not started")
+        yield from kept_outputs(context, manifest, plan)
+        yield from _record_build(context, duckdb, manifest, plan, {})
+        return
+    exclusion = build_exclusion(manifest, fed, exclusion_names(manifest, plan) if plan else ())
+    if plan:
+        # Exactly the named nodes are left out: dbt's default (eager) would also leave out every
+        # test that reads a kept model, even one that reads a model built again this run.
+        exclusion += ["--indirect-selection", "empty"]
     if on_spark:
         _hand_raw_tables_to_spark(context, duckdb, settings, source_tables(manifest))
     project_target = Path(dbt_project.project_dir) / "target"
@@ -102,9 +128,19 @@ def portfolio_dbt_models(
     # Written down so a next run can end dbt if this run is killed, and so a failure can be
     # explained from dbt's run_results.json (pipelines/publish/failure_cause.py).
     record_child(settings.warehouse_path, invocation.process.pid, dbt_target=invocation.target_path)
+    if plan is not None:
+        yield from kept_outputs(context, manifest, plan)
     yield from invocation.stream()  # raises when dbt failed: nothing is copied back then
     # Reached only when dbt succeeded: the next run parses less.
     keep_parse_state(invocation.target_path, project_target, parse_key)
+    if plan is not None:
+        yield from _record_build(
+            context,
+            duckdb,
+            invocation.get_artifact("manifest.json"),
+            plan,
+            run_statuses(invocation.get_artifact("run_results.json")),
+        )
     if on_spark:
         with duckdb.get_connection() as con:
             copied = read_spark_tables(
@@ -116,6 +152,51 @@ def portfolio_dbt_models(
             f"models Spark built, copied into the warehouse: {len(copied)} "
             f"({sum(copied.values()):,} rows)"
         )
+
+
+def _record_build(
+    context: dg.AssetExecutionContext,
+    duckdb: DuckDBResource,
+    built_manifest: Mapping[str, Any],
+    plan: BuildPlan,
+    results: Mapping[str, str],
+) -> Iterator[dg.AssetCheckResult]:
+    """Record the build's fingerprints for the next run, then report the kept tests."""
+    with duckdb.get_connection() as con:
+        recorded = record_build(con, built_manifest, plan, results, context.run_id)
+    context.log.info(f"dbt nodes recorded with their inputs for the next run: {recorded}")
+    yield from kept_check_results(context, built_manifest, plan)
+
+
+def _plan_kept_nodes(
+    context: dg.AssetExecutionContext,
+    con: Any,
+    manifest: Mapping[str, Any],
+    sources: list[Any],
+    settings: Settings,
+) -> BuildPlan | None:
+    """The nodes this build may leave out (kept_nodes.py); None when the manifest is older than
+    the dbt files, so that every node is built."""
+    project_dir = Path(dbt_project.project_dir)
+    if not manifest_is_current(dbt_project.manifest_path, project_dir):
+        context.log.warning(
+            "the dbt manifest is older than the dbt files (run `make dbt-parse`): every model is "
+            "built this run"
+        )
+        return None
+    plan = plan_build(
+        con,
+        manifest,
+        sources,
+        BuildContext(project_dir, settings.dbt_target, settings.dbt_vars()),
+    )
+    models = len(plan.kept_of_type(manifest, "model", "seed"))
+    tests = len(plan.kept_of_type(manifest, "test"))
+    context.log.info(
+        f"kept as the last build left them (their SQL, settings and inputs unchanged): "
+        f"{models} models and seeds, {tests} data tests"
+    )
+    return plan
 
 
 def _hand_raw_tables_to_spark(

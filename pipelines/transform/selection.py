@@ -1,11 +1,12 @@
 """Which dbt data tests a run needs: only those its sources feed.
 
-Every model is built on every run, so each mart exists (empty when its sources were not supplied)
-and the report can say what is missing. A data test, though, only checks something when at least
-one of the sources upstream of it has rows: a real-export run (one US IT Dashboard file) would
-otherwise run 500 tests of the demo marts on empty tables. So the build excludes the data tests
-whose every upstream source is empty this run. Tests with no source upstream (the seeds' own) and
-tests that read any source with rows always run; when every source has rows nothing is excluded.
+Every model is in every run's build (or kept as the last build left it, kept_nodes.py), so each
+mart exists (empty when its sources were not supplied) and the report can say what is missing. A
+data test, though, only checks something when at least one of the sources upstream of it has rows:
+a real-export run (one US IT Dashboard file) would otherwise run 500 tests of the demo marts on
+empty tables. So the build excludes the data tests whose every upstream source is empty this run.
+Tests with no source upstream (the seeds' own) and tests that read any source with rows always run;
+when every source has rows nothing is excluded.
 
 It is an `--exclude` of test names, not a `--select`: dagster-dbt always adds the assets'
 `--select fqn:*`, and dbt unions several `--select`s, so only an exclusion narrows the build.
@@ -99,8 +100,11 @@ def unfed_tests(manifest: Mapping[str, Any], fed: set[DbtSource]) -> list[str]:
     return sorted(skipped - kept)
 
 
-def build_exclusion(manifest: Mapping[str, Any], fed: set[DbtSource]) -> list[str]:
-    """`dbt build` arguments leaving out the unfed tests; empty when there are none."""
-    names = unfed_tests(manifest, fed)
+def build_exclusion(
+    manifest: Mapping[str, Any], fed: set[DbtSource], kept: Iterable[str] = ()
+) -> list[str]:
+    """`dbt build` arguments leaving out the unfed tests and the `kept` node names
+    (transform/kept_nodes.py); empty when there are none."""
+    names = sorted({*unfed_tests(manifest, fed), *kept})
     # One space-separated value: the form dagster-dbt parses and passes on to dbt.
     return ["--exclude", " ".join(names)] if names else []
