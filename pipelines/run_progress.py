@@ -97,7 +97,7 @@ class StageProgress(logging.Handler):
             failed = f", {step.checks_failed} failed" if step.checks_failed else ""
             kept = sum(1 for found in step.materialized if KEPT_FROM_RUN in found)
             unchanged = (
-                f" ({kept} tables and views and {step.checks_kept} tests kept: inputs unchanged)"
+                f"; {kept} tables and views and {step.checks_kept} tests kept (inputs unchanged)"
                 if kept or step.checks_kept
                 else ""
             )

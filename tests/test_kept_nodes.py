@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +17,14 @@ import duckdb
 import pytest
 
 from pipelines.transform.kept_nodes import (
-    BuildContext,
     BuildPlan,
     StaleKeptNode,
     exclusion_names,
-    manifest_is_current,
+    forget_builds,
     plan_build,
     record_build,
 )
+from pipelines.transform.node_fingerprints import BuildSettings, manifest_is_current
 from pipelines.transform.selection import DbtSource
 
 SOURCES = [
@@ -52,6 +53,10 @@ def _node(resource_type: str, name: str, parents: list[str], **config: str) -> d
         "depends_on": {"nodes": parents, "macros": []},
         "description": f"{name}, as the docs say",
         "created_at": 1.0,
+        "fqn": ["p", "marts", name],
+        "original_file_path": f"seeds/{name}.csv"
+        if resource_type == "seed"
+        else f"models/{name}.sql",
     }
 
 
@@ -71,7 +76,10 @@ def _manifest() -> dict[str, Any]:
     return {
         "metadata": {"project_name": "p", "adapter_type": "duckdb"},
         "nodes": nodes,
-        "sources": {s.unique_id: {"schema": s.schema, "name": s.table} for s in SOURCES},
+        "sources": {
+            s.unique_id: {"schema": s.schema, "name": s.table, "fqn": ["p", "raw", s.table]}
+            for s in SOURCES
+        },
         "macros": {"macro.p.to_money": {"package_name": "p", "macro_sql": "round({{ x }}, 2)"}},
     }
 
@@ -94,6 +102,8 @@ def project(tmp_path: Path) -> Path:
     (folder / "models").mkdir(parents=True)
     (folder / "dbt_project.yml").write_text("name: p\n")
     (folder / "models" / "a.sql").write_text("select 1\n")
+    (folder / "seeds").mkdir()
+    (folder / "seeds" / "s1.csv").write_text("k\n1\n")
     return folder
 
 
@@ -114,7 +124,13 @@ def con() -> duckdb.DuckDBPyConnection:
 def _plan(
     con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], project: Path, **changed: str
 ) -> BuildPlan:
-    return plan_build(con, manifest, SOURCES, BuildContext(project, "build", {**VARS, **changed}))
+    parsed = project / "target" / "manifest.json"  # its date is what is checked
+    parsed.parent.mkdir(exist_ok=True)
+    parsed.touch()
+    settings = BuildSettings(project, "build", {**VARS, **changed})
+    plan = plan_build(con, manifest, parsed, SOURCES, settings)
+    assert plan is not None
+    return plan
 
 
 def _built_once(
@@ -136,7 +152,7 @@ def test_a_run_with_nothing_changed_keeps_every_node_and_need_not_start_dbt(
     assert set(plan.kept) == EVERY_RELATION | {"test.p.not_null_a", "test.p.c_matches_d"}
     assert set(plan.kept.values()) == {"run-1"}
     assert plan.leaves_nothing_to_build(manifest, skipped=[])
-    assert exclusion_names(manifest, plan) == [
+    assert exclusion_names(plan, manifest) == [
         "a",
         "b",
         "c",
@@ -197,7 +213,7 @@ def test_what_does_not_change_the_sql_does_not_rebuild(
 
 @pytest.mark.parametrize(
     "change",
-    ["currency", "warehouse file name", "macro", "dbt_project.yml"],
+    ["currency", "warehouse file name", "macro", "dbt_project.yml", "profiles.yml"],
 )
 def test_what_every_node_depends_on_rebuilds_everything(
     con: duckdb.DuckDBPyConnection, project: Path, change: str
@@ -211,8 +227,10 @@ def test_what_every_node_depends_on_rebuilds_everything(
         changed["warehouse_path"] = "/data/warehouse/other.duckdb"  # the views name it
     elif change == "macro":
         edited["macros"]["macro.p.to_money"]["macro_sql"] = "round({{ x }}, 4)"
-    else:
+    elif change == "dbt_project.yml":
         (project / "dbt_project.yml").write_text("name: p\nvars: {standard_weekly_hours: 37.5}\n")
+    else:  # a DuckDB setting of the build target can change what a function returns
+        (project / "profiles.yml").write_text("p: {outputs: {build: {settings: {TimeZone: X}}}}\n")
     assert _plan(con, edited, project, **changed).kept == {}
 
 
@@ -266,7 +284,7 @@ def test_a_kept_test_needs_every_model_it_reads_kept(
     plan = _plan(con, manifest, project)
     assert "test.p.c_matches_d" not in plan.kept  # c is kept, d is not
     # the test is named in the build, so dbt runs it on the new d
-    assert "c_matches_d" not in exclusion_names(manifest, plan)
+    assert "c_matches_d" not in exclusion_names(plan, manifest)
 
 
 def test_a_kept_node_the_built_project_defines_otherwise_fails_the_run(
@@ -299,3 +317,97 @@ def test_a_manifest_older_than_a_dbt_file_is_not_current(project: Path) -> None:
     os.utime(project / "models" / "a.sql")  # edited now, after the parse
     os.utime(manifest, (1_000_000, 1_000_000))
     assert not manifest_is_current(manifest, project)
+
+
+def test_a_kept_node_keeps_the_run_that_built_it(
+    con: duckdb.DuckDBPyConnection, project: Path
+) -> None:
+    manifest = _built_once(con, project)
+    record_build(con, manifest, _plan(con, manifest, project), {}, "run-2")  # everything kept
+    assert set(_plan(con, manifest, project).kept.values()) == {"run-1"}
+
+
+def test_a_contract_column_type_or_a_seed_file_rebuilds_its_node(
+    con: duckdb.DuckDBPyConnection, project: Path
+) -> None:
+    manifest = _manifest()
+    manifest["nodes"]["model.p.d"]["columns"] = {
+        "id": {"data_type": "integer", "constraints": [], "description": "the entry"}
+    }
+    manifest = _built_once(con, project, manifest)
+    edited = copy.deepcopy(manifest)
+    edited["nodes"]["model.p.d"]["columns"]["id"]["data_type"] = "bigint"
+    # dbt checksums a large seed by its path: its manifest entry stays the same
+    (project / "seeds" / "s1.csv").write_text("k\n2\n")
+    plan = _plan(con, edited, project)
+    assert set(plan.kept) == {"model.p.a", "model.p.b", "test.p.not_null_a"}
+
+
+@pytest.mark.parametrize(
+    ("node", "name"),
+    [
+        ("test.p.not_null_a", "a"),  # a test named like a model: `--exclude a` would drop both
+        ("model.p.b", "marts"),  # a folder's name: `--exclude marts` would drop the folder
+    ],
+)
+def test_a_name_dbt_would_match_elsewhere_is_never_kept(
+    con: duckdb.DuckDBPyConnection, project: Path, node: str, name: str
+) -> None:
+    manifest = _manifest()
+    manifest["nodes"][node]["name"] = name
+    manifest = _built_once(con, project, manifest)
+    plan = _plan(con, manifest, project)
+    assert not {uid for uid in plan.kept if manifest["nodes"][uid]["name"] == name}
+    assert name not in exclusion_names(plan, manifest)
+
+
+def test_a_node_reading_what_the_manifest_lacks_is_never_kept(
+    con: duckdb.DuckDBPyConnection, project: Path
+) -> None:
+    manifest = _manifest()
+    manifest["nodes"]["model.p.d"]["depends_on"]["nodes"] = ["model.p.gone"]
+    manifest = _built_once(con, project, manifest)
+    plan = _plan(con, manifest, project)
+    assert "model.p.d" not in plan.kept and "test.p.c_matches_d" not in plan.kept
+    assert "model.p.c" in plan.kept
+
+
+def test_a_run_that_keeps_nothing_drops_the_record(
+    con: duckdb.DuckDBPyConnection, project: Path
+) -> None:
+    manifest = _built_once(con, project)
+    forget_builds(con)  # a Spark or subset run: it may change what the record describes
+    assert _plan(con, manifest, project).kept == {}
+
+
+def test_a_manifest_older_than_the_dbt_files_keeps_nothing_and_drops_the_record(
+    con: duckdb.DuckDBPyConnection, project: Path
+) -> None:
+    manifest = _built_once(con, project)
+    parsed = project / "target" / "manifest.json"
+    os.utime(parsed, (1_000_000, 1_000_000))  # parsed before the files were written
+    settings = BuildSettings(project, "build", VARS)
+    assert plan_build(con, manifest, parsed, SOURCES, settings) is None
+    assert _plan(con, manifest, project).kept == {}  # even once the manifest is current again
+
+
+# What keeping assumes of the SQL: the same inputs give the same rows.
+_IMPURE = re.compile(
+    r"current_date|current_timestamp|\bnow\s*\(|\brandom\s*\(|\buuid\s*\(|run_started_at|"
+    r"invocation_id|modules\.datetime|env_var\s*\(",
+    re.IGNORECASE,
+)
+# Read on Spark only, where nothing is kept: where the pipeline wrote the raw Parquet.
+_SPARK_ONLY = {"macros/cross_database/register_raw_sources.sql"}
+
+
+def test_no_model_macro_or_test_reads_the_clock_chance_or_environment() -> None:
+    project = Path(__file__).resolve().parent.parent / "dbt_project"
+    found = [
+        f"{path.relative_to(project)}: {match.group(0)}"
+        for folder in ("models", "macros", "tests")
+        for path in sorted((project / folder).rglob("*.sql"))
+        if str(path.relative_to(project)) not in _SPARK_ONLY
+        for match in _IMPURE.finditer(path.read_text())
+    ]
+    assert found == []

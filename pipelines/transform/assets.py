@@ -8,20 +8,21 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
+from duckdb import DuckDBPyConnection
 
 from pipelines.publish.retention import DBT_TARGET_PREFIX
 from pipelines.publish.run_state import record_child
 from pipelines.settings import Settings
 from pipelines.transform.kept_events import kept_check_results, kept_outputs
 from pipelines.transform.kept_nodes import (
-    BuildContext,
     BuildPlan,
     exclusion_names,
-    manifest_is_current,
+    forget_builds,
     plan_build,
     record_build,
     run_statuses,
 )
+from pipelines.transform.node_fingerprints import BuildSettings
 from pipelines.transform.parse_state import (
     keep_parse_state,
     parse_state_key,
@@ -29,6 +30,7 @@ from pipelines.transform.parse_state import (
 )
 from pipelines.transform.project import dbt_project
 from pipelines.transform.selection import (
+    DbtSource,
     build_exclusion,
     load_manifest,
     manifest_sources,
@@ -96,20 +98,17 @@ def portfolio_dbt_models(
     # Closed before dbt starts: DuckDB lets one process write the file.
     with duckdb.get_connection() as con:
         fed = sources_with_rows(con, sources)
-        # a subset (from the UI) selects its tests through dbt's indirect selection, which would
-        # drop a test reading a kept and a built model: such a run builds what it selects
-        keeping = not on_spark and not context.is_subset
-        plan = _plan_kept_nodes(context, con, manifest, sources, settings) if keeping else None
+        plan = _plan_kept_nodes(context, con, manifest, sources, settings)
     unfed = unfed_tests(manifest, fed)
     if unfed:
         empty = ", ".join(sorted(s.label for s in sources if s not in fed))
         context.log.info(f"no rows in {empty}: {len(unfed)} data tests reading only these skipped")
-    if plan and not context.is_subset and plan.leaves_nothing_to_build(manifest, unfed):
+    if plan and plan.leaves_nothing_to_build(manifest, unfed):
         context.log.info("every model and data test is kept as built: dbt is not started")
         yield from kept_outputs(context, manifest, plan)
         yield from _record_build(context, duckdb, manifest, plan, {})
         return
-    exclusion = build_exclusion(manifest, fed, exclusion_names(manifest, plan) if plan else ())
+    exclusion = build_exclusion(manifest, fed, exclusion_names(plan, manifest) if plan else ())
     if plan:
         # Exactly the named nodes are left out: dbt's default (eager) would also leave out every
         # test that reads a kept model, even one that reads a model built again this run.
@@ -170,26 +169,32 @@ def _record_build(
 
 def _plan_kept_nodes(
     context: dg.AssetExecutionContext,
-    con: Any,
+    con: DuckDBPyConnection,
     manifest: Mapping[str, Any],
-    sources: list[Any],
+    sources: list[DbtSource],
     settings: Settings,
 ) -> BuildPlan | None:
-    """The nodes this build may leave out (kept_nodes.py); None when the manifest is older than
-    the dbt files, so that every node is built."""
-    project_dir = Path(dbt_project.project_dir)
-    if not manifest_is_current(dbt_project.manifest_path, project_dir):
+    """The nodes this build may leave out (kept_nodes.py); None when every node is built, the
+    record of the last build then dropped."""
+    if settings.dbt_engine != "duckdb" or context.is_subset:
+        # Spark's catalog lives one command long; a subset (from the UI) selects its tests
+        # through dbt's indirect selection, which would drop a test reading a kept and a built
+        # model. Either builds what it selects.
+        forget_builds(con)
+        return None
+    plan = plan_build(
+        con,
+        manifest,
+        dbt_project.manifest_path,
+        sources,
+        BuildSettings(Path(dbt_project.project_dir), settings.dbt_target, settings.dbt_vars()),
+    )
+    if plan is None:
         context.log.warning(
             "the dbt manifest is older than the dbt files (run `make dbt-parse`): every model is "
             "built this run"
         )
         return None
-    plan = plan_build(
-        con,
-        manifest,
-        sources,
-        BuildContext(project_dir, settings.dbt_target, settings.dbt_vars()),
-    )
     models = len(plan.kept_of_type(manifest, "model", "seed"))
     tests = len(plan.kept_of_type(manifest, "test"))
     context.log.info(

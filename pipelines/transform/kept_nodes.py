@@ -1,95 +1,65 @@
 """Keep what the last build made when nothing it was made from has changed.
 
-A weekly run used to rebuild every model and re-run every data test, although most of the graph
-reads sources that did not change that week (the resource plan, the finance plan, the milestones),
-and a re-run with nothing new rebuilt all of it. dbt's cost here is mostly per node, not per row,
-so the unchanged part of the graph was most of a small run.
+A weekly run used to rebuild every model and re-run every data test, although part of the graph
+reads sources that did not change that week (the finance plan, the FX rates, the published
+exports), and a re-run with nothing new rebuilt all of it. dbt's cost here is mostly per node, not
+per row, so the unchanged part of the graph was most of a small run.
 
-Each model, seed and data test gets an inputs fingerprint: its own definition as parsed (SQL,
-config, test arguments), the fingerprints of the nodes and sources it reads, and what every node's
-SQL depends on (the project's macros and dbt_project.yml, the dbt and adapter versions, the dbt
-target and the run's vars, the warehouse file's name among them). A source's fingerprint is its
-table's columns, row count and the sum of a hash of every row, so any row loaded, set aside or
-changed changes it. After a build whose every node succeeded, the fingerprints of what it built or
-kept are recorded in `audit.dbt_node_builds` inside the build file, so they are published with the
-tables they describe, or thrown away with them.
+Each model, seed and data test has an inputs fingerprint (node_fingerprints.py). After a build
+whose every node succeeded, the fingerprints of what it built or kept are recorded in
+`audit.dbt_node_builds` inside the build file, so they are published with the tables they
+describe, or thrown away with them. A run that keeps nothing (on Spark, a subset of the assets,
+a manifest older than the dbt files) drops the record before dbt starts, since it may change
+tables the record describes.
 
 The next run leaves out of `dbt build` every model and seed whose fingerprint equals the recorded
-one and whose relation is in the build file (copied from the last published warehouse), and every
-data test whose fingerprint equals the one recorded when it passed and whose models are all kept:
-the same SQL on the same rows gives the same table and the same test result. Dagster is told about
-them after dbt (transform/assets.py): a materialization and a passed check, with the run that
-built them, so the steps after dbt run as before.
-
-A model whose parent was neither built nor kept in a run (a subset materialized from the UI) is
-not recorded, so it is built the next time. Nothing is kept on Spark, whose catalog lives one
-command long.
+one, whose relation is in the build file (copied from the last published warehouse) and whose
+parents are kept, and every data test whose fingerprint equals the one recorded when it passed
+and whose models are all kept: the same SQL on the same rows gives the same table and the same
+test result. Dagster is told about them (kept_events.py): a materialization for each kept model
+before dbt's own events, a passed check for each kept test after them, with the run that built or
+ran it, so the steps after dbt run as before. A node whose name another node or a folder shares is
+never kept: dbt excludes by name.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from pipelines.sql_helpers import quote_identifier
+from pipelines.transform.node_fingerprints import (
+    UNKNOWN,
+    BuildSettings,
+    is_ephemeral,
+    manifest_is_current,
+    node_fingerprints,
+    project_files_digest,
+    settings_fingerprint,
+    source_fingerprints,
+    topological,
+)
 from pipelines.transform.selection import DbtSource
 
 BUILDS_SCHEMA, BUILDS_NAME = "audit", "dbt_node_builds"
 BUILDS_TABLE = f"{BUILDS_SCHEMA}.{BUILDS_NAME}"
 
-# What a node's output or result depends on in its manifest entry. Left out on purpose: docs
-# (descriptions, meta shown in the docs site) and parse-time stamps such as created_at.
-_DEFINITION_FIELDS = (
-    "resource_type",
-    "package_name",
-    "name",
-    "alias",
-    "schema",
-    "checksum",
-    "config",
-    "raw_code",
-    "language",
-    "test_metadata",
-    "column_name",
-    "refs",
-    "sources",
-)
 # Snapshots record when a row changed, so they are always run; the project has none so far.
 _KEEPABLE_RELATIONS = {"model", "seed"}
-# The memory limit changes how DuckDB works, not what it computes; the Spark folder is read on
-# Spark only, where nothing is kept. Of the warehouse's path only the file's name reaches the SQL
-# (dbt-duckdb names the database after it, and a view names its tables with it), so a copy of
-# the warehouse elsewhere keeps what it holds.
-_VARS_WITHOUT_EFFECT = {"duckdb_memory_limit", "spark_dir"}
+_RECORDED_TYPES = {*_KEEPABLE_RELATIONS, "test"}
 _BUILT = {"success", "pass"}  # run_results statuses of a node that built or a test that passed
-# A parent outside the manifest (not in a parsed project) makes its children unkeepable.
-_UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class BuildContext:
-    """What every node's result depends on besides its own definition and inputs (the manifest's
-    macros aside)."""
-
-    project_dir: Path
-    target: str
-    dbt_vars: Mapping[str, object]
 
 
 @dataclass(frozen=True)
 class BuildPlan:
     """What this run's `dbt build` may leave out, and what it was decided from."""
 
-    context: BuildContext
+    settings: BuildSettings
     sources: Mapping[str, str]  # source unique id -> its table's fingerprint
     fingerprints: Mapping[str, str]  # node unique id -> inputs fingerprint
     kept: Mapping[str, str]  # node unique id -> the run that built it (or ran the test)
@@ -104,44 +74,43 @@ class BuildPlan:
         return self.files_as_recorded and all(
             uid in self.kept
             or manifest["nodes"][uid]["name"] in left_out
-            or _is_ephemeral(manifest["nodes"][uid])
+            or is_ephemeral(manifest["nodes"][uid])
             for uid in self.fingerprints
         )
 
     def kept_of_type(self, manifest: Mapping[str, Any], *types: str) -> list[str]:
-        """The kept nodes of these resource types, parents before children."""
+        """The kept nodes of these resource types, parents before children (Dagster wants a
+        multi-asset's outputs so)."""
         nodes = manifest["nodes"]
         return [
             uid
-            for uid in _topological(nodes)
+            for uid in topological(nodes)
             if uid in self.kept and nodes[uid]["resource_type"] in types
         ]
-
-
-def manifest_is_current(manifest_path: Path, project_dir: Path) -> bool:
-    """False when a dbt file is newer than the manifest (the rule `make dbt-parse` follows): the
-    manifest's definitions may then not be what dbt builds, so nothing is kept."""
-    try:
-        parsed = manifest_path.stat().st_mtime
-    except FileNotFoundError:
-        return False
-    return not any(path.stat().st_mtime > parsed for path in _project_files(project_dir))
 
 
 def plan_build(
     con: duckdb.DuckDBPyConnection,
     manifest: Mapping[str, Any],
+    manifest_path: Path,
     sources: Iterable[DbtSource],
-    context: BuildContext,
-) -> BuildPlan:
-    """Which nodes the build file already holds as this run would build them."""
+    settings: BuildSettings,
+) -> BuildPlan | None:
+    """Which nodes the build file already holds as this run would build them; None, with the
+    record dropped, when the manifest is older than the dbt files (every node is built)."""
+    if not manifest_is_current(manifest_path, settings.project_dir):
+        forget_builds(con)
+        return None
     source_states = source_fingerprints(con, sources)
     fingerprints = node_fingerprints(
-        manifest, source_states, settings_fingerprint(manifest, context)
+        manifest,
+        source_states,
+        settings_fingerprint(manifest, settings),
+        settings.project_dir,
     )
-    files = project_files_digest(context.project_dir)
+    files = project_files_digest(settings.project_dir)
     return BuildPlan(
-        context=context,
+        settings=settings,
         sources=source_states,
         fingerprints=fingerprints,
         kept=kept_nodes(con, manifest, fingerprints),
@@ -150,102 +119,9 @@ def plan_build(
     )
 
 
-def project_files_digest(project_dir: Path) -> str:
-    """A digest of the dbt project's SQL, YAML and seed files (what a parse reads)."""
-    digest = hashlib.sha256()
-    for path in sorted(_project_files(project_dir)):
-        digest.update(str(path.relative_to(project_dir)).encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def _project_files(project_dir: Path) -> Iterator[Path]:
-    skipped = {"target", "logs", "dbt_packages"}
-    for path in project_dir.rglob("*"):
-        if path.suffix in {".sql", ".yml", ".csv"} and not skipped & set(
-            path.relative_to(project_dir).parts
-        ):
-            yield path
-
-
-def settings_fingerprint(manifest: Mapping[str, Any], context: BuildContext) -> str:
-    """What every node's result depends on besides its own definition and inputs."""
-    project = str(manifest["metadata"]["project_name"])
-    macros = sorted(
-        (uid, str(macro.get("macro_sql", "")))
-        for uid, macro in manifest["macros"].items()
-        if macro.get("package_name") == project
-    )
-    parts = {
-        "dbt_project.yml": (context.project_dir / "dbt_project.yml").read_text(),
-        "macros": macros,
-        "dbt": version("dbt-core"),
-        "adapter": [manifest["metadata"].get("adapter_type"), version("dbt-duckdb")],
-        "target": context.target,
-        "vars": {
-            key: Path(str(value)).name if key == "warehouse_path" else value
-            for key, value in context.dbt_vars.items()
-            if key not in _VARS_WITHOUT_EFFECT
-        },
-    }
-    return _digest(parts)
-
-
-def source_fingerprints(
-    con: duckdb.DuckDBPyConnection, sources: Iterable[DbtSource]
-) -> dict[str, str]:
-    """Each source table's columns, row count and sum of row hashes (absent: a fixed value)."""
-    columns: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for schema, table, column, data_type in con.execute(
-        "select table_schema, table_name, column_name, data_type from information_schema.columns "
-        "where table_catalog = current_database() order by table_schema, table_name, "
-        "ordinal_position"
-    ).fetchall():
-        columns.setdefault((str(schema), str(table)), []).append((str(column), str(data_type)))
-    found: dict[str, str] = {}
-    for source in sources:
-        table_columns = columns.get((source.schema, source.table))
-        if table_columns is None:
-            found[source.unique_id] = _digest(["absent"])
-            continue
-        relation = f"{quote_identifier(source.schema)}.{quote_identifier(source.table)}"
-        # hash(t) hashes the whole row; the sum is order-free and grows with every row (HUGEINT)
-        row = con.execute(f"select count(*), sum(hash(t)) from {relation} as t").fetchone()
-        rows, hashes = row if row else (0, None)
-        found[source.unique_id] = _digest([table_columns, rows, str(hashes)])
-    return found
-
-
-def node_fingerprints(
-    manifest: Mapping[str, Any], sources: Mapping[str, str], settings: str
-) -> dict[str, str]:
-    """The inputs fingerprint of every model, seed, snapshot and data test in the manifest."""
-    nodes: Mapping[str, Mapping[str, Any]] = manifest["nodes"]
-
-    @cache
-    def fingerprint(uid: str) -> str:
-        if uid in sources:
-            return sources[uid]
-        node = nodes.get(uid)
-        if node is None:
-            return _UNKNOWN
-        parents = sorted(set(node.get("depends_on", {}).get("nodes", [])))
-        parent_states = [(parent, fingerprint(parent)) for parent in parents]
-        if any(state == _UNKNOWN for _, state in parent_states):
-            return _UNKNOWN
-        definition = {field: node.get(field) for field in _DEFINITION_FIELDS}
-        # a contract's column types shape the table; the descriptions do not
-        definition["columns"] = {
-            name: [column.get("data_type"), column.get("constraints")]
-            for name, column in sorted(node.get("columns", {}).items())
-        }
-        return _digest([settings, definition, parent_states])
-
-    return {
-        uid: fingerprint(uid)
-        for uid, node in nodes.items()
-        if node["resource_type"] in (*_KEEPABLE_RELATIONS, "snapshot", "test")
-    }
+def forget_builds(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the record: a run that keeps nothing may change what it describes."""
+    con.execute(f"drop table if exists {BUILDS_TABLE}")
 
 
 def kept_nodes(
@@ -257,44 +133,40 @@ def kept_nodes(
     recorded = recorded_builds(con)
     present = _relations(con)
     nodes = manifest["nodes"]
+    ambiguous = _ambiguous_names(manifest)
     kept: dict[str, str] = {}
-    for uid in _topological(nodes):
-        node = nodes[uid]
-        if node["resource_type"] not in _KEEPABLE_RELATIONS or _is_ephemeral(node):
-            continue  # an ephemeral model has no relation: its SQL is inside its children's
+
+    def as_recorded(uid: str) -> bool:
         before = recorded.get(uid)
+        return bool(
+            before and before[0] == fingerprints.get(uid) and nodes[uid]["name"] not in ambiguous
+        )
+
+    for uid in topological(nodes):
+        node = nodes[uid]
+        if node["resource_type"] not in _KEEPABLE_RELATIONS or is_ephemeral(node):
+            continue  # an ephemeral model has no relation: its SQL is inside its children's
         relation = (str(node["schema"]), str(node.get("alias") or node["name"]))
         if (
-            before
-            and before[0] == fingerprints.get(uid)
+            as_recorded(uid)
             and relation in present
             # a parent built again (its table was missing) is reported after its children
             and all(parent in kept for parent in _relation_parents(nodes, uid))
         ):
-            kept[uid] = before[1]
+            kept[uid] = recorded[uid][1]
     for uid, node in nodes.items():
-        if node["resource_type"] != "test":
-            continue
-        before = recorded.get(uid)
-        parents = [p for p in node.get("depends_on", {}).get("nodes", []) if p in nodes]
         if (
-            before
-            and before[0] == fingerprints.get(uid)
-            and all(parent in kept for parent in parents)
+            node["resource_type"] == "test"
+            and as_recorded(uid)
+            and all(parent in kept for parent in _relation_parents(nodes, uid))
         ):
-            kept[uid] = before[1]
+            kept[uid] = recorded[uid][1]
     return kept
 
 
-def exclusion_names(manifest: Mapping[str, Any], plan: BuildPlan) -> list[str]:
-    """Names of the kept nodes, for `dbt build --exclude` (dbt selects a node by its name)."""
-    names_kept = {str(manifest["nodes"][uid]["name"]) for uid in plan.kept}
-    names_run = {
-        str(node["name"])
-        for uid, node in manifest["nodes"].items()
-        if uid in plan.fingerprints and uid not in plan.kept
-    }
-    return sorted(names_kept - names_run)
+def exclusion_names(plan: BuildPlan, manifest: Mapping[str, Any]) -> list[str]:
+    """Names of the kept nodes, for `dbt build --exclude` (no two nodes share them)."""
+    return sorted(str(manifest["nodes"][uid]["name"]) for uid in plan.kept)
 
 
 class StaleKeptNode(RuntimeError):
@@ -314,14 +186,17 @@ def record_build(
     `built_manifest` is the manifest dbt parsed for this build: the fingerprints are computed
     again from it, and a kept node whose fingerprint differs there (the plan was made from an
     older manifest) raises StaleKeptNode, so the run fails instead of publishing an old table.
-    When dbt did not start (leaves_nothing_to_build), `built_manifest` is the plan's own and
-    `results` is empty. `results` maps a node's unique id to its status in run_results.json.
-    A node is recorded only
-    when every node it reads was built or kept in this run, so a stale parent is never trusted.
+    When dbt did not start (leaves_nothing_to_build), it is the plan's own and `results` is
+    empty. `results` maps a node's unique id to its status in run_results.json. A node is
+    recorded only when every node it reads was built or kept in this run, so a stale parent is
+    never trusted. A kept node keeps the run that built it.
     """
     nodes: Mapping[str, Mapping[str, Any]] = built_manifest["nodes"]
     fingerprints = node_fingerprints(
-        built_manifest, plan.sources, settings_fingerprint(built_manifest, plan.context)
+        built_manifest,
+        plan.sources,
+        settings_fingerprint(built_manifest, plan.settings),
+        plan.settings.project_dir,
     )
     stale = sorted(uid for uid in plan.kept if fingerprints.get(uid) != plan.fingerprints[uid])
     if stale:
@@ -338,20 +213,18 @@ def record_build(
         node = nodes.get(uid)
         if node is None:
             return False
-        done = uid in plan.kept or results.get(uid) in _BUILT
-        if _is_ephemeral(node):
-            done = True  # built inside each child that reads it
+        # an ephemeral model is built inside each child that reads it
+        done = uid in plan.kept or results.get(uid) in _BUILT or is_ephemeral(node)
         return done and all(fresh(p) for p in node.get("depends_on", {}).get("nodes", []))
 
     now = datetime.now(UTC).replace(tzinfo=None)
     rows = [
         (uid, fingerprint, plan.kept.get(uid, run_id), plan.files_digest, now)
         for uid, fingerprint in sorted(fingerprints.items())
-        if fingerprint != _UNKNOWN
-        and nodes[uid]["resource_type"] in (*_KEEPABLE_RELATIONS, "test")
-        and fresh(uid)
+        if fingerprint != UNKNOWN and nodes[uid]["resource_type"] in _RECORDED_TYPES and fresh(uid)
     ]
     con.execute(f"create schema if not exists {BUILDS_SCHEMA}")
+    # project_files_digest repeats the build's one value on every row: one table to publish
     con.execute(
         f"create or replace table {BUILDS_TABLE} ("
         "node_unique_id varchar primary key, inputs_fingerprint varchar not null, "
@@ -365,7 +238,7 @@ def record_build(
 
 def recorded_builds(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
     """node unique id -> (inputs fingerprint, run id) as the last published build recorded it."""
-    if not _columns(con, BUILDS_SCHEMA, BUILDS_NAME):
+    if not _columns(con):
         return {}
     return {
         str(uid): (str(fingerprint), str(run_id))
@@ -377,7 +250,7 @@ def recorded_builds(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]
 
 def recorded_files_digest(con: duckdb.DuckDBPyConnection) -> str | None:
     """The dbt files' digest the last published build recorded (None: none recorded yet)."""
-    if "project_files_digest" not in _columns(con, BUILDS_SCHEMA, BUILDS_NAME):
+    if "project_files_digest" not in _columns(con):
         return None
     row = con.execute(f"select max(project_files_digest) from {BUILDS_TABLE}").fetchone()
     return str(row[0]) if row and row[0] is not None else None
@@ -387,19 +260,17 @@ def run_statuses(run_results: Mapping[str, Any]) -> dict[str, str]:
     return {str(r["unique_id"]): str(r["status"]) for r in run_results.get("results", [])}
 
 
-def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
-    return {
-        str(name)
-        for (name,) in con.execute(
-            "select column_name from information_schema.columns where table_catalog = "
-            "current_database() and table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchall()
-    }
-
-
-def _is_ephemeral(node: Mapping[str, Any]) -> bool:
-    return bool(node.get("config", {}).get("materialized") == "ephemeral")
+def _ambiguous_names(manifest: Mapping[str, Any]) -> set[str]:
+    """Names dbt's `--exclude` would match elsewhere too: a name two nodes share, or a folder's
+    or the package's name (dbt's name selector also matches a prefix of a node's fqn)."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    folders: set[str] = set()
+    for node in [*manifest["nodes"].values(), *manifest.get("sources", {}).values()]:
+        name = str(node.get("name"))
+        (shared if name in seen else seen).add(name)
+        folders.update(str(part) for part in node.get("fqn", [])[:-1])
+    return shared | folders
 
 
 def _relation_parents(nodes: Mapping[str, Mapping[str, Any]], uid: str) -> set[str]:
@@ -409,26 +280,8 @@ def _relation_parents(nodes: Mapping[str, Mapping[str, Any]], uid: str) -> set[s
         node = nodes.get(parent)
         if node is None:
             continue
-        found |= _relation_parents(nodes, parent) if _is_ephemeral(node) else {parent}
+        found |= _relation_parents(nodes, parent) if is_ephemeral(node) else {parent}
     return found
-
-
-def _topological(nodes: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """Every node's unique id, each after the nodes it reads (Dagster wants outputs so)."""
-    order: list[str] = []
-    seen: set[str] = set()
-
-    def visit(uid: str) -> None:
-        if uid in seen or uid not in nodes:
-            return
-        seen.add(uid)
-        for parent in nodes[uid].get("depends_on", {}).get("nodes", []):
-            visit(parent)
-        order.append(uid)
-
-    for uid in sorted(nodes):
-        visit(uid)
-    return order
 
 
 def _relations(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
@@ -441,6 +294,12 @@ def _relations(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
     }
 
 
-def _digest(value: object) -> str:
-    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        str(name)
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns where table_catalog = "
+            "current_database() and table_schema = ? and table_name = ?",
+            [BUILDS_SCHEMA, BUILDS_NAME],
+        ).fetchall()
+    }

@@ -101,10 +101,10 @@ def unfed_tests(manifest: Mapping[str, Any], fed: set[DbtSource]) -> list[str]:
 
 
 def build_exclusion(
-    manifest: Mapping[str, Any], fed: set[DbtSource], kept: Iterable[str] = ()
+    manifest: Mapping[str, Any], fed: set[DbtSource], left_out: Iterable[str] = ()
 ) -> list[str]:
-    """`dbt build` arguments leaving out the unfed tests and the `kept` node names
-    (transform/kept_nodes.py); empty when there are none."""
-    names = sorted({*unfed_tests(manifest, fed), *kept})
+    """`dbt build` arguments leaving out the unfed tests and the `left_out` node names (the
+    nodes kept as built, transform/kept_nodes.py); empty when there are none."""
+    names = sorted({*unfed_tests(manifest, fed), *left_out})
     # One space-separated value: the form dagster-dbt parses and passes on to dbt.
     return ["--exclude", " ".join(names)] if names else []
