@@ -57,12 +57,16 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Settings: {exc}", file=sys.stderr)
         return 2
-    from pipelines import cli
+    from pipelines import weekly_run
 
     if args.command == "run":
-        return cli.run_pipeline(settings, demo_if_empty=not args.no_demo, instance=cli._instance())
+        return weekly_run.run_pipeline(
+            settings, demo_if_empty=not args.no_demo, instance=weekly_run.dagster_instance()
+        )
     if args.command == "run-export":
-        return cli.run_export(settings, args.profile, args.file, instance=cli._instance())
+        return weekly_run.run_export(
+            settings, args.profile, args.file, instance=weekly_run.dagster_instance()
+        )
     if args.command == "status":
         return status(settings)
     if args.command == "validate":

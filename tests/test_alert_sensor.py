@@ -63,7 +63,7 @@ def test_a_failed_cli_run_writes_its_own_alert(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from pipelines.cli import run_pipeline
+    from pipelines.weekly_run import run_pipeline
 
     settings = Settings(
         landing_dir=tmp_path / "landing",

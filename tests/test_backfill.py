@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import run_pipeline
+from pipelines.weekly_run import run_pipeline
 from tests.pipeline_runs import RunPaths, query_rows, settings_for
 
 pytestmark = pytest.mark.integration

@@ -15,12 +15,12 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines.cli import run_pipeline
 from pipelines.ingest import landing
 from pipelines.ingest.assets import _unclaimed_of
 from pipelines.ingest.loader import load_source
 from pipelines.ingest.sources import GL_ACTUALS, TIMESHEETS, all_sources
 from pipelines.settings import Settings
+from pipelines.weekly_run import run_pipeline
 
 pytestmark = pytest.mark.unit
 

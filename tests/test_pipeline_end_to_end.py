@@ -16,8 +16,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from pipelines.cli import run_pipeline
 from pipelines.operate.freshness_checks import FRESHNESS_CHECK_NAME
+from pipelines.weekly_run import run_pipeline
 from tests.pipeline_runs import SMALL_DEMO, RunPaths, mart_snapshot, settings_for
 
 

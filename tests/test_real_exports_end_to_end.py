@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import run_export
 from pipelines.settings import Settings
+from pipelines.weekly_run import run_export
 from tests.pipeline_runs import query_rows
 from tests.published_raw_fixture import GMPP_CSV, ITDASHBOARD_CSV
 
