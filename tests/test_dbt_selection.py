@@ -20,6 +20,7 @@ from pipelines.transform.selection import (
     load_manifest,
     manifest_sources,
     sources_with_rows,
+    unfed_tests,
 )
 
 pytestmark = pytest.mark.unit
@@ -69,7 +70,7 @@ def _selected(tmp_path: Path, exclusion: list[str]) -> dict[str, set[str]]:
 
 def test_every_source_with_rows_excludes_nothing() -> None:
     manifest = load_manifest(MANIFEST)
-    assert build_exclusion(manifest, set(manifest_sources(manifest))) == []
+    assert build_exclusion(unfed_tests(manifest, set(manifest_sources(manifest)))) == []
 
 
 def test_a_real_export_run_builds_every_model_but_tests_only_what_it_feeds(
@@ -81,7 +82,7 @@ def test_a_real_export_run_builds_every_model_but_tests_only_what_it_feeds(
     everything: dict[str, set[str]] = {}
     for node in manifest["nodes"].values():
         everything.setdefault(node["resource_type"], set()).add(node["name"])
-    chosen = _selected(tmp_path, build_exclusion(manifest, fed))
+    chosen = _selected(tmp_path, build_exclusion(unfed_tests(manifest, fed)))
 
     assert chosen["model"] == everything["model"]  # every mart exists, empty when not supplied
     assert chosen["seed"] == everything["seed"]
@@ -98,7 +99,7 @@ def test_a_test_reading_a_fed_and_an_empty_source_still_runs() -> None:
     sources = manifest_sources(manifest)
     # The demo without time-tracker files: the timesheets union reads native and tracker rows.
     fed = {s for s in sources if s.unique_id.startswith("source.portfolio.raw.")}
-    skipped = build_exclusion(manifest, fed)[1].split()
+    skipped = build_exclusion(unfed_tests(manifest, fed))[1].split()
     assert not any("stg_timetracker__timesheets" in name for name in skipped)
     assert any("harvest" in name for name in skipped)
 

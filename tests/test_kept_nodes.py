@@ -24,7 +24,7 @@ from pipelines.transform.kept_nodes import (
     plan_build,
     record_build,
 )
-from pipelines.transform.node_fingerprints import BuildSettings, manifest_is_current
+from pipelines.transform.node_fingerprints import BuildSettings, manifest_is_current, project_files
 from pipelines.transform.selection import DbtSource
 
 SOURCES = [
@@ -313,10 +313,10 @@ def test_a_manifest_older_than_a_dbt_file_is_not_current(project: Path) -> None:
     manifest.parent.mkdir()
     manifest.write_text("{}")
     os.utime(project / "models" / "a.sql", (1_000_000, 1_000_000))
-    assert manifest_is_current(manifest, project)
+    assert manifest_is_current(manifest, project_files(project))
     os.utime(project / "models" / "a.sql")  # edited now, after the parse
     os.utime(manifest, (1_000_000, 1_000_000))
-    assert not manifest_is_current(manifest, project)
+    assert not manifest_is_current(manifest, project_files(project))
 
 
 def test_a_kept_node_keeps_the_run_that_built_it(

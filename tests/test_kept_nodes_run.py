@@ -16,15 +16,14 @@ import dagster as dg
 import pytest
 
 from pipelines.transform.assets import portfolio_dbt_models
-from pipelines.transform.kept_events import KEPT_FROM_RUN
+from pipelines.transform.kept_events import DBT_UNIQUE_ID, KEPT_FROM_RUN
 from pipelines.transform.project import dbt_project
 from pipelines.transform.selection import load_manifest
 from tests.dbt_builds import run_dbt
 from tests.pipeline_runs import RunOutcome, RunPaths, mart_snapshot, run_weekly_job
 
-_UNIQUE_ID = "dagster_dbt/unique_id"
 DBT_ASSETS = {
-    spec.key.to_user_string(): spec.metadata[_UNIQUE_ID] for spec in portfolio_dbt_models.specs
+    spec.key.to_user_string(): spec.metadata[DBT_UNIQUE_ID] for spec in portfolio_dbt_models.specs
 }
 
 
@@ -47,7 +46,7 @@ def _kept_and_built(result: dg.ExecuteInProcessResult) -> tuple[dict[str, str], 
 def _checks_kept_on_built_models(result: dg.ExecuteInProcessResult, built: set[str]) -> list[str]:
     """Kept test results whose test reads a model this run built: each would be stale."""
     tests = {
-        (spec.key.asset_key.to_user_string(), spec.key.name): spec.metadata[_UNIQUE_ID]
+        (spec.key.asset_key.to_user_string(), spec.key.name): spec.metadata[DBT_UNIQUE_ID]
         for spec in portfolio_dbt_models.check_specs
     }
     nodes = load_manifest(dbt_project.manifest_path)["nodes"]

@@ -108,7 +108,7 @@ def portfolio_dbt_models(
         yield from kept_outputs(context, manifest, plan)
         yield from _record_build(context, duckdb, manifest, plan, {})
         return
-    exclusion = build_exclusion(manifest, fed, exclusion_names(plan, manifest) if plan else ())
+    exclusion = build_exclusion([*unfed, *(exclusion_names(plan, manifest) if plan else ())])
     if plan:
         # Exactly the named nodes are left out: dbt's default (eager) would also leave out every
         # test that reads a kept model, even one that reads a model built again this run.

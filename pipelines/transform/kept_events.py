@@ -18,7 +18,7 @@ import dagster as dg
 from pipelines.transform.kept_nodes import BuildPlan
 
 # dagster-dbt's metadata key naming the dbt node behind an asset or a check
-_UNIQUE_ID = "dagster_dbt/unique_id"
+DBT_UNIQUE_ID = "dagster_dbt/unique_id"
 KEPT_FROM_RUN = "kept_from_run"  # metadata of a kept node's event: the run that built it
 
 
@@ -29,7 +29,7 @@ def kept_outputs(
     Dagster wants a multi-asset's outputs in topological order, and a kept node's children are
     built (or kept) while its parents are all kept."""
     assets = context.assets_def
-    keys = {spec.metadata.get(_UNIQUE_ID): spec.key for spec in assets.specs}
+    keys = {spec.metadata.get(DBT_UNIQUE_ID): spec.key for spec in assets.specs}
     for uid in plan.kept_of_type(manifest, "model", "seed"):
         key = keys.get(uid)
         if key is not None and key in context.selected_asset_keys:
@@ -47,7 +47,7 @@ def kept_check_results(
     context: dg.AssetExecutionContext, manifest: Mapping[str, Any], plan: BuildPlan
 ) -> Iterator[dg.AssetCheckResult]:
     """A passed result for each kept data test, with the run that ran it."""
-    keys = {spec.metadata.get(_UNIQUE_ID): spec.key for spec in context.assets_def.check_specs}
+    keys = {spec.metadata.get(DBT_UNIQUE_ID): spec.key for spec in context.assets_def.check_specs}
     for uid in plan.kept_of_type(manifest, "test"):
         check = keys.get(uid)
         if check is not None and check in context.selected_asset_check_keys:

@@ -29,22 +29,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 
+from pipelines.quality.warehouse import table_columns
 from pipelines.transform.node_fingerprints import (
     UNKNOWN,
     BuildSettings,
     is_ephemeral,
     manifest_is_current,
     node_fingerprints,
+    project_files,
     project_files_digest,
     settings_fingerprint,
     source_fingerprints,
     topological,
 )
-from pipelines.transform.selection import DbtSource
+from pipelines.transform.selection import DbtSource, relations
 
 BUILDS_SCHEMA, BUILDS_NAME = "audit", "dbt_node_builds"
 BUILDS_TABLE = f"{BUILDS_SCHEMA}.{BUILDS_NAME}"
@@ -98,7 +100,8 @@ def plan_build(
 ) -> BuildPlan | None:
     """Which nodes the build file already holds as this run would build them; None, with the
     record dropped, when the manifest is older than the dbt files (every node is built)."""
-    if not manifest_is_current(manifest_path, settings.project_dir):
+    files = project_files(settings.project_dir)
+    if not manifest_is_current(manifest_path, files):
         forget_builds(con)
         return None
     source_states = source_fingerprints(con, sources)
@@ -108,14 +111,16 @@ def plan_build(
         settings_fingerprint(manifest, settings),
         settings.project_dir,
     )
-    files = project_files_digest(settings.project_dir)
+    files_digest = project_files_digest(settings.project_dir, files)
+    recorded = recorded_builds(con)
     return BuildPlan(
         settings=settings,
         sources=source_states,
         fingerprints=fingerprints,
-        kept=kept_nodes(con, manifest, fingerprints),
-        files_digest=files,
-        files_as_recorded=files == recorded_files_digest(con),
+        kept=kept_nodes(con, manifest, fingerprints, recorded),
+        files_digest=files_digest,
+        files_as_recorded=bool(recorded)
+        and all(record.files_digest == files_digest for record in recorded.values()),
     )
 
 
@@ -128,10 +133,10 @@ def kept_nodes(
     con: duckdb.DuckDBPyConnection,
     manifest: Mapping[str, Any],
     fingerprints: Mapping[str, str],
+    recorded: Mapping[str, RecordedBuild],
 ) -> dict[str, str]:
     """node unique id -> the run that built it, for each node the build file holds as is."""
-    recorded = recorded_builds(con)
-    present = _relations(con)
+    present = relations(con)
     nodes = manifest["nodes"]
     ambiguous = _ambiguous_names(manifest)
     kept: dict[str, str] = {}
@@ -139,7 +144,9 @@ def kept_nodes(
     def as_recorded(uid: str) -> bool:
         before = recorded.get(uid)
         return bool(
-            before and before[0] == fingerprints.get(uid) and nodes[uid]["name"] not in ambiguous
+            before
+            and before.fingerprint == fingerprints.get(uid)
+            and nodes[uid]["name"] not in ambiguous
         )
 
     for uid in topological(nodes):
@@ -153,14 +160,14 @@ def kept_nodes(
             # a parent built again (its table was missing) is reported after its children
             and all(parent in kept for parent in _relation_parents(nodes, uid))
         ):
-            kept[uid] = recorded[uid][1]
+            kept[uid] = recorded[uid].run_id
     for uid, node in nodes.items():
         if (
             node["resource_type"] == "test"
             and as_recorded(uid)
             and all(parent in kept for parent in _relation_parents(nodes, uid))
         ):
-            kept[uid] = recorded[uid][1]
+            kept[uid] = recorded[uid].run_id
     return kept
 
 
@@ -236,24 +243,26 @@ def record_build(
     return len(rows)
 
 
-def recorded_builds(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
-    """node unique id -> (inputs fingerprint, run id) as the last published build recorded it."""
-    if not _columns(con):
+class RecordedBuild(NamedTuple):
+    """One node as the last published build recorded it."""
+
+    fingerprint: str
+    run_id: str  # the run that built it, or ran the test
+    files_digest: str  # the dbt files that build read (the same on every row)
+
+
+def recorded_builds(con: duckdb.DuckDBPyConnection) -> dict[str, RecordedBuild]:
+    """node unique id -> its record; empty when none was published (or one written before the
+    dbt files' digest was recorded: every node is built once)."""
+    if "project_files_digest" not in (table_columns(con, BUILDS_SCHEMA, BUILDS_NAME) or []):
         return {}
     return {
-        str(uid): (str(fingerprint), str(run_id))
-        for uid, fingerprint, run_id in con.execute(
-            f"select node_unique_id, inputs_fingerprint, built_in_run_id from {BUILDS_TABLE}"
+        str(uid): RecordedBuild(str(fingerprint), str(run_id), str(files))
+        for uid, fingerprint, run_id, files in con.execute(
+            "select node_unique_id, inputs_fingerprint, built_in_run_id, project_files_digest "
+            f"from {BUILDS_TABLE}"
         ).fetchall()
     }
-
-
-def recorded_files_digest(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The dbt files' digest the last published build recorded (None: none recorded yet)."""
-    if "project_files_digest" not in _columns(con):
-        return None
-    row = con.execute(f"select max(project_files_digest) from {BUILDS_TABLE}").fetchone()
-    return str(row[0]) if row and row[0] is not None else None
 
 
 def run_statuses(run_results: Mapping[str, Any]) -> dict[str, str]:
@@ -282,24 +291,3 @@ def _relation_parents(nodes: Mapping[str, Mapping[str, Any]], uid: str) -> set[s
             continue
         found |= _relation_parents(nodes, parent) if is_ephemeral(node) else {parent}
     return found
-
-
-def _relations(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
-    return {
-        (str(schema), str(name))
-        for schema, name in con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_catalog = current_database()"
-        ).fetchall()
-    }
-
-
-def _columns(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {
-        str(name)
-        for (name,) in con.execute(
-            "select column_name from information_schema.columns where table_catalog = "
-            "current_database() and table_schema = ? and table_name = ?",
-            [BUILDS_SCHEMA, BUILDS_NAME],
-        ).fetchall()
-    }

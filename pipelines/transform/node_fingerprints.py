@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -153,31 +154,36 @@ def node_fingerprints(
     }
 
 
-def project_files_digest(project_dir: Path) -> str:
-    """A digest of the dbt project's SQL, YAML and seed files (what a parse reads)."""
+def project_files(project_dir: Path) -> list[Path]:
+    """The dbt project's SQL, YAML and seed files (what a parse reads), sorted; dbt's own output
+    folders (target/ holds every run's artifacts) are not walked."""
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(project_dir):
+        if Path(folder) == project_dir:
+            subfolders[:] = [name for name in subfolders if name not in _NOT_PROJECT_FILES]
+        found.extend(
+            Path(folder) / name for name in names if Path(name).suffix in _PROJECT_FILE_SUFFIXES
+        )
+    return sorted(found)
+
+
+def project_files_digest(project_dir: Path, files: Iterable[Path]) -> str:
+    """A digest of the project's files (project_files): their paths and contents."""
     combined = hashlib.sha256()
-    for path in sorted(project_files(project_dir)):
+    for path in files:
         combined.update(str(path.relative_to(project_dir)).encode("utf-8") + b"\0")
         combined.update(bytes.fromhex(_file_digest(path)))
     return combined.hexdigest()
 
 
-def manifest_is_current(manifest_path: Path, project_dir: Path) -> bool:
-    """False when a dbt file is newer than the manifest (the rule `make dbt-parse` follows): the
-    manifest's definitions may then not be what dbt builds."""
+def manifest_is_current(manifest_path: Path, files: Iterable[Path]) -> bool:
+    """False when one of the project's files is newer than the manifest (the rule `make
+    dbt-parse` follows): the manifest's definitions may then not be what dbt builds."""
     try:
         parsed = manifest_path.stat().st_mtime
     except FileNotFoundError:
         return False
-    return not any(path.stat().st_mtime > parsed for path in project_files(project_dir))
-
-
-def project_files(project_dir: Path) -> Iterator[Path]:
-    for path in project_dir.rglob("*"):
-        if path.suffix in _PROJECT_FILE_SUFFIXES and not _NOT_PROJECT_FILES & set(
-            path.relative_to(project_dir).parts
-        ):
-            yield path
+    return not any(path.stat().st_mtime > parsed for path in files)
 
 
 def is_ephemeral(node: Mapping[str, Any]) -> bool:

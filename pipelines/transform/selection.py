@@ -56,17 +56,22 @@ def manifest_sources(manifest: Mapping[str, Any]) -> list[DbtSource]:
     ]
 
 
-def sources_with_rows(
-    con: duckdb.DuckDBPyConnection, sources: Iterable[DbtSource]
-) -> set[DbtSource]:
-    """The sources whose table exists and holds at least one row."""
-    present = {
-        (str(schema), str(table))
-        for schema, table in con.execute(
+def relations(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(schema, name) of every table and view in the connection's own database."""
+    return {
+        (str(schema), str(name))
+        for schema, name in con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where table_catalog = current_database()"
         ).fetchall()
     }
+
+
+def sources_with_rows(
+    con: duckdb.DuckDBPyConnection, sources: Iterable[DbtSource]
+) -> set[DbtSource]:
+    """The sources whose table exists and holds at least one row."""
+    present = relations(con)
     fed = set()
     for source in sources:
         if (source.schema, source.table) not in present:
@@ -100,11 +105,8 @@ def unfed_tests(manifest: Mapping[str, Any], fed: set[DbtSource]) -> list[str]:
     return sorted(skipped - kept)
 
 
-def build_exclusion(
-    manifest: Mapping[str, Any], fed: set[DbtSource], left_out: Iterable[str] = ()
-) -> list[str]:
-    """`dbt build` arguments leaving out the unfed tests and the `left_out` node names (the
-    nodes kept as built, transform/kept_nodes.py); empty when there are none."""
-    names = sorted({*unfed_tests(manifest, fed), *left_out})
+def build_exclusion(names: Iterable[str]) -> list[str]:
+    """`dbt build` arguments leaving out these node names (the unfed tests, and the nodes kept as
+    built, transform/kept_nodes.py); empty when there are none."""
     # One space-separated value: the form dagster-dbt parses and passes on to dbt.
-    return ["--exclude", " ".join(names)] if names else []
+    return ["--exclude", " ".join(sorted(set(names)))] if names else []
