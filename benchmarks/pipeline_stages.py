@@ -53,9 +53,6 @@ def main() -> None:
     }
     for step, seconds in sorted(durations.items(), key=lambda item: -item[1]):
         print(f"  {step:40s} {seconds:8.1f} s")
-    rows = summary.rows_by_source.get("timesheets", 0)
-    if "raw_timesheets" in durations and durations["raw_timesheets"] > 0:
-        print(f"timesheet ingest: {rows / durations['raw_timesheets']:,.0f} rows/s")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {peak_mb:,.0f} MB")
     if args.keep is None:

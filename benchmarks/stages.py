@@ -1,9 +1,10 @@
 """Split a measured pipeline run into the stages of issue 16 and take medians over repetitions.
 
-A Dagster step belongs to a stage by its key: `raw_<source>` ingest, `validated_<source>` the
-quality gate, the dbt assets dbt, `portfolio_prioritization`, `portfolio_report`. The rest (the
-build copy, publishing, the freshness checks) is `other`. A stage's seconds are the sum of its
-steps' durations; its peak memory is the process tree's peak while any of its steps ran.
+A Dagster step belongs to a stage by its key: `raw_sources` ingest (every source, side by
+side), `validated_<source>` the quality gate, the dbt assets dbt, `portfolio_prioritization`,
+`portfolio_report`. The rest (the build copy, publishing, the freshness checks) is `other`.
+A stage's seconds are the sum of its steps' durations; its peak memory is the process tree's
+peak while any of its steps ran.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[
             warehouse_build,
-            *build_raw_assets(sources),
+            build_raw_assets(sources),
             *build_gate_assets(sources),
             portfolio_dbt_models,
             portfolio_prioritization,

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 import dagster as dg
 from dagster._core.log_manager import LOG_RECORD_METADATA_ATTR
 
+from pipelines.ingest.assets import INGEST_STEP, LOAD_SECONDS
 from pipelines.transform.kept_events import KEPT_FROM_RUN
 
 # Sources with nothing delivered (optional, "not supplied") are gathered into one line.
@@ -29,6 +30,7 @@ _NOT_SUPPLIED = "not supplied"
 @dataclass
 class _Step:
     materialized: list[dict[str, Any]] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)  # the materialized assets, in that order
     checks_passed: int = 0
     checks_kept: int = 0  # passed in an earlier run on the same rows (transform/kept_events.py)
     checks_failed: int = 0
@@ -65,6 +67,7 @@ class StageProgress(logging.Handler):
             step.materialized.append(
                 {key: _plain(value) for key, value in data.materialization.metadata.items()}
             )
+            step.assets.append(data.materialization.asset_key.to_user_string())
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             if data.passed and KEPT_FROM_RUN in (data.metadata or {}):
                 step.checks_kept += 1
@@ -73,6 +76,8 @@ class StageProgress(logging.Handler):
             else:
                 step.checks_failed += 1
         elif event.is_step_success:
+            if event.step_key == INGEST_STEP:
+                self._print_sources(step)
             line = self._describe(event.step_key, step)
             if line:
                 self._print(f"{line} ({data.duration_ms / 1000:.1f} s)")
@@ -83,10 +88,17 @@ class StageProgress(logging.Handler):
         out = self._out or sys.stdout
         print(f"  {line}", file=out, flush=True)
 
+    def _print_sources(self, step: _Step) -> None:
+        """A line per source the ingest step loaded, with that source's own seconds."""
+        for asset, found in zip(step.assets, step.materialized, strict=True):
+            line = _ingest_line(asset.removeprefix("raw_"), found)
+            if line:
+                self._print(f"{line} ({float(found.get(LOAD_SECONDS) or 0):.1f} s)")
+
     def _describe(self, step_key: str, step: _Step) -> str | None:
         found = step.materialized[0] if step.materialized else {}
-        if step_key.startswith("raw_"):
-            return _ingest_line(step_key.removeprefix("raw_"), found)
+        if step_key == INGEST_STEP:
+            return f"ingest: {len(step.materialized)} sources (loaded side by side)"
         if step_key.startswith("validated_"):
             source = step_key.removeprefix("validated_")
             if found.get("decision") == _NOT_SUPPLIED:

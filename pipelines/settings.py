@@ -76,6 +76,9 @@ class Settings:
     # build (docs/benchmarks.md). The run log keeps dbt's info lines and errors either way; set
     # `debug` to trace a dbt problem.
     dbt_log_level_file: str = "none"
+    # Sources loaded side by side, each on its own connection (pipelines/ingest/side_by_side.py);
+    # 1 loads them one at a time.
+    ingest_threads: int = 2
     # Threads for the prioritisation's independent solves (HiGHS releases the GIL): one per core
     # when 0 (pipelines/prioritization/solver_pool.py).
     solver_threads: int = 0
@@ -141,6 +144,10 @@ class Settings:
                 )
         if self.dbt_threads < 1:
             problems.append(f"{env_name('dbt_threads')} must be at least 1, got {self.dbt_threads}")
+        if self.ingest_threads < 1:
+            problems.append(
+                f"{env_name('ingest_threads')} must be at least 1, got {self.ingest_threads}"
+            )
         if self.solver_threads < 0:
             problems.append(
                 f"{env_name('solver_threads')} must be 0 (one per core) or more, "

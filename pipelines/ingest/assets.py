@@ -1,16 +1,31 @@
-"""One Dagster asset per source: load the new landing files into the source's raw table."""
+"""One Dagster asset per source: load the new landing files into the source's raw table.
 
+The sources' assets are one step (a multi-asset), so that their loads can run side by side.
+"""
+
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
+from duckdb import DuckDBPyConnection
 
 from pipelines.asset_keys import WAREHOUSE_BUILD_KEY
-from pipelines.ingest.loader import landing_files, load_source
+from pipelines.ingest.loader import (
+    SourceLoadSummary,
+    landing_files,
+    load_source,
+    prepare_tables,
+)
+from pipelines.ingest.side_by_side import Loaded, load_side_by_side
 from pipelines.ingest.sources import SourceSpec
 from pipelines.ingest.unclaimed import UnclaimedFile, unclaimed_files
 from pipelines.settings import Settings
 from pipelines.sql_helpers import fetch_scalar
+
+INGEST_STEP = "raw_sources"
+LOAD_SECONDS = "load_seconds"  # a source's own time in the step (pipelines/run_progress.py)
+SourceSummaryAndRows = tuple[SourceLoadSummary, int]  # the load, and the raw table's rows after it
 
 
 def raw_asset_key(source: str) -> dg.AssetKey:
@@ -26,20 +41,72 @@ def _unclaimed_of(
     return [f for f in unclaimed if f.owner == spec.name]
 
 
-def _build_raw_asset(spec: SourceSpec, sources: tuple[SourceSpec, ...]) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=raw_asset_key(spec.name),
+def _raw_spec(spec: SourceSpec) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        raw_asset_key(spec.name),
         deps=[WAREHOUSE_BUILD_KEY],
         group_name="ingest",
         kinds={"duckdb"},
         description=f"{spec.description} Lands in `{spec.table}` with file and row lineage.",
     )
-    def _raw_asset(
+
+
+def _log_files(context: dg.AssetExecutionContext, summary: SourceLoadSummary) -> None:
+    name = summary.source
+    for file, reason in summary.files_rejected.items():
+        context.log.error(f"{name}: file {file} rejected: {reason}")
+    for file in summary.files_deferred:
+        context.log.warning(
+            f"{name}: file {file} is still being written; it will be retried next run"
+        )
+    for file, reason in summary.files_ignored.items():
+        context.log.warning(f"{name}: file {file} ignored: {reason}")
+    for file, note in summary.files_resent.items():
+        context.log.warning(f"{name}: file {file} {note}")
+
+
+def _materialization(
+    spec: SourceSpec, loaded: Loaded[SourceSummaryAndRows]
+) -> dg.MaterializeResult:
+    summary, total_rows = loaded.result
+    return dg.MaterializeResult(
+        asset_key=raw_asset_key(spec.name),
+        metadata={
+            "files_loaded": len(summary.files_loaded),
+            "files_duplicate": dg.MetadataValue.json(summary.files_duplicate),
+            "files_rejected": dg.MetadataValue.json(summary.files_rejected),
+            "files_deferred": dg.MetadataValue.json(summary.files_deferred),
+            "files_ignored": dg.MetadataValue.json(summary.files_ignored),
+            "files_resent": dg.MetadataValue.json(summary.files_resent),
+            "files_already_loaded": summary.files_already_seen,
+            "rows_loaded": summary.rows_loaded,
+            "rows_quarantined": summary.rows_quarantined,
+            "failing_cells": summary.failing_cells,
+            "dagster/row_count": total_rows,
+            LOAD_SECONDS: round(loaded.seconds, 2),
+        },
+    )
+
+
+def build_raw_assets(sources: tuple[SourceSpec, ...]) -> dg.AssetsDefinition:
+    """One step loads every selected source, `PORTFOLIO_INGEST_THREADS` side by side
+    (side_by_side.py); each source is still its own asset with its own materialization."""
+    by_key = {raw_asset_key(spec.name): spec for spec in sources}
+
+    @dg.multi_asset(
+        name=INGEST_STEP,
+        specs=[_raw_spec(spec) for spec in sources],
+        can_subset=True,
+        description="Load each source's new landing files into its raw table.",
+    )
+    def _raw_assets(
         context: dg.AssetExecutionContext,
         duckdb: DuckDBResource,
         settings: dg.ResourceParam[Settings],
-    ) -> dg.MaterializeResult:
-        with duckdb.get_connection() as con:
+    ) -> Iterator[dg.MaterializeResult]:
+        selected = [spec for key, spec in by_key.items() if key in context.selected_asset_keys]
+
+        def load(con: DuckDBPyConnection, spec: SourceSpec) -> SourceSummaryAndRows:
             summary = load_source(
                 con,
                 spec,
@@ -50,36 +117,21 @@ def _build_raw_asset(spec: SourceSpec, sources: tuple[SourceSpec, ...]) -> dg.As
                 ignored=_unclaimed_of(
                     spec, sources, settings.landing_dir, settings.landing_ready_marker
                 ),
+                tables_ready=True,
             )
-            total_rows = fetch_scalar(con, f"select count(*) from {spec.table}")
-        for name, reason in summary.files_rejected.items():
-            context.log.error(f"{spec.name}: file {name} rejected: {reason}")
-        for name in summary.files_deferred:
-            context.log.warning(
-                f"{spec.name}: file {name} is still being written; it will be retried next run"
+            return summary, int(fetch_scalar(con, f"select count(*) from {spec.table}"))
+
+        with duckdb.get_connection() as con:
+            prepare_tables(con, selected)
+            loaded = load_side_by_side(
+                con,
+                selected,
+                load,
+                threads=settings.ingest_threads,
+                landing_dir=settings.landing_dir,
             )
-        for name, reason in summary.files_ignored.items():
-            context.log.warning(f"{spec.name}: file {name} ignored: {reason}")
-        for name, note in summary.files_resent.items():
-            context.log.warning(f"{spec.name}: file {name} {note}")
-        return dg.MaterializeResult(
-            metadata={
-                "files_loaded": len(summary.files_loaded),
-                "files_duplicate": dg.MetadataValue.json(summary.files_duplicate),
-                "files_rejected": dg.MetadataValue.json(summary.files_rejected),
-                "files_deferred": dg.MetadataValue.json(summary.files_deferred),
-                "files_ignored": dg.MetadataValue.json(summary.files_ignored),
-                "files_resent": dg.MetadataValue.json(summary.files_resent),
-                "files_already_loaded": summary.files_already_seen,
-                "rows_loaded": summary.rows_loaded,
-                "rows_quarantined": summary.rows_quarantined,
-                "failing_cells": summary.failing_cells,
-                "dagster/row_count": int(total_rows),
-            }
-        )
+        for spec in selected:
+            _log_files(context, loaded[spec.name].result[0])
+            yield _materialization(spec, loaded[spec.name])
 
-    return _raw_asset
-
-
-def build_raw_assets(sources: tuple[SourceSpec, ...]) -> list[dg.AssetsDefinition]:
-    return [_build_raw_asset(spec, sources) for spec in sources]
+    return _raw_assets

@@ -293,6 +293,15 @@ def _load_file(
         raise
 
 
+def prepare_tables(con: duckdb.DuckDBPyConnection, specs: Sequence[SourceSpec]) -> None:
+    """The audit tables and these sources' raw tables, created or brought up to date. Done before
+    sources load side by side (pipelines/ingest/side_by_side.py): two connections altering the
+    catalog at once conflict, while appends to one table from two transactions do not."""
+    ensure_audit_tables(con)
+    for spec in specs:
+        ensure_raw_table(con, spec)
+
+
 def load_source(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
@@ -302,15 +311,18 @@ def load_source(
     settle_seconds: float = 0.0,
     ignored: Sequence[UnclaimedFile] = (),
     ready_marker: str = "",
+    tables_ready: bool = False,
 ) -> SourceLoadSummary:
     """Load the source's new files; a file not yet complete waits a run (`readiness.py`: modified
     less than `settle_seconds` ago, or without its `ready_marker` file when one is configured).
 
     `ignored`: the landing files no source reads that this source records (`unclaimed.py`).
+    `tables_ready`: `prepare_tables` has been called for it (a source loading beside others
+    must not change the catalog).
     """
+    if not tables_ready:
+        prepare_tables(con, [spec])
     loaded_at = loaded_at or datetime.now()
-    ensure_audit_tables(con)
-    ensure_raw_table(con, spec)
     summary = SourceLoadSummary(source=spec.name)
     for path in landing_files(spec, landing_dir):
         rel_name = path.relative_to(landing_dir).as_posix()
