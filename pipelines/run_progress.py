@@ -98,7 +98,8 @@ class StageProgress(logging.Handler):
     def _describe(self, step_key: str, step: _Step) -> str | None:
         found = step.materialized[0] if step.materialized else {}
         if step_key == INGEST_STEP:
-            return f"ingest: {len(step.materialized)} sources (loaded side by side)"
+            delivered = sum(1 for found in step.materialized if _ingest_line("", found))
+            return f"ingest: {len(step.materialized)} sources checked, {delivered} with files"
         if step_key.startswith("validated_"):
             source = step_key.removeprefix("validated_")
             if found.get("decision") == _NOT_SUPPLIED:

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from pipelines.ingest.loader import load_source, prepare_tables
-from pipelines.ingest.side_by_side import load_side_by_side
-from pipelines.ingest.sources import RESOURCES, TIMESHEETS, all_sources
+from pipelines.ingest.side_by_side import SourceLoadFailed, load_side_by_side
+from pipelines.ingest.sources import FX_RATES, RESOURCES, TIMESHEETS, all_sources
 from pipelines.ingest.warehouse_tables import MANIFEST_TABLE, QUARANTINE_TABLE
 from tests.pipeline_runs import RunOutcome, RunPaths
 
@@ -79,22 +79,45 @@ def test_the_largest_source_in_the_landing_folder_starts_first(tmp_path: Path) -
     assert started == ["timesheets", "resources"]
 
 
-def test_a_failed_source_stops_the_loads_under_way_and_is_raised(tmp_path: Path) -> None:
+def test_a_failed_source_stops_the_loads_under_way_and_is_named(tmp_path: Path) -> None:
     """Without the interrupt the other load's query would run for minutes before the error."""
     running = threading.Event()
+    started: list[str] = []
 
     def load(con: duckdb.DuckDBPyConnection, spec) -> object:  # type: ignore[no-untyped-def]
+        started.append(spec.name)
         if spec is TIMESHEETS:
             running.set()
             return con.execute("select sum(hash(i)) from range(100000000000) as t(i)").fetchone()
-        running.wait(10)
-        time.sleep(0.3)  # the other query is under way
-        raise ValueError("this source's load broke")
+        if spec is RESOURCES:
+            running.wait(10)
+            time.sleep(0.3)  # the other query is under way
+            raise ValueError("this source's load broke")
+        return None
 
-    started = time.monotonic()
+    began = time.monotonic()
     with (
         duckdb.connect(str(tmp_path / "w.duckdb")) as con,
-        pytest.raises(ValueError, match="broke"),
+        pytest.raises(SourceLoadFailed, match=r"loading resources failed: ValueError: .* broke"),
     ):
-        load_side_by_side(con, [TIMESHEETS, RESOURCES], load, threads=2, landing_dir=tmp_path)
-    assert time.monotonic() - started < 20
+        load_side_by_side(
+            con, [TIMESHEETS, RESOURCES, FX_RATES], load, threads=2, landing_dir=tmp_path
+        )
+    assert time.monotonic() - began < 20
+    assert started == ["timesheets", "resources"]  # the queued source never started
+
+
+def test_what_loaded_before_a_failure_is_handed_back(tmp_path: Path) -> None:
+    def load(_con: duckdb.DuckDBPyConnection, spec) -> str:  # type: ignore[no-untyped-def]
+        if spec is RESOURCES:
+            raise ValueError("broke")
+        return f"{spec.name} loaded"
+
+    with duckdb.connect() as con, pytest.raises(SourceLoadFailed) as failed:
+        load_side_by_side(
+            con, [TIMESHEETS, RESOURCES, FX_RATES], load, threads=1, landing_dir=tmp_path
+        )
+    assert failed.value.source == "resources"
+    assert {name: loaded.result for name, loaded in failed.value.loaded.items()} == {
+        "timesheets": "timesheets loaded"
+    }

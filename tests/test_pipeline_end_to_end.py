@@ -178,6 +178,12 @@ def test_a_second_run_through_the_cli_changes_no_mart_and_prints_a_line_per_step
     assert len(lines) <= 40, "\n".join(lines)
     steps = [line.strip() for line in lines]
     assert any(line.startswith("gate timesheets: passed (") for line in steps)
+    # one ingest step for every source: a line per source with its own seconds, then the step's
+    timesheets = r"ingest timesheets: 0 new file\(s\), 0 rows \([\d.]+ s\)"
+    assert any(re.fullmatch(timesheets, s) for s in steps), steps
+    ingest = r"ingest: (\d+) sources checked, (\d+) with files \([\d.]+ s\)"
+    (checked,) = [m.groups() for s in steps if (m := re.fullmatch(ingest, s))]
+    assert int(checked[0]) > int(checked[1]) >= 6, checked
     # nothing new: every model and test is kept as the first run built it, and dbt not started
     kept = r"dbt: 0 tables and views built, 0 tests passed; (\d+) tables and views and (\d+) tests"
     (counts,) = [

@@ -3,7 +3,7 @@
 The sources' assets are one step (a multi-asset), so that their loads can run side by side.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import dagster as dg
@@ -17,7 +17,7 @@ from pipelines.ingest.loader import (
     load_source,
     prepare_tables,
 )
-from pipelines.ingest.side_by_side import Loaded, load_side_by_side
+from pipelines.ingest.side_by_side import Loaded, SourceLoadFailed, load_side_by_side
 from pipelines.ingest.sources import SourceSpec
 from pipelines.ingest.unclaimed import UnclaimedFile, unclaimed_files
 from pipelines.settings import Settings
@@ -121,17 +121,25 @@ def build_raw_assets(sources: tuple[SourceSpec, ...]) -> dg.AssetsDefinition:
             )
             return summary, int(fetch_scalar(con, f"select count(*) from {spec.table}"))
 
+        failure: SourceLoadFailed | None = None
+        loaded: Mapping[str, Loaded[SourceSummaryAndRows]]
         with duckdb.get_connection() as con:
             prepare_tables(con, selected)
-            loaded = load_side_by_side(
-                con,
-                selected,
-                load,
-                threads=settings.ingest_threads,
-                landing_dir=settings.landing_dir,
-            )
+            try:
+                loaded = load_side_by_side(
+                    con,
+                    selected,
+                    load,
+                    threads=settings.ingest_threads,
+                    landing_dir=settings.landing_dir,
+                )
+            except SourceLoadFailed as failed:  # what loaded is committed: say so, then fail
+                failure, loaded = failed, failed.loaded
         for spec in selected:
-            _log_files(context, loaded[spec.name].result[0])
-            yield _materialization(spec, loaded[spec.name])
+            if spec.name in loaded:
+                _log_files(context, loaded[spec.name].result[0])
+                yield _materialization(spec, loaded[spec.name])
+        if failure is not None:
+            raise failure
 
     return _raw_assets

@@ -189,11 +189,14 @@ def _record(
 def _earlier_copy(
     con: duckdb.DuckDBPyConnection, spec: SourceSpec, name: str, file_hash: str
 ) -> tuple[str] | None:
-    """The loaded file this one repeats, if its rows would be counted twice by loading it."""
+    """The loaded file this one repeats, if its rows would be counted twice by loading it: the
+    same source's only (another source's rows are in another table, and that source may be
+    loading beside this one, side_by_side.py)."""
     sql = (
-        f"select source_file from {MANIFEST_TABLE} where source_file_hash = ? and status = 'loaded'"
+        f"select source_file from {MANIFEST_TABLE} "
+        "where source = ? and source_file_hash = ? and status = 'loaded'"
     )
-    params: list[object] = [file_hash]
+    params: list[object] = [spec.name, file_hash]
     if spec.is_snapshot and not spec.extract_date_column:
         # An unchanged snapshot under a new date is a new extract; the same date is a re-send.
         try:
