@@ -56,11 +56,16 @@ def _failure_lines(
 
 
 def _root_cause(error: SerializableErrorInfo | None, max_lines: int) -> str:
-    """The innermost error's message: "Out of Memory Error: ...", not Dagster's wrapper."""
+    """The innermost error's message: "Out of Memory Error: ...", not Dagster's wrapper; or the
+    outermost error that quotes it, which adds where it happened ("loading timesheets failed:
+    Out of Memory Error: ...", pipelines/ingest/side_by_side.py)."""
     if error is None:
         return "failed"
-    while error.cause is not None:
-        error = error.cause
+    chain = [error]
+    while chain[-1].cause is not None:
+        chain.append(chain[-1].cause)
+    first = next(iter(chain[-1].message.strip().splitlines()), "")
+    error = next((e for e in chain if first and first in e.message), chain[-1])
     lines = [line.rstrip() for line in error.message.strip().splitlines() if line.strip()]
     if len(lines) > max_lines:
         lines = [*lines[:max_lines], "    ... (the full error is in the run log)"]

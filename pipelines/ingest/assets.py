@@ -133,7 +133,7 @@ def build_raw_assets(sources: tuple[SourceSpec, ...]) -> dg.AssetsDefinition:
                     threads=settings.ingest_threads,
                     landing_dir=settings.landing_dir,
                 )
-            except SourceLoadFailed as failed:  # what loaded is committed: say so, then fail
+            except SourceLoadFailed as failed:  # what loaded is in the build copy: say so, fail
                 failure, loaded = failed, failed.loaded
         for spec in selected:
             if spec.name in loaded:

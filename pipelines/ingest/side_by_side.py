@@ -48,7 +48,8 @@ class SourceLoadFailed(Exception):
 
 def landing_bytes(spec: SourceSpec, landing_dir: Path) -> int:
     """What the source has in the landing folder, new or not: a proxy for its load's length. A
-    file renamed or removed since the folder was listed counts nothing (its load defers it)."""
+    file renamed or removed since the folder was listed counts nothing (its load lists the
+    folder again)."""
     total = 0
     for path in landing_files(spec, landing_dir):
         with contextlib.suppress(FileNotFoundError):
