@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from pipelines.ingest import landing
-from pipelines.ingest.assets import _unclaimed_of
+from pipelines.ingest.assets import unclaimed_by_owner
 from pipelines.ingest.loader import load_source
 from pipelines.ingest.sources import GL_ACTUALS, TIMESHEETS, all_sources
 from pipelines.settings import Settings
@@ -57,6 +57,7 @@ def _manifest(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[Any, ...]]:
 def _load_all(con: duckdb.DuckDBPyConnection, landing_dir: Path, settle: float = 0.0) -> None:
     """What the ingest assets of one run do: every source, each recording its unclaimed files."""
     sources = all_sources()
+    unclaimed = unclaimed_by_owner(sources, landing_dir)
     for spec in sources:
         load_source(
             con,
@@ -64,7 +65,7 @@ def _load_all(con: duckdb.DuckDBPyConnection, landing_dir: Path, settle: float =
             landing_dir,
             run_id="run-1",
             settle_seconds=settle,
-            ignored=_unclaimed_of(spec, sources, landing_dir),
+            ignored=unclaimed.get(spec.name, []),
         )
 
 

@@ -32,13 +32,16 @@ def raw_asset_key(source: str) -> dg.AssetKey:
     return dg.AssetKey(f"raw_{source}")
 
 
-def _unclaimed_of(
-    spec: SourceSpec, sources: tuple[SourceSpec, ...], landing_dir: Path, ready_marker: str = ""
-) -> list[UnclaimedFile]:
-    """The landing files no source reads that this source's asset records (each has one owner)."""
+def unclaimed_by_owner(
+    sources: tuple[SourceSpec, ...], landing_dir: Path, ready_marker: str = ""
+) -> dict[str, list[UnclaimedFile]]:
+    """The landing files no source reads, by the source whose asset records them (one owner
+    each); listed once for the run's sources."""
     claimed = [path for source in sources for path in landing_files(source, landing_dir)]
-    unclaimed = unclaimed_files(landing_dir, sources, claimed, ready_marker)
-    return [f for f in unclaimed if f.owner == spec.name]
+    by_owner: dict[str, list[UnclaimedFile]] = {}
+    for unclaimed in unclaimed_files(landing_dir, sources, claimed, ready_marker):
+        by_owner.setdefault(unclaimed.owner, []).append(unclaimed)
+    return by_owner
 
 
 def _raw_spec(spec: SourceSpec) -> dg.AssetSpec:
@@ -105,6 +108,7 @@ def build_raw_assets(sources: tuple[SourceSpec, ...]) -> dg.AssetsDefinition:
         settings: dg.ResourceParam[Settings],
     ) -> Iterator[dg.MaterializeResult]:
         selected = [spec for key, spec in by_key.items() if key in context.selected_asset_keys]
+        unclaimed = unclaimed_by_owner(sources, settings.landing_dir, settings.landing_ready_marker)
 
         def load(con: DuckDBPyConnection, spec: SourceSpec) -> SourceSummaryAndRows:
             summary = load_source(
@@ -114,9 +118,7 @@ def build_raw_assets(sources: tuple[SourceSpec, ...]) -> dg.AssetsDefinition:
                 run_id=context.run_id,
                 settle_seconds=settings.landing_settle_seconds,
                 ready_marker=settings.landing_ready_marker,
-                ignored=_unclaimed_of(
-                    spec, sources, settings.landing_dir, settings.landing_ready_marker
-                ),
+                ignored=unclaimed.get(spec.name, []),
                 tables_ready=True,
             )
             return summary, int(fetch_scalar(con, f"select count(*) from {spec.table}"))
