@@ -159,17 +159,13 @@ def dagster_instance() -> dg.DagsterInstance | None:
 
 def _set_aside_lines(warehouse: Path, run_id: str) -> list[str]:
     """What the gate quarantined or warned about in this (published) run, one line per source."""
-    import duckdb
+    from pipelines.quality.blocked_run import run_decisions
 
-    from pipelines.quality.audit import DECISIONS_TABLE
-
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.execute(
-            f"select source, decision, rows_quarantined from {DECISIONS_TABLE} "
-            "where run_id = ? and decision not in ('passed', 'not supplied') order by source",
-            [run_id],
-        ).fetchall()
-    lines = [f"  {name}: {decision}, {count} row(s) set aside" for name, decision, count in rows]
+    lines = [
+        f"  {name}: {decision}, {count} row(s) set aside"
+        for name, decision, count in run_decisions(warehouse, run_id)
+        if decision not in ("passed", "not supplied")
+    ]
     if lines:
         lines.insert(0, "Published with rows set aside by the quality gate (see quality.html):")
     return lines
