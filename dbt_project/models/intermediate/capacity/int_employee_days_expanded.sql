@@ -196,12 +196,11 @@ employee_week_states as (
 
 period_days as (
 
+    -- a day and the start of the period covering it (the period's key with the person); the
+    -- period's team, role and FTE are joined back in `joined`, after the full join below
     select
         flagged_rate_periods.employee_id,
         calendar_days.date_day,
-        flagged_rate_periods.team,
-        flagged_rate_periods.role,
-        flagged_rate_periods.fte,
         flagged_rate_periods.active_from_date,
         flagged_rate_periods.overlaps_another_period
     from {days_in_scope} as calendar_days
@@ -247,11 +246,13 @@ employee_days as (
 
     -- every day under one of the person's rate periods beside every day with booked time, in one
     -- full join on (person, day); `joined` then drops the covered weekends nobody booked. A union
-    -- of the keys joined back to both sides took twice as long (10 M entries: docs/benchmarks.md)
+    -- of the keys joined back to both sides took twice as long (10 M entries: docs/benchmarks.md).
+    -- The period side carries only its period's start: DuckDB builds the join's hash table on the
+    -- 8 M period days (it estimates a range join's rows far too low), and with the team, role and
+    -- FTE in each row that table overflowed the memory limit to disk (at 10 M entries, built
+    -- alone: 6.5-7.0 s against 4.9-5.7 s)
     select
-        employee_periods.team,
-        employee_periods.role,
-        employee_periods.fte,
+        employee_periods.active_from_date as period_start,
         timesheet_days.leave_hours_recorded,
         timesheet_days.logged_hours,
         timesheet_days.project_hours,
@@ -282,14 +283,14 @@ joined as (
         calendar_days.is_in_timesheet_window,
         calendar_days.is_in_reporting_months,
         employee_days.is_active,
-        employee_days.team,
-        employee_days.role,
-        employee_days.fte,
+        covering_period.team,
+        covering_period.role,
+        covering_period.fte,
         case
             when
                 employee_days.is_active and calendar_days.is_weekday
                 and not calendar_days.is_public_holiday
-                then {{ to_hours('employee_days.fte * ' ~ standard_weekly_hours() ~ ' / 5') }}
+                then {{ to_hours('covering_period.fte * ' ~ standard_weekly_hours() ~ ' / 5') }}
             else {{ to_hours('0') }}
         end as contracted_hours,
         -- the hours the holiday took off the person's day (shown, never deducted twice)
@@ -297,7 +298,7 @@ joined as (
             when
                 employee_days.is_active and calendar_days.is_weekday
                 and calendar_days.is_public_holiday
-                then {{ to_hours('employee_days.fte * ' ~ standard_weekly_hours() ~ ' / 5') }}
+                then {{ to_hours('covering_period.fte * ' ~ standard_weekly_hours() ~ ' / 5') }}
             else {{ to_hours('0') }}
         end as public_holiday_hours,
         coalesce(employee_days.leave_hours_recorded, {{ to_hours('0') }}) as leave_hours_recorded,
@@ -305,6 +306,10 @@ joined as (
         coalesce(employee_days.project_hours, {{ to_hours('0') }}) as project_hours,
         coalesce(employee_days.non_project_hours, {{ to_hours('0') }}) as non_project_hours
     from employee_days
+    left join flagged_rate_periods as covering_period
+        on
+            employee_days.employee_id = covering_period.employee_id
+            and employee_days.period_start = covering_period.active_from_date
     inner join calendar_days
         on employee_days.date_day = calendar_days.date_day
     -- a covered weekend day is kept only when time was booked on it
