@@ -33,12 +33,13 @@ $(DAGSTER_HOME)/dagster.yaml: pipelines/dagster_instance.yaml
 
 # The dbt manifest is built here, never parsed when Dagster imports the code; only when a dbt file
 # changed, so the parse state a run left in target/ (pipelines/transform/parse_state.py) stays.
+# Parsed as `make run` will invoke dbt (its target and --vars), so that run starts from this parse.
 DBT_MANIFEST := dbt_project/target/manifest.json
 DBT_FILES := $(shell find dbt_project -path dbt_project/target -prune -o -path dbt_project/logs -prune \
 	-o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.md' -o -name '*.csv' \) -print)
 dbt-parse: $(DBT_MANIFEST)
 $(DBT_MANIFEST): $(STAMP) $(DBT_FILES)
-	@$(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+	@$(BIN)/portfolio parse
 	@touch $(DBT_MANIFEST)
 
 run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml dbt-parse

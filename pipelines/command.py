@@ -5,6 +5,8 @@
     portfolio status                   last runs, the gate's decisions, freshness per source
     portfolio validate FILE            the gate's checks on one file, without loading it
     portfolio docs                     the dbt docs site, one static page (`make docs`)
+    portfolio parse                    the dbt manifest, parsed as this deployment's runs parse
+                                       it (`make dbt-parse`)
 
 Exit codes: 0 done / valid; 1 the run failed or the file is invalid; 2 usage, settings or an
 unknown source.
@@ -47,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("file", type=Path, help="the landing file to check")
     validate.add_argument("--source", help="the source, when the file name does not say it")
     commands.add_parser("docs", help="write the dbt docs (one static page)")
+    commands.add_parser("parse", help="parse the dbt project with this deployment's settings")
     return parser
 
 
@@ -57,21 +60,24 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Settings: {exc}", file=sys.stderr)
         return 2
-    from pipelines import weekly_run
-
-    if args.command == "run":
-        return weekly_run.run_pipeline(
-            settings, demo_if_empty=not args.no_demo, instance=weekly_run.dagster_instance()
-        )
-    if args.command == "run-export":
-        return weekly_run.run_export(
-            settings, args.profile, args.file, instance=weekly_run.dagster_instance()
-        )
+    if args.command in ("run", "run-export"):
+        return _run(settings, args)
     if args.command == "status":
         return status(settings)
     if args.command == "validate":
         return validate(settings, args.file, args.source)
+    if args.command == "parse":
+        return parse(settings)
     return docs()
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from pipelines import weekly_run  # Dagster, dbt and the gate: only a run imports them
+
+    instance = weekly_run.dagster_instance()
+    if args.command == "run":
+        return weekly_run.run_pipeline(settings, demo_if_empty=not args.no_demo, instance=instance)
+    return weekly_run.run_export(settings, args.profile, args.file, instance=instance)
 
 
 def status(settings: Settings) -> int:
@@ -143,11 +149,33 @@ def validate(settings: Settings, file: Path, source: str | None) -> int:
     return 0 if verdict.valid else 1
 
 
-def docs() -> int:
+def _dbt_command(*args: str) -> list[str]:
     dbt = Path(sys.executable).parent / "dbt"
-    command = [str(dbt), "docs", "generate", "--static", "--quiet"]
-    command += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    code = subprocess.call(command)
+    project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    return [str(dbt), *args, *project]
+
+
+def parse(settings: Settings, target_dir: Path = DBT_PROJECT_DIR / "target") -> int:
+    """The manifest Dagster loads (target/manifest.json), parsed with the target and `--vars` a
+    run with these settings gives dbt, its parse state kept for those runs (parse_state.py).
+
+    A parse with dbt's defaults gave the same manifest, but a state no run could use: dbt parses
+    the whole project again when the target or the vars differ, so a new checkout's first `make
+    run` parsed twice, here and in its dbt step (about 6 s of that step).
+    """
+    from pipelines.transform.parse_state import keep_parse_state, parse_state_key
+
+    options = ["--target", settings.dbt_target, *settings.dbt_arguments()]
+    options += ["--target-path", str(target_dir), "--log-level-file", settings.dbt_log_level_file]
+    code = subprocess.call(_dbt_command("parse", "--quiet", *options))
+    if code == 0:
+        key = parse_state_key(settings.dbt_target, settings.dbt_vars())
+        keep_parse_state(target_dir, target_dir, key)
+    return code
+
+
+def docs() -> int:
+    code = subprocess.call(_dbt_command("docs", "generate", "--static", "--quiet"))
     if code == 0:
         print(f"dbt docs: {DBT_PROJECT_DIR / 'target' / 'static_index.html'}")
     return code

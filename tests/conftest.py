@@ -52,18 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # `make test` parses first; this covers a bare `pytest` after editing the dbt project. Only the
     # controlling process parses: pytest-xdist's workers would write the same manifest at once.
     if not hasattr(config, "workerinput") and _manifest_is_stale():
-        subprocess.run(
-            [
-                str(Path(sys.executable).parent / "dbt"),
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(_DBT_DIR),
-                "--profiles-dir",
-                str(_DBT_DIR),
-            ],
-            check=True,
-        )
+        subprocess.run([sys.executable, "-m", "pipelines.cli", "parse"], check=True)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
+from pipelines.settings import Settings
 from pipelines.transform.selection import (
     DbtSource,
     build_exclusion,
@@ -31,12 +32,18 @@ MANIFEST = DBT_DIR / "target" / "manifest.json"
 
 def _selected(tmp_path: Path, exclusion: list[str]) -> dict[str, set[str]]:
     """What the pipeline's `dbt build` would run: resource type -> node names (dbt ls)."""
-    # The project's own parse state (same vars and target as `make dbt-parse`): no full re-parse.
+    # The project's own parse state, with the target and vars it was parsed with (`make
+    # dbt-parse`: those of a run with this environment's settings): no full re-parse.
     (tmp_path / "target").mkdir(parents=True)
     shutil.copy(MANIFEST.with_name("partial_parse.msgpack"), tmp_path / "target")
+    settings = Settings.from_env()
     result = dbtRunner().invoke(
         [
             "ls",
+            "--target",
+            settings.dbt_target,
+            "--vars",
+            json.dumps(settings.dbt_vars()),
             *exclusion,
             "--select",
             "fqn:*",
