@@ -32,8 +32,9 @@ MANIFEST = DBT_DIR / "target" / "manifest.json"
 
 def _selected(tmp_path: Path, exclusion: list[str]) -> dict[str, set[str]]:
     """What the pipeline's `dbt build` would run: resource type -> node names (dbt ls)."""
-    # The project's own parse state, with the target and vars it was parsed with (`make
-    # dbt-parse`: those of a run with this environment's settings): no full re-parse.
+    # The project's own parse state, with the target and vars `make dbt-parse` parses with (a
+    # run's with this environment's settings): no full re-parse, unless another dbt command
+    # (make docs, dagster dev) parsed in target/ since.
     (tmp_path / "target").mkdir(parents=True)
     shutil.copy(MANIFEST.with_name("partial_parse.msgpack"), tmp_path / "target")
     settings = Settings.from_env()

@@ -25,7 +25,7 @@ from pipelines.transform.kept_nodes import (
 from pipelines.transform.node_fingerprints import BuildSettings
 from pipelines.transform.parse_state import (
     keep_parse_state,
-    parse_state_key,
+    run_parse_key,
     start_from_kept_state,
 )
 from pipelines.transform.project import dbt_project
@@ -119,7 +119,7 @@ def portfolio_dbt_models(
     target_path = (
         project_target / f"{DBT_TARGET_PREFIX}{context.run.run_id[:7]}-{uuid.uuid4().hex[:7]}"
     )
-    parse_key = parse_state_key(settings.dbt_target, settings.dbt_vars())
+    parse_key = run_parse_key(settings)
     start_from_kept_state(project_target, parse_key, target_path)
     invocation = dbt.cli(
         dbt_build_args(settings, exclusion), context=context, target_path=target_path

@@ -21,10 +21,19 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipelines.settings import Settings
 
 PARSE_STATE_FILE = "partial_parse.msgpack"
 STATES_DIR = "parse_states"
 KEEP_STATES = 8  # ~3 MB each; enough for a deployment's few settings, bounded under the tests
+
+
+def run_parse_key(settings: Settings) -> str:
+    """The key of the parse state a pipeline run with `settings` starts from and keeps."""
+    return parse_state_key(settings.dbt_target, settings.dbt_vars())
 
 
 def parse_state_key(target: str, dbt_vars: Mapping[str, object]) -> str:

@@ -1,7 +1,7 @@
 """The dbt project object, built once.
 
-The manifest is produced at build time (`make` runs `dbt parse`; `dagster dev` prepares it through
-`prepare_if_dev`), never parsed while Dagster imports the code.
+The manifest is produced at build time (`make` runs `portfolio parse`; `dagster dev` prepares it
+through `prepare_if_dev`, with dbt's default target), never parsed while Dagster imports the code.
 """
 
 from __future__ import annotations

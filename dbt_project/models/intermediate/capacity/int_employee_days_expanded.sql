@@ -308,7 +308,7 @@ joined as (
     from employee_days
     left join flagged_rate_periods as covering_period
         on
-            employee_days.employee_id = covering_period.employee_id
+            employee_days.employee_id is not distinct from covering_period.employee_id
             and employee_days.period_start = covering_period.active_from_date
     inner join calendar_days
         on employee_days.date_day = calendar_days.date_day
