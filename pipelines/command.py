@@ -158,6 +158,10 @@ def _dbt_command(*args: str) -> list[str]:
     return [str(dbt), *args, *project]
 
 
+# The parse state of a dbt command run with the profile's default target and no vars (make docs).
+_DEFAULTS_KEY = "dbt-defaults"
+
+
 def parse(settings: Settings | None, target_dir: Path = DBT_PROJECT_DIR / "target") -> int:
     """The manifest Dagster loads (target/manifest.json), parsed with the target and `--vars` a
     run with these settings gives dbt, starting from and keeping the parse state of those runs
@@ -169,11 +173,7 @@ def parse(settings: Settings | None, target_dir: Path = DBT_PROJECT_DIR / "targe
     are invalid) or without the engine's dbt adapter (Spark without the `spark` extra), the
     manifest is parsed with dbt's defaults, as before, and the run parses once itself.
     """
-    from pipelines.transform.parse_state import (
-        keep_parse_state,
-        run_parse_key,
-        start_from_kept_state,
-    )
+    from pipelines.transform.parse_state import run_parse_key
 
     target_dir = target_dir.resolve()  # dbt reads a relative one from the project folder
     options = ["--target-path", str(target_dir)]
@@ -182,22 +182,31 @@ def parse(settings: Settings | None, target_dir: Path = DBT_PROJECT_DIR / "targe
         print("dbt-spark is not installed: parsed with dbt's defaults", file=sys.stderr)
         settings = None
     if settings is None:
-        return subprocess.call(_dbt_command("parse", "--quiet", *options))
-    key = run_parse_key(settings)
-    # Another dbt command (make docs, dagster dev) may have left its own state in target/.
-    start_from_kept_state(target_dir, key, target_dir)
+        return _dbt_keeping_state(["parse", "--quiet", *options], target_dir, _DEFAULTS_KEY)
     options += ["--target", settings.dbt_target, *settings.dbt_arguments()]
     options += ["--log-level-file", settings.dbt_log_level_file]
-    code = subprocess.call(_dbt_command("parse", "--quiet", *options))
-    if code == 0 and not keep_parse_state(target_dir, target_dir, key):
-        print(f"dbt wrote no parse state in {target_dir}: a run will parse again", file=sys.stderr)
-    return code
+    return _dbt_keeping_state(["parse", "--quiet", *options], target_dir, run_parse_key(settings))
 
 
 def docs() -> int:
-    code = subprocess.call(_dbt_command("docs", "generate", "--static", "--quiet"))
+    target = DBT_PROJECT_DIR / "target"
+    command = ["docs", "generate", "--static", "--quiet"]
+    code = _dbt_keeping_state(command, target, _DEFAULTS_KEY)
     if code == 0:
-        print(f"dbt docs: {DBT_PROJECT_DIR / 'target' / 'static_index.html'}")
+        print(f"dbt docs: {target / 'static_index.html'}")
+    return code
+
+
+def _dbt_keeping_state(args: list[str], target_dir: Path, key: str) -> int:
+    """dbt `args` in `target_dir`, started from the parse state kept for `key`, which it keeps
+    when dbt succeeds: dbt commands of other settings in the same folder (`make docs`, `make
+    dbt-parse`, `dagster dev`) each overwrite its partial_parse.msgpack with their own."""
+    from pipelines.transform.parse_state import keep_parse_state, start_from_kept_state
+
+    start_from_kept_state(target_dir, key, target_dir)
+    code = subprocess.call(_dbt_command(*args))
+    if code == 0 and not keep_parse_state(target_dir, target_dir, key):
+        print(f"dbt left no parse state in {target_dir} to keep", file=sys.stderr)
     return code
 
 
