@@ -185,7 +185,9 @@ def parse(settings: Settings | None, target_dir: Path = DBT_PROJECT_DIR / "targe
         return _dbt_keeping_state(["parse", "--quiet", *options], target_dir, _DEFAULTS_KEY)
     options += ["--target", settings.dbt_target, *settings.dbt_arguments()]
     options += ["--log-level-file", settings.dbt_log_level_file]
-    return _dbt_keeping_state(["parse", "--quiet", *options], target_dir, run_parse_key(settings))
+    # Pinned: a test suite's runs, each with its own warehouse, would push it out (parse_state.py).
+    key = run_parse_key(settings)
+    return _dbt_keeping_state(["parse", "--quiet", *options], target_dir, key, pin=True)
 
 
 def docs() -> int:
@@ -197,7 +199,7 @@ def docs() -> int:
     return code
 
 
-def _dbt_keeping_state(args: list[str], target_dir: Path, key: str) -> int:
+def _dbt_keeping_state(args: list[str], target_dir: Path, key: str, *, pin: bool = False) -> int:
     """dbt `args` in `target_dir`, started from the parse state kept for `key`, which it keeps
     when dbt succeeds: dbt commands of other settings in the same folder (`make docs`, `make
     dbt-parse`, `dagster dev`) each overwrite its partial_parse.msgpack with their own."""
@@ -205,7 +207,7 @@ def _dbt_keeping_state(args: list[str], target_dir: Path, key: str) -> int:
 
     start_from_kept_state(target_dir, key, target_dir)
     code = subprocess.call(_dbt_command(*args))
-    if code == 0 and not keep_parse_state(target_dir, target_dir, key):
+    if code == 0 and not keep_parse_state(target_dir, target_dir, key, pin=pin):
         print(f"dbt left no parse state in {target_dir} to keep", file=sys.stderr)
     return code
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.transform.parse_state import (
+    KEEP_PINNED,
     KEEP_STATES,
     PARSE_STATE_FILE,
     STATES_DIR,
@@ -83,3 +84,22 @@ def test_only_the_most_recently_used_states_are_kept(tmp_path: Path) -> None:
     left = {p.stem for p in (target / STATES_DIR).glob("*.msgpack")}
     assert left == set(keys) - {keys[1]}
     assert len(left) == KEEP_STATES
+
+
+def test_the_state_make_parsed_for_outlives_other_settings_runs(tmp_path: Path) -> None:
+    """`portfolio parse` pins its state: a test suite's runs, each with its own warehouse, keep
+    theirs after it and must not push it out; only the newest KEEP_PINNED pinned states stay."""
+    target = tmp_path / "target"
+    pinned = [parse_state_key("build", {"warehouse_path": f"/srv/p{i}"}) for i in range(3)]
+    for age, key in enumerate(pinned):
+        keep_parse_state(_build(target, f"parse-{age}", key.encode()), target, key, pin=True)
+        for marker in (target / STATES_DIR).glob(f"{key}*"):
+            os.utime(marker, (1_000_000 + age, 1_000_000 + age))
+    for i in range(KEEP_STATES + 3):  # runs with other settings, each newer than the parses
+        key = parse_state_key("build", {"warehouse_path": f"/tmp/run{i}"})
+        keep_parse_state(_build(target, f"run-{i}", key.encode()), target, key)
+
+    left = {p.stem for p in (target / STATES_DIR).glob("*.msgpack")}
+    assert set(pinned[-KEEP_PINNED:]) <= left  # the newest pinned, though least recently used
+    assert pinned[0] not in left  # the oldest pin lapsed; its state went with the others
+    assert len(left) == KEEP_PINNED + KEEP_STATES

@@ -8,8 +8,11 @@ so a single kept state was thrown away whenever they alternated. So each success
 is kept under `target/parse_states/<key>.msgpack`, the key a digest of the dbt target and vars
 (`parse_state_key`), and a run starts from the state of its own key, copied into its invocation
 folder before dbt starts (dagster-dbt copies the project's `partial_parse.msgpack` only into a
-folder that has none). The KEEP_STATES most recently used are kept. dbt still compares every file's
-checksum with the state, so a state from before a model changed only re-parses that model.
+folder that has none). The KEEP_STATES most recently used are kept, besides the state `make
+dbt-parse` (`portfolio parse`) left for the settings it parsed with, which is pinned: a test
+suite's runs, each with its own warehouse, would otherwise push the state of `make run`'s settings
+out. dbt still compares every file's checksum with the state, so a state from before a model
+changed only re-parses that model.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ if TYPE_CHECKING:
 PARSE_STATE_FILE = "partial_parse.msgpack"
 STATES_DIR = "parse_states"
 KEEP_STATES = 8  # ~3 MB each; enough for a deployment's few settings, bounded under the tests
+# `make dbt-parse` pins the state of the settings it parsed for (`portfolio parse`): runs with
+# other settings (a test suite's dozens of warehouses) do not push it out; the newest few pinned.
+PIN_SUFFIX = ".pinned"
+KEEP_PINNED = 2
 
 
 def run_parse_key(settings: Settings) -> str:
@@ -59,8 +66,11 @@ def start_from_kept_state(project_target: Path, key: str, invocation_target: Pat
     return True
 
 
-def keep_parse_state(invocation_target: Path, project_target: Path, key: str) -> bool:
-    """Keep the invocation's parse state for runs with `key`; False when it wrote none."""
+def keep_parse_state(
+    invocation_target: Path, project_target: Path, key: str, *, pin: bool = False
+) -> bool:
+    """Keep the invocation's parse state for runs with `key`; False when it wrote none. A pinned
+    state is pruned only among the pinned (KEEP_PINNED), not by the other settings' runs."""
     state = invocation_target / PARSE_STATE_FILE
     if not state.is_file():
         return False
@@ -75,6 +85,8 @@ def keep_parse_state(invocation_target: Path, project_target: Path, key: str) ->
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    if pin:
+        (folder / f"{key}{PIN_SUFFIX}").touch()
     _prune(folder)
     return True
 
@@ -86,6 +98,10 @@ def _prune(folder: Path) -> None:
         except FileNotFoundError:
             return 0.0
 
+    pins = sorted(folder.glob(f"*{PIN_SUFFIX}"), key=last_used, reverse=True)
+    for old_pin in pins[KEEP_PINNED:]:  # its state is then pruned as any other
+        old_pin.unlink(missing_ok=True)
+    pinned = {pin.name.removesuffix(PIN_SUFFIX) for pin in pins[:KEEP_PINNED]}
     states = sorted(folder.glob("*.msgpack"), key=last_used, reverse=True)
-    for old in states[KEEP_STATES:]:
+    for old in [state for state in states if state.stem not in pinned][KEEP_STATES:]:
         old.unlink(missing_ok=True)
