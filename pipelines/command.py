@@ -19,6 +19,7 @@ import importlib.util
 import logging
 import subprocess
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -158,7 +159,8 @@ def _dbt_command(*args: str) -> list[str]:
     return [str(dbt), *args, *project]
 
 
-# The parse state of a dbt command run with the profile's default target and no vars (make docs).
+# The parse state of a dbt command run with the profile's default target and no vars: `make docs`,
+# and `portfolio parse` when it cannot use the settings.
 _DEFAULTS_KEY = "dbt-defaults"
 
 
@@ -182,7 +184,9 @@ def parse(settings: Settings | None, target_dir: Path = DBT_PROJECT_DIR / "targe
         print("dbt-spark is not installed: parsed with dbt's defaults", file=sys.stderr)
         settings = None
     if settings is None:
-        return _dbt_keeping_state(["parse", "--quiet", *options], target_dir, _DEFAULTS_KEY)
+        return _dbt_keeping_state(
+            ["parse", "--quiet", *options], target_dir, _DEFAULTS_KEY, pin=True
+        )
     options += ["--target", settings.dbt_target, *settings.dbt_arguments()]
     options += ["--log-level-file", settings.dbt_log_level_file]
     # Pinned: a test suite's runs, each with its own warehouse, would push it out (parse_state.py).
@@ -193,7 +197,7 @@ def parse(settings: Settings | None, target_dir: Path = DBT_PROJECT_DIR / "targe
 def docs() -> int:
     target = DBT_PROJECT_DIR / "target"
     command = ["docs", "generate", "--static", "--quiet"]
-    code = _dbt_keeping_state(command, target, _DEFAULTS_KEY)
+    code = _dbt_keeping_state(command, target, _DEFAULTS_KEY, pin=True)
     if code == 0:
         print(f"dbt docs: {target / 'static_index.html'}")
     return code
@@ -202,12 +206,24 @@ def docs() -> int:
 def _dbt_keeping_state(args: list[str], target_dir: Path, key: str, *, pin: bool = False) -> int:
     """dbt `args` in `target_dir`, started from the parse state kept for `key`, which it keeps
     when dbt succeeds: dbt commands of other settings in the same folder (`make docs`, `make
-    dbt-parse`, `dagster dev`) each overwrite its partial_parse.msgpack with their own."""
-    from pipelines.transform.parse_state import keep_parse_state, start_from_kept_state
+    dbt-parse`, `dagster dev`) each overwrite its partial_parse.msgpack with their own. `pin`:
+    kept among the pinned states, which other settings' runs do not push out (parse_state.py)."""
+    from pipelines.transform.parse_state import (
+        PARSE_STATE_FILE,
+        keep_parse_state,
+        start_from_kept_state,
+    )
 
     start_from_kept_state(target_dir, key, target_dir)
+    started = time.time()
     code = subprocess.call(_dbt_command(*args))
-    if code == 0 and not keep_parse_state(target_dir, target_dir, key, pin=pin):
+    if code != 0:
+        return code
+    state = target_dir / PARSE_STATE_FILE
+    # Only a state this dbt wrote: one another command left would be kept under the wrong key.
+    if state.is_file() and state.stat().st_mtime >= started - 1:
+        keep_parse_state(target_dir, target_dir, key, pin=pin)
+    else:
         print(f"dbt left no parse state in {target_dir} to keep", file=sys.stderr)
     return code
 

@@ -90,7 +90,9 @@ def test_the_state_make_parsed_for_outlives_other_settings_runs(tmp_path: Path) 
     """`portfolio parse` pins its state: a test suite's runs, each with its own warehouse, keep
     theirs after it and must not push it out; only the newest KEEP_PINNED pinned states stay."""
     target = tmp_path / "target"
-    pinned = [parse_state_key("build", {"warehouse_path": f"/srv/p{i}"}) for i in range(3)]
+    pinned = [
+        parse_state_key("build", {"warehouse_path": f"/srv/p{i}"}) for i in range(KEEP_PINNED + 1)
+    ]
     for age, key in enumerate(pinned):
         keep_parse_state(_build(target, f"parse-{age}", key.encode()), target, key, pin=True)
         for marker in (target / STATES_DIR).glob(f"{key}*"):

@@ -19,7 +19,12 @@ import pytest
 
 from pipelines.command import parse
 from pipelines.settings import DBT_PROJECT_DIR, Settings
-from pipelines.transform.parse_state import run_parse_key, start_from_kept_state
+from pipelines.transform.parse_state import (
+    PIN_SUFFIX,
+    STATES_DIR,
+    run_parse_key,
+    start_from_kept_state,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]  # dbt in subprocesses, a full parse
 
@@ -58,6 +63,7 @@ def test_a_run_with_the_parsed_settings_starts_from_the_parse(tmp_path: Path) ->
     start_from_kept_state(DBT_PROJECT_DIR / "target", key, parsed)
     assert parse(settings, parsed) == 0
     assert (parsed / "manifest.json").is_file()  # what Dagster loads
+    assert (parsed / STATES_DIR / f"{key}{PIN_SUFFIX}").is_file()  # the test suite's runs keep it
 
     assert start_from_kept_state(parsed, key, tmp_path / "run")
     listed = _dbt_ls(settings, tmp_path / "run")

@@ -9,10 +9,10 @@ is kept under `target/parse_states/<key>.msgpack`, the key a digest of the dbt t
 (`parse_state_key`), and a run starts from the state of its own key, copied into its invocation
 folder before dbt starts (dagster-dbt copies the project's `partial_parse.msgpack` only into a
 folder that has none). The KEEP_STATES most recently used are kept, besides the state `make
-dbt-parse` (`portfolio parse`) left for the settings it parsed with, which is pinned: a test
-suite's runs, each with its own warehouse, would otherwise push the state of `make run`'s settings
-out. dbt still compares every file's checksum with the state, so a state from before a model
-changed only re-parses that model.
+dbt-parse` (`portfolio parse`) and `make docs` left for the settings they ran with, which are
+pinned (the KEEP_PINNED newest pins hold): a test suite's runs, each with its own warehouse,
+would otherwise push the state of `make run`'s settings out. dbt still compares every file's
+checksum with the state, so a state from before a model changed only re-parses that model.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ KEEP_STATES = 8  # ~3 MB each; enough for a deployment's few settings, bounded u
 # `make dbt-parse` pins the state of the settings it parsed for (`portfolio parse`): runs with
 # other settings (a test suite's dozens of warehouses) do not push it out; the newest few pinned.
 PIN_SUFFIX = ".pinned"
-KEEP_PINNED = 2
+KEEP_PINNED = 3  # `make run`'s settings and dbt's defaults (make docs), and one more
 
 
 def run_parse_key(settings: Settings) -> str:
@@ -70,7 +70,8 @@ def keep_parse_state(
     invocation_target: Path, project_target: Path, key: str, *, pin: bool = False
 ) -> bool:
     """Keep the invocation's parse state for runs with `key`; False when it wrote none. A pinned
-    state is pruned only among the pinned (KEEP_PINNED), not by the other settings' runs."""
+    state is not pushed out by other settings' runs while its pin is among the KEEP_PINNED
+    newest."""
     state = invocation_target / PARSE_STATE_FILE
     if not state.is_file():
         return False
