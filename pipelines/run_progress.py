@@ -98,7 +98,7 @@ class StageProgress(logging.Handler):
     def _describe(self, step_key: str, step: _Step) -> str | None:
         found = step.materialized[0] if step.materialized else {}
         if step_key == INGEST_STEP:
-            delivered = sum(1 for found in step.materialized if _ingest_line("", found))
+            delivered = sum(1 for source in step.materialized if _has_files(source))
             return f"ingest: {len(step.materialized)} sources checked, {delivered} with files"
         if step_key.startswith("validated_"):
             source = step_key.removeprefix("validated_")
@@ -131,13 +131,19 @@ class StageProgress(logging.Handler):
             self._not_supplied.clear()
 
 
+def _has_files(found: dict[str, Any]) -> bool:
+    """Whether the source had any file in the landing folder (an optional one may have none)."""
+    listed = ("files_rejected", "files_deferred", "files_ignored", "files_already_loaded")
+    return bool(_int(found.get("files_loaded")) or any(found.get(key) for key in listed))
+
+
 def _ingest_line(source: str, found: dict[str, Any]) -> str | None:
+    if not _has_files(found):
+        return None  # an optional source nobody delivered: its gate line says so
     loaded = _int(found.get("files_loaded"))
     rejected = len(found.get("files_rejected") or {})
     deferred = len(found.get("files_deferred") or [])
     ignored = found.get("files_ignored") or {}
-    if not (loaded or rejected or deferred or ignored or found.get("files_already_loaded")):
-        return None  # an optional source nobody delivered: its gate line says so
     parts = [f"{loaded} new file(s), {_int(found.get('rows_loaded')):,} rows"]
     if found.get("rows_quarantined"):
         cells = _int(found.get("failing_cells"))
