@@ -15,7 +15,6 @@ unknown source.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import logging
 import subprocess
 import sys
@@ -176,21 +175,19 @@ def parse(settings: Settings | None, target_dir: Path = DBT_PROJECT_DIR / "targe
     manifest is parsed with dbt's defaults, as before, and the run parses once itself.
     """
     from pipelines.transform.parse_state import run_parse_key
+    from pipelines.transform.spark_exchange import dbt_spark_installed
 
     target_dir = target_dir.resolve()  # dbt reads a relative one from the project folder
     options = ["--target-path", str(target_dir)]
-    spark_missing = importlib.util.find_spec("dbt.adapters.spark") is None
-    if settings is not None and settings.dbt_engine != "duckdb" and spark_missing:
+    if settings is not None and settings.dbt_engine != "duckdb" and not dbt_spark_installed():
         print("dbt-spark is not installed: parsed with dbt's defaults", file=sys.stderr)
         settings = None
-    if settings is None:
-        return _dbt_keeping_state(
-            ["parse", "--quiet", *options], target_dir, _DEFAULTS_KEY, pin=True
-        )
-    options += ["--target", settings.dbt_target, *settings.dbt_arguments()]
-    options += ["--log-level-file", settings.dbt_log_level_file]
+    key = _DEFAULTS_KEY
+    if settings is not None:
+        options += ["--target", settings.dbt_target, *settings.dbt_arguments()]
+        options += ["--log-level-file", settings.dbt_log_level_file]
+        key = run_parse_key(settings)
     # Pinned: a test suite's runs, each with its own warehouse, would push it out (parse_state.py).
-    key = run_parse_key(settings)
     return _dbt_keeping_state(["parse", "--quiet", *options], target_dir, key, pin=True)
 
 

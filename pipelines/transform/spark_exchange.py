@@ -39,9 +39,14 @@ class SparkNotInstalledError(RuntimeError):
     """PORTFOLIO_DBT_ENGINE names Spark but dbt-spark is not installed (the `spark` extra)."""
 
 
+def dbt_spark_installed() -> bool:
+    """Whether dbt-spark (the `spark` extra) is importable here."""
+    return importlib.util.find_spec("dbt.adapters.spark") is not None
+
+
 def require_dbt_spark() -> None:
     """Stop with what to install, before anything is written for Spark."""
-    if importlib.util.find_spec("dbt.adapters.spark") is None:
+    if not dbt_spark_installed():
         raise SparkNotInstalledError(
             "PORTFOLIO_DBT_ENGINE names Spark but dbt-spark is not installed: "
             "pip install -c constraints.txt -e '.[spark]' (README 'When one machine is not enough')"
