@@ -7,7 +7,6 @@ dagster-dbt adds), so a change in dbt's selection rules shows here, not as silen
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -15,6 +14,7 @@ import pytest
 from dbt.cli.main import dbtRunner
 
 from pipelines.settings import Settings
+from pipelines.transform.parse_state import run_parse_key, start_from_kept_state
 from pipelines.transform.selection import (
     DbtSource,
     build_exclusion,
@@ -32,12 +32,10 @@ MANIFEST = DBT_DIR / "target" / "manifest.json"
 
 def _selected(tmp_path: Path, exclusion: list[str]) -> dict[str, set[str]]:
     """What the pipeline's `dbt build` would run: resource type -> node names (dbt ls)."""
-    # The project's own parse state, with the target and vars `make dbt-parse` parses with (a
-    # run's with this environment's settings): no full re-parse, unless another dbt command
-    # (make docs, dagster dev) parsed in target/ since.
-    (tmp_path / "target").mkdir(parents=True)
-    shutil.copy(MANIFEST.with_name("partial_parse.msgpack"), tmp_path / "target")
+    # From the parse state `make dbt-parse` kept for a run with this environment's settings, with
+    # that run's target and vars: no full re-parse.
     settings = Settings.from_env()
+    start_from_kept_state(MANIFEST.parent, run_parse_key(settings), tmp_path / "target")
     result = dbtRunner().invoke(
         [
             "ls",
