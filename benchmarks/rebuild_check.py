@@ -44,7 +44,8 @@ def rebuild_in_full(warehouse: Path, folder: Path) -> Path:
         *("--target-path", str(folder / "target"), "--log-path", str(folder / "logs")),
     ]
     environment = {**os.environ, "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    subprocess.run(command, check=True, env=environment, cwd=_DBT_PROJECT)
+    # In the warehouse's folder, as a run starts dbt: the profile names the file alone.
+    subprocess.run(command, check=True, env=environment, cwd=settings.dbt_working_dir)
     return rebuilt
 
 

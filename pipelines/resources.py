@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines.publish.dies_with_run import WORKING_DIR_OPTION
 from pipelines.publish.paths import build_path, staged_report
 from pipelines.settings import DBT_PROJECT_DIR, Settings
 from pipelines.transform.dbt_cli import PortfolioDbtCli
@@ -35,6 +36,9 @@ def build_resources(settings: Settings) -> dict[str, object]:
             # The dbt installed beside this interpreter, whether or not .venv/bin is on PATH,
             # via a launcher that makes it die with the run (pipelines/publish/dies_with_run.py).
             dbt_executable=str(Path(sys.executable).parent / "portfolio-dbt"),
+            # The launcher's own option, placed first: dbt starts in the warehouse's folder, where
+            # the profile's path (the file's name, Settings.dbt_vars) is. Not a dbt flag.
+            global_config_flags=[WORKING_DIR_OPTION, str(settings.dbt_working_dir)],
             # `build` (the DuckDB build file) or a Spark target: PORTFOLIO_DBT_ENGINE.
             target=settings.dbt_target,
         ),

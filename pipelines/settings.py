@@ -205,19 +205,37 @@ class Settings:
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
-    def dbt_vars(self) -> dict[str, str]:
-        """What the dbt subprocess needs, passed as `--vars` (profiles.yml and dbt_project.yml)."""
-        return {
-            "warehouse_path": str(self.warehouse_path),
+    def dbt_vars(self, *, started_in_working_dir: bool = True) -> dict[str, str]:
+        """What the dbt subprocess needs, passed as `--vars` (profiles.yml and dbt_project.yml).
+
+        dbt parses the whole project again (about 5 s) when the profile's connection differs from
+        the one its parse state was made with, and the DuckDB path is part of that connection.
+        So a run starts dbt in the warehouse's folder (`dbt_working_dir`) and names only the
+        file: every warehouse of the same name (a checkout's, a benchmark's, a test's) shares one
+        parse state (pipelines/transform/parse_state.py). A dbt started elsewhere (in-process by a
+        test) passes `started_in_working_dir=False` for the whole path. The Spark folder is given
+        only to Spark, the one engine that reads it.
+        """
+        warehouse = self.warehouse_path.name if started_in_working_dir else self.warehouse_path
+        dbt_vars = {
+            "warehouse_path": str(warehouse),
             "duckdb_memory_limit": self.duckdb_memory_limit,
             "reporting_currency": self.reporting_currency,
             "fiscal_year_start_month": str(self.fiscal_year_start_month),
-            "spark_dir": str(self.spark_dir),
         }
+        if self.dbt_engine != "duckdb":
+            dbt_vars["spark_dir"] = str(self.spark_dir)
+        return dbt_vars
 
-    def dbt_arguments(self) -> list[str]:
+    def dbt_arguments(self, *, started_in_working_dir: bool = True) -> list[str]:
         """The settings every dbt invocation of a run gets: its threads and `--vars`."""
-        return ["--threads", str(self.dbt_threads), "--vars", json.dumps(self.dbt_vars())]
+        dbt_vars = self.dbt_vars(started_in_working_dir=started_in_working_dir)
+        return ["--threads", str(self.dbt_threads), "--vars", json.dumps(dbt_vars)]
+
+    @property
+    def dbt_working_dir(self) -> Path:
+        """The folder a run starts dbt in: the warehouse's, where the profile's path is relative."""
+        return self.warehouse_path.resolve().parent
 
     @property
     def dbt_target(self) -> str:

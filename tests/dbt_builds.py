@@ -69,7 +69,8 @@ def dbt_args(
     return [
         command,
         *args,
-        *settings.dbt_arguments(),
+        # dbt runs in this process, not in the warehouse's folder: the whole path.
+        *settings.dbt_arguments(started_in_working_dir=False),
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",

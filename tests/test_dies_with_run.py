@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from pipelines.publish.dies_with_run import WORKING_DIR_OPTION
 from pipelines.publish.run_state import (
     end_orphans,
     process_start_time,
@@ -16,6 +17,7 @@ from pipelines.publish.run_state import (
     record_child,
     start_run_state,
 )
+from pipelines.settings import DBT_PROJECT_DIR, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,3 +82,29 @@ def test_the_next_run_ends_a_recorded_child_still_alive(tmp_path: Path) -> None:
             if process.poll() is None:
                 process.kill()
             process.wait()
+
+
+def test_the_launcher_starts_dbt_in_the_warehouse_folder(tmp_path: Path) -> None:
+    """A run's dbt opens the build file beside its warehouse: the profile names the file alone
+    (Settings.dbt_vars), and `portfolio-dbt --working-dir` is what puts dbt in its folder."""
+    warehouse = tmp_path / "warehouse" / "portfolio.duckdb"
+    warehouse.parent.mkdir()
+    settings = Settings(warehouse_path=warehouse)
+    launcher = Path(sys.executable).parent / "portfolio-dbt"
+    project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    done = subprocess.run(
+        [
+            *(str(launcher), WORKING_DIR_OPTION, str(settings.dbt_working_dir)),
+            *("debug", "--connection", "--target", "build", *settings.dbt_arguments()[2:]),
+            *project,
+        ],
+        cwd=tmp_path,  # not the warehouse's folder: the option must move dbt there
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    # dbt's connection check opened (and so created) the run's build file, and nothing elsewhere
+    assert (warehouse.parent / "portfolio.duckdb.building").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["warehouse"]

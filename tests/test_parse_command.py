@@ -70,6 +70,14 @@ def test_a_run_with_the_parsed_settings_starts_from_the_parse(tmp_path: Path) ->
     assert "public_holidays" in listed  # dbt ran and listed the project's seeds
     assert FULL_PARSE not in listed
 
+    # A warehouse of the same name elsewhere (a benchmark's, an export's, a test's) as well: dbt
+    # starts in its folder and the profile names the file alone (Settings.dbt_vars).
+    elsewhere = replace(
+        settings, warehouse_path=tmp_path / "elsewhere" / settings.warehouse_path.name
+    )
+    assert start_from_kept_state(parsed, key, tmp_path / "elsewhere-run")
+    assert FULL_PARSE not in _dbt_ls(elsewhere, tmp_path / "elsewhere-run")
+
     other = replace(settings, reporting_currency="EUR")
     assert start_from_kept_state(parsed, key, tmp_path / "other")
     assert FULL_PARSE in _dbt_ls(other, tmp_path / "other")

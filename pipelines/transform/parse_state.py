@@ -2,17 +2,19 @@
 
 dbt reuses a parse state (`partial_parse.msgpack` in the invocation's target folder) only when the
 `--vars`, target and connection it was parsed with are the run's; otherwise it parses the whole
-project again (about 6 s of the demo's dbt step). One checkout serves runs with different settings
-(`make run`, `make run-export` with its own warehouse, the benchmark's full and incremental runs),
-so a single kept state was thrown away whenever they alternated. So each successful build's state
-is kept under `target/parse_states/<key>.msgpack`, the key a digest of the dbt target and vars
+project again (about 5 s of the demo's dbt step). The connection names the warehouse file alone (a
+run starts dbt in its folder, Settings.dbt_vars), so warehouses of the same name share a state:
+`make run`'s, `make run-export`'s (data/exports/<profile>/portfolio.duckdb), a benchmark's, a
+test's. One checkout still serves runs with different settings (another currency, memory limit, dbt
+target), so a single kept state was thrown away whenever they alternated. So each successful build's
+state is kept under `target/parse_states/<key>.msgpack`, the key a digest of the dbt target and vars
 (`parse_state_key`), and a run starts from the state of its own key, copied into its invocation
 folder before dbt starts (dagster-dbt copies the project's `partial_parse.msgpack` only into a
 folder that has none). The KEEP_STATES most recently used are kept, besides the state `make
-dbt-parse` (`portfolio parse`) and `make docs` left for the settings they ran with, which are
-pinned (the KEEP_PINNED newest pins hold): a test suite's runs, each with its own warehouse,
-would otherwise push the state of `make run`'s settings out. dbt still compares every file's
-checksum with the state, so a state from before a model changed only re-parses that model.
+dbt-parse` (`portfolio parse`) and `make docs` left for the settings they ran with, which are pinned
+(the KEEP_PINNED newest pins hold): a test suite's runs, many with settings of their own, would
+otherwise push the state of `make run`'s settings out. dbt still compares every file's checksum with
+the state, so a state from before a model changed only re-parses that model.
 """
 
 from __future__ import annotations
