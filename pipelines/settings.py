@@ -213,19 +213,16 @@ class Settings:
         So a run starts dbt in the warehouse's folder (`dbt_working_dir`) and names only the
         file: every warehouse of the same name (a checkout's, a benchmark's, a test's) shares one
         parse state (pipelines/transform/parse_state.py). A dbt started elsewhere (in-process by a
-        test) passes `started_in_working_dir=False` for the whole path. The Spark folder is given
-        only to Spark, the one engine that reads it.
+        test) passes `started_in_working_dir=False` for the whole path.
         """
         warehouse = self.warehouse_path.name if started_in_working_dir else self.warehouse_path
-        dbt_vars = {
+        return {
             "warehouse_path": str(warehouse),
             "duckdb_memory_limit": self.duckdb_memory_limit,
             "reporting_currency": self.reporting_currency,
             "fiscal_year_start_month": str(self.fiscal_year_start_month),
+            "spark_dir": str(self.spark_dir),
         }
-        if self.dbt_engine != "duckdb":
-            dbt_vars["spark_dir"] = str(self.spark_dir)
-        return dbt_vars
 
     def dbt_arguments(self, *, started_in_working_dir: bool = True) -> list[str]:
         """The settings every dbt invocation of a run gets: its threads and `--vars`."""

@@ -111,7 +111,6 @@ def test_dbt_gets_the_runs_settings_as_vars_and_skips_unit_tests(tmp_path: Path)
     # The file's name: dbt starts in its folder, so every warehouse named alike shares a parse
     assert dbt_vars["warehouse_path"] == "w.duckdb"
     assert settings.dbt_working_dir == tmp_path
-    assert "spark_dir" not in dbt_vars  # read on Spark only
     assert dbt_vars["reporting_currency"] == "EUR"
     assert args[args.index("--threads") + 1] == "2"
     # dbt's debug file log is off unless asked for: it cost 1.5 s of a 14 s demo build
