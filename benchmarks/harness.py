@@ -74,9 +74,8 @@ def measure_pipeline(
         if full_only:
             continue
 
-        # The week after runs where the full run did, as a scheduled weekly run does: dbt keeps
-        # its parse state per warehouse path (pipelines/transform/parse_state.py), so a new
-        # folder would make every incremental run parse the whole project again.
+        # The week after runs where the full run did, on the warehouse it published, as a
+        # scheduled weekly run does.
         later = full
         _copy_published(published, later)
         landing = landing_for_run(dataset, later / "landing", with_increment=True)

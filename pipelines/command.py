@@ -187,7 +187,7 @@ def parse(settings: Settings | None, target_dir: Path = DBT_PROJECT_DIR / "targe
         options += ["--target", settings.dbt_target, *settings.dbt_arguments()]
         options += ["--log-level-file", settings.dbt_log_level_file]
         key = run_parse_key(settings)
-    # Pinned: a test suite's runs, each with its own warehouse, would push it out (parse_state.py).
+    # Pinned: a test suite's runs, many with settings of their own, would push it out.
     return _dbt_keeping_state(["parse", "--quiet", *options], target_dir, key, pin=True)
 
 

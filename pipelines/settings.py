@@ -232,7 +232,8 @@ class Settings:
     @property
     def dbt_working_dir(self) -> Path:
         """The folder a run starts dbt in: the warehouse's, where the profile's path is relative."""
-        return self.warehouse_path.resolve().parent
+        # The folder resolved, not the file: a warehouse file that is a link builds beside it.
+        return self.warehouse_path.parent.resolve()
 
     @property
     def dbt_target(self) -> str:

@@ -87,8 +87,8 @@ def test_only_the_most_recently_used_states_are_kept(tmp_path: Path) -> None:
 
 
 def test_the_state_make_parsed_for_outlives_other_settings_runs(tmp_path: Path) -> None:
-    """`portfolio parse` pins its state: a test suite's runs, each with its own warehouse, keep
-    theirs after it and must not push it out; only the newest KEEP_PINNED pinned states stay."""
+    """`portfolio parse` pins its state: a test suite's runs, many with settings of their own,
+    keep theirs after it and must not push it out; only the newest KEEP_PINNED pinned stay."""
     target = tmp_path / "target"
     pinned = [
         parse_state_key("build", {"warehouse_path": f"/srv/p{i}"}) for i in range(KEEP_PINNED + 1)

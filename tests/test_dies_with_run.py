@@ -92,6 +92,7 @@ def test_the_launcher_starts_dbt_in_the_warehouse_folder(tmp_path: Path) -> None
     settings = Settings(warehouse_path=warehouse)
     launcher = Path(sys.executable).parent / "portfolio-dbt"
     project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    project += ["--log-path", str(tmp_path / "logs")]  # not the checkout's dbt_project/logs
     done = subprocess.run(
         [
             *(str(launcher), WORKING_DIR_OPTION, str(settings.dbt_working_dir)),
@@ -107,4 +108,4 @@ def test_the_launcher_starts_dbt_in_the_warehouse_folder(tmp_path: Path) -> None
     assert done.returncode == 0, done.stdout + done.stderr
     # dbt's connection check opened (and so created) the run's build file, and nothing elsewhere
     assert (warehouse.parent / "portfolio.duckdb.building").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["warehouse"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "logs") == ["warehouse"]
