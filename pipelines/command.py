@@ -158,11 +158,6 @@ def _dbt_command(*args: str) -> list[str]:
     return [str(dbt), *args, *project]
 
 
-# The parse state of a dbt command run with the profile's default target and no vars: `make docs`,
-# and `portfolio parse` when it cannot use the settings.
-_DEFAULTS_KEY = "dbt-defaults"
-
-
 def parse(settings: Settings | None, target_dir: Path = DBT_PROJECT_DIR / "target") -> int:
     """The manifest Dagster loads (target/manifest.json), parsed with the target and `--vars` a
     run with these settings gives dbt, starting from and keeping the parse state of those runs
@@ -174,27 +169,23 @@ def parse(settings: Settings | None, target_dir: Path = DBT_PROJECT_DIR / "targe
     are invalid) or without the engine's dbt adapter (Spark without the `spark` extra), the
     manifest is parsed with dbt's defaults, as before, and the run parses once itself.
     """
-    from pipelines.transform.parse_state import run_parse_key
-    from pipelines.transform.spark_exchange import dbt_spark_installed
+    from pipelines.transform.parse_state import DEFAULTS_KEY, parse_options
 
     target_dir = target_dir.resolve()  # dbt reads a relative one from the project folder
-    options = ["--target-path", str(target_dir)]
-    if settings is not None and settings.dbt_engine != "duckdb" and not dbt_spark_installed():
+    options, key = parse_options(settings)
+    if settings is not None and key == DEFAULTS_KEY:
         print("dbt-spark is not installed: parsed with dbt's defaults", file=sys.stderr)
-        settings = None
-    key = _DEFAULTS_KEY
-    if settings is not None:
-        options += ["--target", settings.dbt_target, *settings.dbt_arguments()]
-        options += ["--log-level-file", settings.dbt_log_level_file]
-        key = run_parse_key(settings)
+    options = ["--target-path", str(target_dir), *options]
     # Pinned: a test suite's runs, many with settings of their own, would push it out.
     return _dbt_keeping_state(["parse", "--quiet", *options], target_dir, key, pin=True)
 
 
 def docs() -> int:
+    from pipelines.transform.parse_state import DEFAULTS_KEY
+
     target = DBT_PROJECT_DIR / "target"
     command = ["docs", "generate", "--static", "--quiet"]
-    code = _dbt_keeping_state(command, target, _DEFAULTS_KEY, pin=True)
+    code = _dbt_keeping_state(command, target, DEFAULTS_KEY, pin=True)
     if code == 0:
         print(f"dbt docs: {target / 'static_index.html'}")
     return code

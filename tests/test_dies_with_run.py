@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from pipelines.publish.dies_with_run import WORKING_DIR_OPTION
 from pipelines.publish.run_state import (
     end_orphans,
@@ -84,6 +86,7 @@ def test_the_next_run_ends_a_recorded_child_still_alive(tmp_path: Path) -> None:
             process.wait()
 
 
+@pytest.mark.integration  # dbt in a subprocess
 def test_the_launcher_starts_dbt_in_the_warehouse_folder(tmp_path: Path) -> None:
     """A run's dbt opens the build file beside its warehouse: the profile names the file alone
     (Settings.dbt_vars), and `portfolio-dbt --working-dir` is what puts dbt in its folder."""

@@ -40,6 +40,25 @@ PIN_SUFFIX = ".pinned"
 KEEP_PINNED = 3  # `make run`'s settings and dbt's defaults (make docs), and one more
 
 
+# The parse state of a dbt command run with the profile's default target and no vars: `make docs`,
+# and a parse that cannot use the settings (parse_options).
+DEFAULTS_KEY = "dbt-defaults"
+
+
+def parse_options(settings: Settings | None) -> tuple[list[str], str]:
+    """The dbt options of a parse as a run with `settings` parses (its target, `--vars` and log
+    level), and the key of that parse's state. With no settings (they are invalid), or when dbt
+    could not load their target (Spark without the `spark` extra installed): dbt's defaults,
+    no options, and DEFAULTS_KEY."""
+    from pipelines.transform.spark_exchange import dbt_spark_installed
+
+    if settings is None or (settings.dbt_engine != "duckdb" and not dbt_spark_installed()):
+        return [], DEFAULTS_KEY
+    options = ["--target", settings.dbt_target, *settings.dbt_arguments()]
+    options += ["--log-level-file", settings.dbt_log_level_file]
+    return options, run_parse_key(settings)
+
+
 def run_parse_key(settings: Settings) -> str:
     """The key of the parse state a pipeline run with `settings` starts from and keeps."""
     return parse_state_key(settings.dbt_target, settings.dbt_vars())
