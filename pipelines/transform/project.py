@@ -5,8 +5,8 @@ imports the code, except under `dagster dev` (`make dev`), which parses the proj
 loads the code (`prepare_if_dev`). That parse is made with a run's options (the target, `--vars`
 and log level of the environment's settings): dbt then starts from the state `portfolio parse`
 left in target/ and writes one of the same options back. With dagster-dbt's default (`dbt parse`
-with dbt's defaults) no state there matched, so each load parsed the whole project
-(docs/benchmarks.md, "One parse state for every warehouse of the same name").
+with dbt's defaults) that state did not match, so the first load after `make dbt-parse` parsed the
+whole project (docs/benchmarks.md, "One parse state for every warehouse of the same name").
 """
 
 from __future__ import annotations
