@@ -8,13 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.settings import Settings
+from pipelines.transform import spark_exchange
 from pipelines.transform.parse_state import (
+    DEFAULTS_KEY,
     KEEP_PINNED,
     KEEP_STATES,
     PARSE_STATE_FILE,
     STATES_DIR,
     keep_parse_state,
+    parse_options,
     parse_state_key,
+    run_parse_key,
     start_from_kept_state,
 )
 
@@ -105,3 +110,18 @@ def test_the_state_make_parsed_for_outlives_other_settings_runs(tmp_path: Path) 
     assert set(pinned[-KEEP_PINNED:]) <= left  # the newest pinned, though least recently used
     assert pinned[0] not in left  # the oldest pin lapsed; its state went with the others
     assert len(left) == KEEP_PINNED + KEEP_STATES
+
+
+def test_a_parse_for_settings_uses_a_runs_options_or_dbts_defaults(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`portfolio parse` and `dagster dev`'s parse (transform/project.py) parse as a run does, so
+    they share its kept state; without usable settings, with dbt's defaults and their own key."""
+    settings = Settings(warehouse_path=tmp_path / "portfolio.duckdb", reporting_currency="EUR")
+    options, key = parse_options(settings)
+    assert options[:2] == ["--target", "build"]
+    assert options[options.index("--vars") + 1] == settings.dbt_arguments()[-1]
+    assert key == run_parse_key(settings)
+    assert parse_options(None) == ([], DEFAULTS_KEY)
+    monkeypatch.setattr(spark_exchange, "dbt_spark_installed", lambda: False)
+    assert parse_options(settings.with_changes(dbt_engine="spark")) == ([], DEFAULTS_KEY)

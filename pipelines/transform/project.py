@@ -3,18 +3,20 @@
 The manifest is produced at build time (`make` runs `portfolio parse`), never parsed while Dagster
 imports the code, except under `dagster dev` (`make dev`), which parses the project each time it
 loads the code (`prepare_if_dev`). That parse is made with a run's options (the target, `--vars`
-and log level of the environment's settings): dbt then starts from the state `portfolio parse`
-left in target/ and writes one of the same options back. With dagster-dbt's default (`dbt parse`
-with dbt's defaults) that state did not match, so the first load after `make dbt-parse` parsed the
-whole project (docs/benchmarks.md, "One parse state for every warehouse of the same name").
+and log level of the environment's settings), from the state kept for them (parse_state.py)
+copied into target/ first: dagster-dbt parses there, and another dbt command (`make docs`, the
+tests) may have left a state of other options. With dagster-dbt's default (`dbt parse` with dbt's
+defaults) the first load after `make dbt-parse` parsed the whole project (docs/benchmarks.md,
+"One parse state for every warehouse of the same name").
 """
 
 from __future__ import annotations
 
 from dagster_dbt import DbtProject
+from dagster_dbt.dbt_project import using_dagster_dev
 
 from pipelines.settings import DBT_PROJECT_DIR, Settings, SettingsError
-from pipelines.transform.parse_state import parse_options
+from pipelines.transform.parse_state import parse_options, start_from_kept_state
 
 
 def _settings() -> Settings | None:
@@ -24,9 +26,13 @@ def _settings() -> Settings | None:
         return None
 
 
+_options, _key = parse_options(_settings())
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,
     profiles_dir=DBT_PROJECT_DIR,
-    prepare_project_cli_args=["parse", "--quiet", *parse_options(_settings())[0]],
+    prepare_project_cli_args=["parse", "--quiet", *_options],
 )
+if using_dagster_dev():  # the check prepare_if_dev makes
+    _target = DBT_PROJECT_DIR / dbt_project.target_path
+    start_from_kept_state(_target, _key, _target)
 dbt_project.prepare_if_dev()
