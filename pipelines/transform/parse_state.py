@@ -80,11 +80,24 @@ def start_from_kept_state(project_target: Path, key: str, invocation_target: Pat
     kept = _kept(project_target, key)
     invocation_target.mkdir(parents=True, exist_ok=True)
     try:
-        shutil.copyfile(kept, invocation_target / PARSE_STATE_FILE)
+        # In one rename: `dagster dev` copies into the project's target/, which dbt may be reading
+        _copy_in_one_rename(kept, invocation_target / PARSE_STATE_FILE)
         os.utime(kept)  # recently used: pruned last
     except FileNotFoundError:  # none kept, or pruned by another run a moment ago
         return False
     return True
+
+
+def _copy_in_one_rename(source: Path, target: Path) -> None:
+    """Replace `target` with a copy of `source`: a reader sees the old file or the new, not half."""
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    try:
+        shutil.copyfile(source, temp)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def keep_parse_state(
@@ -99,14 +112,7 @@ def keep_parse_state(
     folder = project_target / STATES_DIR
     folder.mkdir(parents=True, exist_ok=True)
     # Replaced in one rename: a run starting now copies the old state or the new, never half.
-    handle, temp = tempfile.mkstemp(prefix=f".{key}.", dir=folder)
-    os.close(handle)
-    try:
-        shutil.copyfile(state, temp)
-        os.replace(temp, _kept(project_target, key))
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    _copy_in_one_rename(state, _kept(project_target, key))
     if pin:
         (folder / f"{key}{PIN_SUFFIX}").touch()
     _prune(folder)
