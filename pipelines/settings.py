@@ -1,9 +1,10 @@
 """Every setting of a run, in one object built once at the edge and passed down.
 
 The edges are the CLI (`pipelines.cli`), the Dagster definitions (`pipelines.definitions`, when
-Dagster loads them) and the tests. Only `Settings.from_env` reads the environment; everything
-below it gets a `Settings` (assets as the `settings` resource) and never looks at `os.environ`.
-dbt, a subprocess, gets the values it needs as `--vars` (`Settings.dbt_vars`).
+Dagster loads them; `pipelines.transform.project` for `dagster dev`'s dbt parse) and the tests. Only
+`Settings.from_env` reads the environment; everything below it gets a `Settings` (assets as the
+`settings` resource) and never looks at `os.environ`. dbt, a subprocess, gets the values it needs as
+`--vars` (`Settings.dbt_vars`).
 
 Every path has a default under the project so `make run` works on a fresh clone; each can be
 overridden by an environment variable so a scheduled deployment points at real folders.
