@@ -32,15 +32,20 @@ def _settings() -> Settings | None:
         return None
 
 
-_options, _key = parse_options(_settings())
-dbt_project = DbtProject(
-    project_dir=DBT_PROJECT_DIR,
-    profiles_dir=DBT_PROJECT_DIR,
-    prepare_project_cli_args=["parse", "--quiet", *_options],
-)
-_target = DBT_PROJECT_DIR / dbt_project.target_path
-if using_dagster_dev():  # the check prepare_if_dev makes
-    start_from_kept_state(_target, _key, _target)
-dbt_project.prepare_if_dev()
-if using_dagster_dev():  # the next load starts from this one's parse (only edited files again)
-    keep_parse_state(_target, _target, _key)
+def _dbt_project() -> DbtProject:
+    if not using_dagster_dev():  # the check prepare_if_dev makes: the manifest is built already
+        return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    options, key = parse_options(_settings())
+    project = DbtProject(
+        project_dir=DBT_PROJECT_DIR,
+        profiles_dir=DBT_PROJECT_DIR,
+        prepare_project_cli_args=["parse", "--quiet", *options],
+    )
+    target = DBT_PROJECT_DIR / project.target_path
+    start_from_kept_state(target, key, target)
+    project.prepare_if_dev()
+    keep_parse_state(target, target, key)  # the next load parses only files edited since
+    return project
+
+
+dbt_project = _dbt_project()
