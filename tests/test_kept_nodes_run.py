@@ -1,5 +1,6 @@
 """A weekly run keeps the dbt models and tests whose inputs did not change, and still publishes
-what a build of everything would (pipelines/transform/kept_nodes.py, kept_events.py).
+what a build of everything would (pipelines/transform/kept_nodes.py, kept_events.py); with
+nothing new, the prioritisation's marts are kept too (pipelines/prioritization/kept_result.py).
 
 Both runs start from a copy of the session's published demo run.
 """
@@ -110,6 +111,13 @@ def test_a_run_with_nothing_new_keeps_every_model_and_test_and_publishes_the_sam
     # the steps after dbt ran on the kept marts, and the tests that passed then are reported
     outcome = RunOutcome.of(result)
     assert {"portfolio_prioritization", "portfolio_report"} <= outcome.materialized
+    # the prioritisation read the same inputs: its marts are kept, not solved again
+    (prioritised,) = (
+        e.materialization.metadata
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "portfolio_prioritization"
+    )
+    assert getattr(prioritised[KEPT_FROM_RUN], "value", None) == first.run_id
     assert _passed_dbt_checks(outcome.checks) == _passed_dbt_checks(first.checks)
     assert all(
         KEPT_FROM_RUN in evaluation.metadata

@@ -43,7 +43,7 @@ PROJECTS = [
 ]
 
 
-def _warehouse(path: Path, mandatory_cost: float | None = None) -> None:
+def build_warehouse(path: Path, mandatory_cost: float | None = None) -> None:
     con = duckdb.connect(str(path))
     con.execute("create schema marts; create schema intermediate")
     con.execute(
@@ -135,7 +135,7 @@ def test_inputs_derive_costs_beyond_the_plan_year(tmp_path: Path) -> None:
     2027, inside the plan year, so its cost is the forecast alone. The finished PRJ-0006 is no
     candidate; PRJ-0002's dependency and the CRM alternatives come through."""
     path = tmp_path / "w.duckdb"
-    _warehouse(path)
+    build_warehouse(path)
     with duckdb.connect(str(path)) as con:
         inputs = read_inputs(con)
     p = inputs.portfolio
@@ -149,7 +149,7 @@ def test_inputs_derive_costs_beyond_the_plan_year(tmp_path: Path) -> None:
     assert p.resources == (("Data Engineering", "2027-01"), ("Security", "2027-01"))
 
 
-def _materialize(path: Path) -> None:
+def materialize_prioritization(path: Path) -> dg.ExecuteInProcessResult:
     result = dg.materialize(
         [portfolio_prioritization],
         resources={
@@ -158,12 +158,13 @@ def _materialize(path: Path) -> None:
         },
     )
     assert result.success
+    return result
 
 
 def test_asset_writes_the_marts_and_the_page_renders(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
-    _warehouse(path)
-    _materialize(path)
+    build_warehouse(path)
+    materialize_prioritization(path)
     with duckdb.connect(str(path), read_only=True) as con:
         counts = {
             t: con.execute(f"select count(*) from marts.{t}").fetchone()[0]  # type: ignore[index]
@@ -210,8 +211,8 @@ def test_infeasible_baseline_is_a_row_with_the_reason_not_a_crash(tmp_path: Path
     """PRJ-0005 is mandatory and now costs 16 M: a quarter, 4.0 M, falls in FY2026, against a
     baseline budget of 80 % of all candidates' FY2026 cost = 0.8 x (4.0 + 0.725) M = 3.8 M."""
     path = tmp_path / "w.duckdb"
-    _warehouse(path, mandatory_cost=16_000_000)
-    _materialize(path)
+    build_warehouse(path, mandatory_cost=16_000_000)
+    materialize_prioritization(path)
     with duckdb.connect(str(path), read_only=True) as con:
         feasible, message = con.execute(
             "select is_feasible, message from marts.fct_prioritization_scenarios "

@@ -18,7 +18,7 @@ from pipelines.prioritization.waterline import waterline
 from pipelines.report.formatting import displayed_difference, format_delta_points, format_points
 from pipelines.report.pages.prioritization import render_prioritization_page
 from pipelines.report.prioritization_queries import RankedRow
-from tests.test_prioritization_asset import _materialize, _warehouse
+from tests.test_prioritization_asset import build_warehouse, materialize_prioritization
 
 
 def test_a_shown_difference_is_the_difference_of_the_shown_parts() -> None:
@@ -79,8 +79,8 @@ def test_page_figures_add_up(tmp_path: Path) -> None:
     every weights cell names its method from the sensitivity mart, and the cut row is the first
     whose running total is over a fiscal year's budget."""
     path = tmp_path / "w.duckdb"
-    _warehouse(path)
-    _materialize(path)
+    build_warehouse(path)
+    materialize_prioritization(path)
     with duckdb.connect(str(path), read_only=True) as con:
         page = render_prioritization_page(con, tmp_path / "site")
         fragile = {

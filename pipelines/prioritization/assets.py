@@ -17,10 +17,17 @@ from pipelines.prioritization.config import (
     load_scoring_models,
 )
 from pipelines.prioritization.inputs import has_candidates, read_inputs
+from pipelines.prioritization.kept_result import (
+    forget_inputs,
+    inputs_fingerprint,
+    kept_from_run,
+    record_inputs,
+)
 from pipelines.prioritization.run import prioritise
 from pipelines.prioritization.tables import drop_tables, write_tables
 from pipelines.settings import Settings
 from pipelines.transform.assets import portfolio_dbt_models
+from pipelines.transform.kept_events import KEPT_FROM_RUN
 
 # The dbt models read (pipelines/prioritization/inputs.py).
 PRIORITIZATION_INPUTS = (
@@ -50,11 +57,21 @@ def portfolio_prioritization(
             # A source profile without a PPM tool's projects (the IT Dashboard, GMPP) has nothing
             # to prioritise: no marts (an earlier run's would be stale), and the page says so.
             dropped = drop_tables(con)
+            forget_inputs(con)
             context.log.info("marts.dim_projects is empty: nothing to prioritise this run")
             return dg.MaterializeResult(
                 metadata={"candidates": 0, "dropped_stale_tables": ", ".join(dropped) or "none"}
             )
         inputs = read_inputs(con)
+        fingerprint = inputs_fingerprint(inputs, models, scenarios, sensitivity, frontier)
+        kept = kept_from_run(con, fingerprint)
+        if kept is not None:
+            context.log.info(
+                f"the prioritisation's inputs equal those of run {kept}: its marts are kept"
+            )
+            return dg.MaterializeResult(
+                metadata={"candidates": inputs.portfolio.size, KEPT_FROM_RUN: kept}
+            )
         result = prioritise(
             inputs.portfolio,
             models,
@@ -63,9 +80,12 @@ def portfolio_prioritization(
             frontier,
             workers=settings.solver_threads,
         )
+        # No record while the marts are replaced: a run stopped halfway leaves none to trust.
+        forget_inputs(con)
         written = write_tables(
             con, result, inputs.candidates, inputs.as_of_date, inputs.reporting_currency
         )
+        record_inputs(con, fingerprint, context.run_id)
     infeasible = {name: s.message for name, s in result.scenarios.items() if not s.feasible}
     for name, message in infeasible.items():
         context.log.warning(f"scenario {name} is infeasible: {message}")

@@ -100,7 +100,11 @@ def has_candidates(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def read_inputs(con: duckdb.DuckDBPyConnection) -> WarehouseInputs:
-    """Everything from one connection; raises ValueError when the marts hold no candidate."""
+    """Everything from one connection; raises ValueError when the marts hold no candidate.
+
+    Every query is ordered: a project's costs are summed month by month in floating point, so
+    rows in another order (a parallel GROUP BY's) could change the last digit, and with it the
+    fingerprint that lets a run keep the last marts (kept_result.py)."""
     as_of_row = con.execute(
         "select max(as_of_date), max(reporting_currency) from marts.dim_projects"
     ).fetchone()
@@ -119,6 +123,7 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> WarehouseInputs:
         from marts.fct_budgets
         where is_latest_forecast and month_start_date between ? and ?
         group by all
+        order by all
         """,
         [first, last],
     ).fetchall()
@@ -137,6 +142,7 @@ def read_inputs(con: duckdb.DuckDBPyConnection) -> WarehouseInputs:
         from intermediate.int_resource_plan_lines_filtered
         where month_start_date between ? and ?
         group by all
+        order by all
         """,
         [first, last],
     ).fetchall():

@@ -14,12 +14,11 @@ import pandas as pd
 
 from pipelines.prioritization.config import BASELINE
 from pipelines.prioritization.inputs import Candidate
-from pipelines.prioritization.mart_names import TABLES
+from pipelines.prioritization.mart_names import SCHEMA, TABLES
 from pipelines.prioritization.portfolio import FloatArray, Portfolio
 from pipelines.prioritization.run import Prioritisation
 from pipelines.prioritization.selection import Selection
 
-SCHEMA = "marts"
 CRITERIA = ("strategic_alignment", "business_value", "time_criticality", "risk")
 
 

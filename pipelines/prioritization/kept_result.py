@@ -1,0 +1,131 @@
+"""Keep the last prioritisation when nothing it is computed from has changed.
+
+The prioritisation is a function of what it reads from the marts (inputs.py: the candidates,
+their costs, demand and the teams' capacity), of the scoring models, scenarios and run settings
+(config.py) and of this package's code: the same inputs solve to the same marts, since every solve
+is deterministic (run.py). Its exact solves are the slowest step of a run for a few hundred
+candidates (about two minutes at 287, docs/benchmarks.md), and a run with nothing new solved them
+all again.
+
+After writing the marts, a run records the fingerprint of everything they were computed from in
+`audit.prioritization_inputs`, inside the build file, so the record is published with the marts
+it describes, or thrown away with them. The next run computes the fingerprint of its own inputs
+first (reading them is cheap); when it equals the record and the build file (a copy of the last
+published warehouse) holds all five marts, it writes nothing and says which run computed them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import scipy
+from scipy import sparse
+
+from pipelines.prioritization.mart_names import SCHEMA, TABLES
+
+RECORD_SCHEMA, RECORD_NAME = "audit", "prioritization_inputs"
+RECORD_TABLE = f"{RECORD_SCHEMA}.{RECORD_NAME}"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _feed(digest: Any, value: object) -> None:
+    """Add `value` to the digest in one spelling per value, whatever the process: sets and
+    mappings in sorted order (a string's hash, and so a set's order, differs between processes),
+    arrays by their type, shape and bytes, dataclasses field by field."""
+    if isinstance(value, np.ndarray):
+        array = np.ascontiguousarray(value)
+        digest.update(f"array {array.dtype} {array.shape};".encode())
+        digest.update(array.tobytes())
+    elif sparse.issparse(value):
+        matrix = sparse.csr_array(value)
+        matrix.sum_duplicates()  # canonical: sorted indices, no repeated entries
+        digest.update(f"sparse {matrix.shape};".encode())
+        for part in (matrix.indptr, matrix.indices, matrix.data):
+            _feed(digest, np.asarray(part))
+    elif is_dataclass(value) and not isinstance(value, type):
+        digest.update(f"{type(value).__name__}(".encode())
+        for spec in fields(value):
+            digest.update(f"{spec.name}=".encode())
+            _feed(digest, getattr(value, spec.name))
+        digest.update(b")")
+    elif isinstance(value, Mapping):
+        digest.update(f"mapping {len(value)}{{".encode())
+        for key in sorted(value, key=repr):
+            _feed(digest, key)
+            _feed(digest, value[key])
+        digest.update(b"}")
+    elif isinstance(value, (set, frozenset)):
+        digest.update(f"set {len(value)}{{".encode())
+        for item in sorted(value, key=repr):
+            _feed(digest, item)
+        digest.update(b"}")
+    elif isinstance(value, (tuple, list)):
+        digest.update(f"sequence {len(value)}[".encode())
+        for item in value:
+            _feed(digest, item)
+        digest.update(b"]")
+    elif value is None or isinstance(value, (str, bool, int, float, date, np.generic)):
+        digest.update(f"{type(value).__name__} {value!r};".encode())
+    else:
+        raise TypeError(f"no fingerprint for a {type(value).__name__}")
+
+
+@cache
+def code_fingerprint() -> str:
+    """This package's source and the solver's version: what turns the inputs into the marts."""
+    digest = hashlib.sha256(f"scipy {scipy.__version__}; numpy {np.__version__};".encode())
+    for path in sorted(_PACKAGE.glob("*.py")):
+        digest.update(f"{path.name};".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_fingerprint(*parts: object) -> str:
+    """The fingerprint of a prioritisation's inputs and settings (any dataclasses, arrays,
+    mappings and plain values), with the code's."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for part in parts:
+        _feed(digest, part)
+    return digest.hexdigest()
+
+
+def kept_from_run(con: duckdb.DuckDBPyConnection, fingerprint: str) -> str | None:
+    """The run whose marts this build file holds when they were computed from these inputs;
+    None when they must be computed (another fingerprint, no record, a mart missing)."""
+    if RECORD_NAME not in _tables(con, RECORD_SCHEMA):
+        return None
+    row = con.execute(f"select inputs_fingerprint, run_id from {RECORD_TABLE}").fetchone()
+    if row is None or row[0] != fingerprint:
+        return None
+    return str(row[1]) if set(TABLES) <= _tables(con, SCHEMA) else None
+
+
+def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = ?", [schema]
+    ).fetchall()
+    return {str(name) for (name,) in rows}
+
+
+def record_inputs(con: duckdb.DuckDBPyConnection, fingerprint: str, run_id: str) -> None:
+    """Record what the marts just written were computed from (one row: the last run's)."""
+    con.execute(f"create schema if not exists {RECORD_SCHEMA}")
+    con.execute(
+        f"create or replace table {RECORD_TABLE} (inputs_fingerprint varchar not null, "
+        "run_id varchar not null, recorded_at timestamp not null)"
+    )
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.execute(f"insert into {RECORD_TABLE} values (?, ?, ?)", [fingerprint, run_id, now])
+
+
+def forget_inputs(con: duckdb.DuckDBPyConnection) -> None:
+    """No marts (a run with no candidates): no record either."""
+    con.execute(f"drop table if exists {RECORD_TABLE}")

@@ -1,0 +1,113 @@
+"""A run whose prioritisation inputs equal the last run's keeps its marts instead of solving again
+(pipelines/prioritization/kept_result.py), and one whose inputs differ solves them anew."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.prioritization import assets
+from pipelines.prioritization.kept_result import RECORD_TABLE, inputs_fingerprint
+from pipelines.prioritization.mart_names import TABLES
+from pipelines.transform.kept_events import KEPT_FROM_RUN
+from tests.test_prioritization_asset import build_warehouse, materialize_prioritization
+
+
+def _marts(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {
+            t: sorted(con.execute(f"select * from marts.{t}").fetchall(), key=repr) for t in TABLES
+        }
+
+
+def _metadata(result: dg.ExecuteInProcessResult) -> dict[str, object]:
+    (event,) = result.get_asset_materialization_events()
+    return {k: getattr(v, "value", v) for k, v in event.materialization.metadata.items()}
+
+
+def _no_solving(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the prioritisation was solved although its inputs had not changed")
+
+
+def test_unchanged_inputs_keep_the_marts_and_changed_ones_solve_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "w.duckdb"
+    build_warehouse(path)
+    first = materialize_prioritization(path)
+    assert KEPT_FROM_RUN not in _metadata(first)
+    solved = _marts(path)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(assets, "prioritise", _no_solving)
+        again = materialize_prioritization(path)
+    assert _metadata(again)[KEPT_FROM_RUN] == first.run_id
+    assert _marts(path) == solved
+
+    # PRJ-0003 is now worth more to the business: every score and selection may move.
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "update marts.dim_projects set business_value_score = 5 where project_id = 'PRJ-0003'"
+        )
+    changed = materialize_prioritization(path)
+    assert KEPT_FROM_RUN not in _metadata(changed)
+    assert _marts(path) != solved
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute(f"select run_id from {RECORD_TABLE}").fetchall() == [(changed.run_id,)]
+
+
+def test_a_missing_mart_is_solved_again(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    build_warehouse(path)
+    materialize_prioritization(path)
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"drop table marts.{TABLES[2]}")
+    again = materialize_prioritization(path)
+    assert KEPT_FROM_RUN not in _metadata(again)
+    assert set(_marts(path)) == set(TABLES)
+
+
+_FINGERPRINT = """
+import duckdb, sys
+from pipelines.prioritization.config import (
+    CONFIG_DIR, load_run_settings, load_scenarios, load_scoring_models)
+from pipelines.prioritization.inputs import read_inputs
+from pipelines.prioritization.kept_result import inputs_fingerprint
+with duckdb.connect(sys.argv[1], read_only=True) as con:
+    inputs = read_inputs(con)
+print(inputs_fingerprint(inputs, load_scoring_models(CONFIG_DIR), load_scenarios(CONFIG_DIR),
+                         *load_run_settings(CONFIG_DIR)))
+"""
+
+
+def test_the_fingerprint_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """Sets and mappings are spelled in sorted order: a string's hash, and so a set's order,
+    differs between interpreters (PYTHONHASHSEED)."""
+    path = tmp_path / "w.duckdb"
+    build_warehouse(path)
+    prints = {
+        subprocess.run(
+            [sys.executable, "-c", _FINGERPRINT, str(path)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert len(prints) == 1
+    assert len(next(iter(prints))) == 64
+
+
+def test_the_fingerprint_follows_every_part() -> None:
+    base = inputs_fingerprint({"b": frozenset({"x", "y"}), "a": (1, 2.5)}, "settings")
+    assert base == inputs_fingerprint({"a": (1, 2.5), "b": frozenset({"y", "x"})}, "settings")
+    assert base != inputs_fingerprint({"b": frozenset({"x"}), "a": (1, 2.5)}, "settings")
+    assert base != inputs_fingerprint({"b": frozenset({"x", "y"}), "a": (1, 2.50001)}, "settings")
+    assert base != inputs_fingerprint({"b": frozenset({"x", "y"}), "a": (1, 2.5)}, "other")
