@@ -26,6 +26,7 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import pandas as pd
 import scipy
 from scipy import sparse
 
@@ -80,8 +81,10 @@ def _feed(digest: Any, value: object) -> None:
 
 @cache
 def code_fingerprint() -> str:
-    """This package's source and the solver's version: what turns the inputs into the marts."""
-    digest = hashlib.sha256(f"scipy {scipy.__version__}; numpy {np.__version__};".encode())
+    """This package's source and the versions of what solves and writes: what turns the inputs
+    into the marts."""
+    versions = f"scipy {scipy.__version__}; numpy {np.__version__}; pandas {pd.__version__}; "
+    digest = hashlib.sha256(f"{versions}duckdb {duckdb.__version__};".encode())
     for path in sorted(_PACKAGE.glob("*.py")):
         digest.update(f"{path.name};".encode())
         digest.update(path.read_bytes())
