@@ -182,6 +182,7 @@ _OTHER_STEPS: dict[str, Callable[[dict[str, Any]], str]] = {
             if "candidates" in found
             else "done"
         )
+        + (" (kept: inputs unchanged)" if KEPT_FROM_RUN in found else "")
     ),
     "portfolio_report": lambda found: f"report: {_int(found.get('pages_written'))} pages written",
     "published_warehouse": lambda _: "published the warehouse and the reports",

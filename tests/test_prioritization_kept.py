@@ -6,15 +6,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.prioritization import assets
+from pipelines.prioritization import assets, optimizer
 from pipelines.prioritization.kept_result import RECORD_TABLE, inputs_fingerprint
 from pipelines.prioritization.mart_names import TABLES
+from pipelines.prioritization.tables import tables_in
 from pipelines.transform.kept_events import KEPT_FROM_RUN
 from tests.test_prioritization_asset import build_warehouse, materialize_prioritization
 
@@ -49,6 +51,9 @@ def test_unchanged_inputs_keep_the_marts_and_changed_ones_solve_again(
         again = materialize_prioritization(path)
     assert _metadata(again)[KEPT_FROM_RUN] == first.run_id
     assert _marts(path) == solved
+    # the kept run reports what the solving one did (the UI's metadata, the infeasible warning)
+    assert {k: v for k, v in _metadata(again).items() if k != KEPT_FROM_RUN} == _metadata(first)
+    assert "must_fund_list" in str(_metadata(first)["infeasible_scenarios"])
 
     # PRJ-0003 is now worth more to the business: every score and selection may move.
     with duckdb.connect(str(path)) as con:
@@ -60,6 +65,58 @@ def test_unchanged_inputs_keep_the_marts_and_changed_ones_solve_again(
     assert _marts(path) != solved
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute(f"select run_id from {RECORD_TABLE}").fetchall() == [(changed.run_id,)]
+
+
+def test_changed_settings_solve_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frontier's points are a setting in prioritization/run_settings: fewer points, another
+    frontier."""
+    path = tmp_path / "w.duckdb"
+    build_warehouse(path)
+    materialize_prioritization(path)
+    sensitivity, frontier = assets.load_run_settings(assets.CONFIG_DIR)
+    fewer = replace(frontier, points=5)
+    monkeypatch.setattr(assets, "load_run_settings", lambda _: (sensitivity, fewer))
+    again = materialize_prioritization(path)
+    assert KEPT_FROM_RUN not in _metadata(again)
+    assert _metadata(again)["rows_fct_prioritization_frontier"] == 5 * 2
+
+
+def test_a_solve_its_time_limit_stopped_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A selection a limit stopped depends on how far the solver got: the next run solves again."""
+    path = tmp_path / "w.duckdb"
+    build_warehouse(path)
+    solve = optimizer.milp
+
+    def stopped(*args: object, **kwargs: object) -> object:
+        result = solve(*args, **kwargs)
+        result.status = 1  # scipy's "Iteration or time limit reached", with the best found
+        return result
+
+    with monkeypatch.context() as patched:
+        patched.setattr(optimizer, "milp", stopped)
+        first = materialize_prioritization(path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert tables_in(con, "audit") == set()  # no record
+    again = materialize_prioritization(path)
+    assert KEPT_FROM_RUN not in _metadata(again)
+    assert first.success and again.success
+
+
+def test_no_candidates_drops_the_marts_and_the_record(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    build_warehouse(path)
+    materialize_prioritization(path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("delete from marts.dim_projects")
+    materialize_prioritization(path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        left = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_name like 'fct_prioritization%' or table_name = 'prioritization_inputs'"
+        ).fetchall()
+    assert left == []
 
 
 def test_a_missing_mart_is_solved_again(tmp_path: Path) -> None:

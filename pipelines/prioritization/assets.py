@@ -16,13 +16,14 @@ from pipelines.prioritization.config import (
     load_scenarios,
     load_scoring_models,
 )
-from pipelines.prioritization.inputs import has_candidates, read_inputs
+from pipelines.prioritization.inputs import WarehouseInputs, has_candidates, read_inputs
 from pipelines.prioritization.kept_result import (
     forget_inputs,
     inputs_fingerprint,
     kept_from_run,
     record_inputs,
 )
+from pipelines.prioritization.outcome import Outcome, outcome_of, read_outcome
 from pipelines.prioritization.run import prioritise
 from pipelines.prioritization.tables import drop_tables, write_tables
 from pipelines.settings import Settings
@@ -69,9 +70,8 @@ def portfolio_prioritization(
             context.log.info(
                 f"the prioritisation's inputs equal those of run {kept}: its marts are kept"
             )
-            return dg.MaterializeResult(
-                metadata={"candidates": inputs.portfolio.size, KEPT_FROM_RUN: kept}
-            )
+            outcome = read_outcome(con)
+            return _reported(context, inputs, outcome, {KEPT_FROM_RUN: kept})
         result = prioritise(
             inputs.portfolio,
             models,
@@ -85,18 +85,33 @@ def portfolio_prioritization(
         written = write_tables(
             con, result, inputs.candidates, inputs.as_of_date, inputs.reporting_currency
         )
-        record_inputs(con, fingerprint, context.run_id)
-    infeasible = {name: s.message for name, s in result.scenarios.items() if not s.feasible}
-    for name, message in infeasible.items():
+        if result.finished:
+            record_inputs(con, fingerprint, context.run_id)
+        else:
+            context.log.warning(
+                "a solve stopped at its time limit: its selection depends on how far it got, so "
+                "the next run solves again even if nothing changes"
+            )
+    return _reported(context, inputs, outcome_of(result, written), {})
+
+
+def _reported(
+    context: dg.AssetExecutionContext,
+    inputs: WarehouseInputs,
+    outcome: Outcome,
+    extra: "dict[str, dg.RawMetadataValue]",  # quoted: dagster exports it for type checkers only
+) -> dg.MaterializeResult:
+    """The infeasible scenarios as warnings, and the metadata, alike whether solved or kept."""
+    for name, message in outcome.infeasible.items():
         context.log.warning(f"scenario {name} is infeasible: {message}")
-    base = result.scenarios["baseline"]
     metadata: dict[str, dg.RawMetadataValue] = {
         "candidates": inputs.portfolio.size,
         "fiscal_years": ", ".join(f"FY{y}" for y in inputs.portfolio.fiscal_years),
-        "scenarios": len(result.scenarios),
-        "infeasible_scenarios": ", ".join(infeasible) or "none",
-        "baseline_value_waterline": base.waterline.value,
-        "baseline_value_optimal": base.optimal.value,
-        **{f"rows_{table}": rows for table, rows in written.items()},
+        "scenarios": outcome.scenarios,
+        "infeasible_scenarios": ", ".join(outcome.infeasible) or "none",
+        "baseline_value_waterline": outcome.baseline_value.get("waterline"),
+        "baseline_value_optimal": outcome.baseline_value.get("optimal"),
+        **{f"rows_{table}": rows for table, rows in outcome.rows.items()},
+        **extra,
     }
     return dg.MaterializeResult(metadata=metadata)

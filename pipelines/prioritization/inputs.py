@@ -102,9 +102,11 @@ def has_candidates(con: duckdb.DuckDBPyConnection) -> bool:
 def read_inputs(con: duckdb.DuckDBPyConnection) -> WarehouseInputs:
     """Everything from one connection; raises ValueError when the marts hold no candidate.
 
-    Every query is ordered: a project's costs are summed month by month in floating point, so
-    rows in another order (a parallel GROUP BY's) could change the last digit, and with it the
-    fingerprint that lets a run keep the last marts (kept_result.py)."""
+    The budgets and the demand come in a fixed order: a project's costs are summed month by month
+    in floating point here, so rows in another order (a parallel GROUP BY's) could change the
+    last digit, and with it the fingerprint that lets a run keep the last marts (kept_result.py).
+    The capacity is keyed, and DuckDB's own sum of the planned hours per team and month could
+    still differ in its last digit: that costs a needless solve, never a wrong keep."""
     as_of_row = con.execute(
         "select max(as_of_date), max(reporting_currency) from marts.dim_projects"
     ).fetchone()

@@ -2,21 +2,26 @@
 
 The prioritisation is a function of what it reads from the marts (inputs.py: the candidates,
 their costs, demand and the teams' capacity), of the scoring models, scenarios and run settings
-(config.py) and of this package's code: the same inputs solve to the same marts, since every solve
-is deterministic (run.py). Its exact solves are the slowest step of a run for a few hundred
-candidates (about two minutes at 287, docs/benchmarks.md), and a run with nothing new solved them
-all again.
+(config.py) and of this package's code: the same inputs solve to the same marts, since every
+solve is deterministic (run.py) unless its time limit stops it. Its exact solves are the slowest
+step of a run for a few hundred candidates (about two minutes at 287, docs/benchmarks.md), and a
+run with nothing new solved them all again.
 
 After writing the marts, a run records the fingerprint of everything they were computed from in
 `audit.prioritization_inputs`, inside the build file, so the record is published with the marts
-it describes, or thrown away with them. The next run computes the fingerprint of its own inputs
-first (reading them is cheap); when it equals the record and the build file (a copy of the last
-published warehouse) holds all five marts, it writes nothing and says which run computed them.
+it describes, or thrown away with them; a result with a solve its time limit stopped is not
+recorded (`Prioritisation.finished`), so the next run solves again. The next run computes the
+fingerprint of its own inputs first (reading them is cheap); when it equals the record and the
+build file (a copy of the last published warehouse) holds all five marts, it writes nothing and
+says which run computed them. Not seen: a mart changed by hand in the warehouse (drop the record
+after that, as for dbt's `audit.dbt_node_builds`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import platform
+import sys
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from datetime import UTC, date, datetime
@@ -31,6 +36,8 @@ import scipy
 from scipy import sparse
 
 from pipelines.prioritization.mart_names import SCHEMA, TABLES
+from pipelines.prioritization.tables import tables_in
+from pipelines.sql_helpers import fetch_row
 
 RECORD_SCHEMA, RECORD_NAME = "audit", "prioritization_inputs"
 RECORD_TABLE = f"{RECORD_SCHEMA}.{RECORD_NAME}"
@@ -46,7 +53,7 @@ def _feed(digest: Any, value: object) -> None:
         digest.update(f"array {array.dtype} {array.shape};".encode())
         digest.update(array.tobytes())
     elif sparse.issparse(value):
-        matrix = sparse.csr_array(value)
+        matrix = sparse.csr_array(value, copy=True)  # not the portfolio's own, changed in place
         matrix.sum_duplicates()  # canonical: sorted indices, no repeated entries
         digest.update(f"sparse {matrix.shape};".encode())
         for part in (matrix.indptr, matrix.indices, matrix.data):
@@ -83,8 +90,11 @@ def _feed(digest: Any, value: object) -> None:
 def code_fingerprint() -> str:
     """This package's source and the versions of what solves and writes: what turns the inputs
     into the marts."""
-    versions = f"scipy {scipy.__version__}; numpy {np.__version__}; pandas {pd.__version__}; "
-    digest = hashlib.sha256(f"{versions}duckdb {duckdb.__version__};".encode())
+    versions = (
+        f"python {sys.version}; {platform.machine()}; scipy {scipy.__version__}; "
+        f"numpy {np.__version__}; pandas {pd.__version__}; duckdb {duckdb.__version__};"
+    )
+    digest = hashlib.sha256(versions.encode())
     for path in sorted(_PACKAGE.glob("*.py")):
         digest.update(f"{path.name};".encode())
         digest.update(path.read_bytes())
@@ -103,19 +113,12 @@ def inputs_fingerprint(*parts: object) -> str:
 def kept_from_run(con: duckdb.DuckDBPyConnection, fingerprint: str) -> str | None:
     """The run whose marts this build file holds when they were computed from these inputs;
     None when they must be computed (another fingerprint, no record, a mart missing)."""
-    if RECORD_NAME not in _tables(con, RECORD_SCHEMA):
+    if RECORD_NAME not in tables_in(con, RECORD_SCHEMA):
         return None
-    row = con.execute(f"select inputs_fingerprint, run_id from {RECORD_TABLE}").fetchone()
+    row = fetch_row(con, f"select inputs_fingerprint, run_id from {RECORD_TABLE}")
     if row is None or row[0] != fingerprint:
         return None
-    return str(row[1]) if set(TABLES) <= _tables(con, SCHEMA) else None
-
-
-def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
-    rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = ?", [schema]
-    ).fetchall()
-    return {str(name) for (name,) in rows}
+    return str(row[1]) if set(TABLES) <= tables_in(con, SCHEMA) else None
 
 
 def record_inputs(con: duckdb.DuckDBPyConnection, fingerprint: str, run_id: str) -> None:
@@ -130,5 +133,6 @@ def record_inputs(con: duckdb.DuckDBPyConnection, fingerprint: str, run_id: str)
 
 
 def forget_inputs(con: duckdb.DuckDBPyConnection) -> None:
-    """No marts (a run with no candidates): no record either."""
+    """No record: before the marts are replaced (a run stopped halfway leaves none to trust),
+    when a solve did not finish, and with the marts of a run with no candidates."""
     con.execute(f"drop table if exists {RECORD_TABLE}")

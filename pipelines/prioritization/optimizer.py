@@ -38,6 +38,7 @@ CORE_MIP_REL_GAP = 5e-4
 EXACT_LIMIT = 1500
 CORE_EXTRA = 250
 TIME_LIMIT_SECONDS = 30.0
+_OPTIMAL, _PROVEN_INFEASIBLE = 0, 2  # scipy's milp statuses (1: a limit stopped it)
 _INFEASIBLE = (
     "no selection satisfies every constraint together: the mandatory projects, their "
     "prerequisites and exclusive alternatives cannot all fit the budgets and team capacities"
@@ -162,8 +163,10 @@ def optimal_selection(
             options={"mip_rel_gap": gap_target, "time_limit": time_limit, "disp": False},
         )
     if result.x is None:
-        message = _INFEASIBLE if result.status == 2 else f"the solver stopped: {result.message}"
-        return infeasible("optimal", portfolio, message)
+        if result.status == _PROVEN_INFEASIBLE:
+            return infeasible("optimal", portfolio, _INFEASIBLE)
+        message = f"the solver stopped: {result.message}"
+        return infeasible("optimal", portfolio, message, finished=False)
     funded: BoolArray = np.asarray(result.x > 0.5)
     total_value, cost = totals(portfolio, funded, value)
     if lp_bound is not None:
@@ -186,9 +189,10 @@ def optimal_selection(
         method="optimal",
         funded=funded,
         feasible=True,
-        message="" if result.status == 0 else f"solver: {result.message}",
+        message="" if result.status == _OPTIMAL else f"solver: {result.message}",
         value=total_value,
         cost_by_year=cost,
         reasons=reasons,
         mip_gap=gap,
+        finished=result.status == _OPTIMAL,
     )

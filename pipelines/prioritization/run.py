@@ -41,6 +41,16 @@ class Prioritisation:
     sensitivity: Sensitivity | None
     baseline_model: str
 
+    @property
+    def finished(self) -> bool:
+        """Every optimal solve finished: no limit stopped one, so the same inputs give the same
+        marts (kept_result.py keeps only such a result)."""
+        selections = [s.optimal for s in self.scenarios.values()]
+        selections += [point.optimal for point in self.frontier]
+        return all(s.finished for s in selections) and (
+            self.sensitivity is None or self.sensitivity.finished
+        )
+
 
 def prioritise(
     portfolio: Portfolio,

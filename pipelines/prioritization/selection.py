@@ -24,13 +24,18 @@ class Selection:
     cut_rank: int | None = None  # waterline: the rank of the first candidate below the line
     mip_gap: float | None = None  # optimal: the solver's relative gap at the end
     extra: dict[str, float] = field(default_factory=dict)
+    # False when a limit stopped the solver (its time limit): the selection then depends on how
+    # far it got, so it is not the same in every run (kept_result.py does not keep it)
+    finished: bool = True
 
     @property
     def total_cost(self) -> float:
         return float(self.cost_by_year.sum())
 
 
-def infeasible(method: str, portfolio: Portfolio, message: str) -> Selection:
+def infeasible(
+    method: str, portfolio: Portfolio, message: str, *, finished: bool = True
+) -> Selection:
     nothing = np.zeros(portfolio.size, dtype=bool)
     return Selection(
         method=method,
@@ -40,6 +45,7 @@ def infeasible(method: str, portfolio: Portfolio, message: str) -> Selection:
         value=0.0,
         cost_by_year=np.zeros(len(portfolio.fiscal_years)),
         reasons=tuple("not decided: the scenario is infeasible" for _ in range(portfolio.size)),
+        finished=finished,
     )
 
 

@@ -33,6 +33,7 @@ class Sensitivity:
     baseline: dict[str, BoolArray]
     funded_share: dict[str, FloatArray]
     flipped_by: dict[str, tuple[tuple[str, ...], ...]]
+    finished: bool = True  # every optimal solve finished (Selection.finished)
 
     def is_fragile(self, method: str) -> BoolArray:
         share = self.funded_share[method]
@@ -70,15 +71,15 @@ def weight_sensitivity(
     constraints = prepared_constraints(portfolio)
     methods = ("waterline", "optimal")
 
-    def decide(weights_model: ScoringModel) -> dict[str, BoolArray]:
+    def decide(weights_model: ScoringModel) -> tuple[dict[str, BoolArray], bool]:
         scores = score_portfolio(portfolio, weights_model)
-        return {
-            "waterline": waterline(portfolio, scores).funded,
-            "optimal": optimal_selection(portfolio, scores.value, constraints=constraints).funded,
-        }
+        optimal = optimal_selection(portfolio, scores.value, constraints=constraints)
+        decided = {"waterline": waterline(portfolio, scores).funded, "optimal": optimal.funded}
+        return decided, optimal.finished
 
     runs = perturbations(model, settings)
-    baseline, *perturbed = mapper(decide, [model, *(model.with_weights(r.weights) for r in runs)])
+    decisions = mapper(decide, [model, *(model.with_weights(r.weights) for r in runs)])
+    baseline, *perturbed = (decided for decided, _ in decisions)
     counts = {m: np.zeros(portfolio.size) for m in methods}
     flips: dict[str, list[list[str]]] = {m: [[] for _ in range(portfolio.size)] for m in methods}
     for run, decided in zip(runs, perturbed, strict=True):
@@ -93,4 +94,5 @@ def weight_sensitivity(
         baseline=baseline,
         funded_share={m: counts[m] / total for m in methods},
         flipped_by={m: tuple(tuple(f) for f in flips[m]) for m in methods},
+        finished=all(finished for _, finished in decisions),
     )
