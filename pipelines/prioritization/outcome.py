@@ -19,7 +19,7 @@ class Outcome:
 
     rows: dict[str, int]
     scenarios: int
-    infeasible: dict[str, str]
+    infeasible: dict[str, str]  # by scenario name, in name order
     baseline_value: dict[str, float | None]
 
 
@@ -28,7 +28,9 @@ def outcome_of(result: Prioritisation, rows: dict[str, int]) -> Outcome:
     return Outcome(
         rows=rows,
         scenarios=len(result.scenarios),
-        infeasible={name: s.message for name, s in result.scenarios.items() if not s.feasible},
+        infeasible={
+            name: s.message for name, s in sorted(result.scenarios.items()) if not s.feasible
+        },
         baseline_value={"waterline": base.waterline.value, "optimal": base.optimal.value},
     )
 
