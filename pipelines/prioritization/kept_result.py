@@ -36,11 +36,10 @@ import scipy
 from scipy import sparse
 
 from pipelines.prioritization.mart_names import SCHEMA, TABLES
-from pipelines.prioritization.tables import tables_in
-from pipelines.sql_helpers import fetch_row
+from pipelines.sql_helpers import fetch_row, missing_columns
 
-RECORD_SCHEMA, RECORD_NAME = "audit", "prioritization_inputs"
-RECORD_TABLE = f"{RECORD_SCHEMA}.{RECORD_NAME}"
+RECORD_SCHEMA = "audit"
+RECORD_TABLE = f"{RECORD_SCHEMA}.prioritization_inputs"
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -113,12 +112,11 @@ def inputs_fingerprint(*parts: object) -> str:
 def kept_from_run(con: duckdb.DuckDBPyConnection, fingerprint: str) -> str | None:
     """The run whose marts this build file holds when they were computed from these inputs;
     None when they must be computed (another fingerprint, no record, a mart missing)."""
-    if RECORD_NAME not in tables_in(con, RECORD_SCHEMA):
+    required = {RECORD_TABLE: (), **{f"{SCHEMA}.{table}": () for table in TABLES}}
+    if missing_columns(con, required):
         return None
     row = fetch_row(con, f"select inputs_fingerprint, run_id from {RECORD_TABLE}")
-    if row is None or row[0] != fingerprint:
-        return None
-    return str(row[1]) if set(TABLES) <= tables_in(con, SCHEMA) else None
+    return str(row[1]) if row is not None and row[0] == fingerprint else None
 
 
 def record_inputs(con: duckdb.DuckDBPyConnection, fingerprint: str, run_id: str) -> None:

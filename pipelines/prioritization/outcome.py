@@ -10,6 +10,7 @@ import duckdb
 from pipelines.prioritization.config import BASELINE
 from pipelines.prioritization.mart_names import SCHEMA, TABLES
 from pipelines.prioritization.run import Prioritisation
+from pipelines.sql_helpers import fetch_scalar
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,7 @@ def outcome_of(result: Prioritisation, rows: dict[str, int]) -> Outcome:
 def read_outcome(con: duckdb.DuckDBPyConnection) -> Outcome:
     """The same, read back from the marts a run keeps."""
     rows = {
-        table: int(con.execute(f"select count(*) from {SCHEMA}.{table}").fetchall()[0][0])
-        for table in TABLES
+        table: int(fetch_scalar(con, f"select count(*) from {SCHEMA}.{table}")) for table in TABLES
     }
     scenarios = con.execute(
         f"select scenario, method, is_feasible, message, value, is_baseline "

@@ -237,16 +237,14 @@ def scenarios_frame(result: Prioritisation) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def tables_in(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
-    rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = ?", [schema]
-    ).fetchall()
-    return {str(name) for (name,) in rows}
-
-
 def drop_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Remove the five marts (a run with no candidates); returns those that existed."""
-    existing = tables_in(con, SCHEMA)
+    existing = {
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [SCHEMA]
+        ).fetchall()
+    }
     dropped = [table for table in TABLES if table in existing]
     for table in dropped:
         con.execute(f"drop table {SCHEMA}.{table}")
