@@ -3,13 +3,17 @@
 `pipelines/dagster_instance.yaml` (what `make` copies to $DAGSTER_HOME) names
 OpenSqliteEventLogStorage: a run's events must read the same through Dagster's stock storage,
 each database must be opened once rather than once an event, a process reading many runs must not
-keep every file open, and retention must still remove a deleted run's file.
+keep every file open, a run must still be followed live from another process (the UI), a run
+deleted by another process must not be read from its old file, and the instance must be the
+folder DAGSTER_HOME names.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,6 +21,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster._core.errors import DagsterInvariantViolationError
 from dagster._core.events import DagsterEvent, DagsterEventType, StepMaterializationData
 from dagster._core.events.log import EventLogEntry
 
@@ -141,14 +146,19 @@ def test_each_database_is_opened_once_not_once_an_event(
     assert sqlite_opens == [f"{run_id}.db"]
 
 
+def _link(fd: Path) -> str:
+    """What an open file descriptor of this process points to ("" once it is closed)."""
+    try:
+        return os.readlink(fd)
+    except OSError:
+        return ""
+
+
 def _open_database_files(folder: Path) -> set[str]:
     """The .db files under `folder` this process holds open."""
     held = set()
     for fd in Path("/proc/self/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
+        target = _link(fd)
         if target.startswith(str(folder)) and target.endswith(".db"):
             held.add(Path(target).name)
     return held
@@ -197,3 +207,73 @@ def test_retention_still_removes_a_deleted_runs_file(home: Path) -> None:
     with _open(home) as instance:
         assert {r.dagster_run.run_id for r in instance.get_run_records()} == {run_ids[-1]}
         assert _events(instance, run_ids[-1])
+
+
+_WRITER = """
+import sys, time
+import dagster as dg
+from dagster._core.events import DagsterEvent, DagsterEventType, StepMaterializationData
+from dagster._core.events.log import EventLogEntry
+run_id, count = sys.argv[1], int(sys.argv[2])
+with dg.DagsterInstance.get() as instance:
+    for n in range(count):
+        event = DagsterEvent(
+            DagsterEventType.ASSET_MATERIALIZATION.value, "job",
+            event_specific_data=StepMaterializationData(dg.AssetMaterialization(f"a{n}")),
+        )
+        instance.event_log_storage.store_event(EventLogEntry(
+            error_info=None, level=20, user_message="", run_id=run_id,
+            timestamp=time.time(), dagster_event=event,
+        ))
+        time.sleep(0.02)
+"""
+
+
+def test_a_run_written_by_another_process_is_followed_live(home: Path) -> None:
+    """What the UI's run log does while a run (another process) is writing."""
+    run_id = "0" * 8 + "-0000-0000-0000-000000000003"
+    seen: list[str] = []
+    with _open(home) as watcher:
+        assert _events(watcher, run_id) == []  # the UI opened the run before it wrote anything
+        watcher.event_log_storage.watch(run_id, None, lambda entry, _cursor: seen.append(run_id))
+        writer = subprocess.run(
+            [sys.executable, "-c", _WRITER, run_id, "30"],
+            env={**os.environ, "DAGSTER_HOME": str(home)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert writer.returncode == 0, writer.stderr
+        deadline = time.monotonic() + 20
+        while len(seen) < 30 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert len(seen) == 30
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc (Linux)")
+def test_a_run_deleted_by_another_process_is_not_read_from_its_old_file(home: Path) -> None:
+    """Retention in the run's process deletes an old run's file while the UI has it open: the
+    UI's next read opens what is there now instead of holding the deleted file (and its disk
+    space) open."""
+    with _open(home) as ui:
+        run_ids = [_run(ui) for _ in range(2)]
+        assert _events(ui, run_ids[0])  # its file is open in this process now
+        assert prune_run_history(home, keep=1) == [run_ids[0]]  # another instance, as retention
+        assert _events(ui, run_ids[0]) == []
+        deleted = [
+            target
+            for fd in Path("/proc/self/fd").iterdir()
+            if (target := _link(fd)) and run_ids[0] in target and target.endswith("(deleted)")
+        ]
+        assert deleted == []
+        assert _events(ui, run_ids[1])
+
+
+def test_an_instance_opened_from_another_folder_than_dagster_home_is_refused(
+    home: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other_home"
+    other.mkdir()
+    (other / "dagster.yaml").write_text(PROJECT_YAML.read_text(encoding="utf-8"), "utf-8")
+    with pytest.raises(DagsterInvariantViolationError, match=f"set DAGSTER_HOME to {other}"):
+        _open(other)
