@@ -17,7 +17,8 @@ follow from the open connections:
     backup must copy the `-wal` files too, or be taken with no Dagster process running;
   * Dagster's SQLite class follows a run live (the UI's run log) by watching `<run>.db` for
     changes, which that leaves untouched, so this one polls the run's events instead, as
-    Dagster's Postgres storage does (`SqlPollingEventWatcher`: every 0.25 s while events come).
+    Dagster's Postgres storage does (`SqlPollingEventWatcher`: every 0.25 s while events come,
+    backing off to every 16 s while none do).
 
 Dagster serialises every use of a connection behind the storage's own lock (the watcher's reads
 included), so one connection per database (SQLAlchemy's `StaticPool`) is never used by two threads
@@ -32,6 +33,7 @@ $DAGSTER_HOME/dagster.yaml; `instance_dir` must be that folder, which the instan
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -79,6 +81,7 @@ class OpenSqliteEventLogStorage(SqliteEventLogStorage):
         # Before Dagster's constructor: a new instance's index is created (and connected) there.
         self._engines: OrderedDict[str, tuple[Engine, tuple[int, int] | None]] = OrderedDict()
         self._watcher: SqlPollingEventWatcher | None = None
+        self._watcher_lock = threading.Lock()  # the UI may start watching from several threads
         self._instance_dir = os.path.expanduser(instance_dir)
         super().__init__(base_dir=runs_dir(self._instance_dir), inst_data=inst_data)
 
@@ -149,21 +152,26 @@ class OpenSqliteEventLogStorage(SqliteEventLogStorage):
                 engine.dispose()
 
     def watch(self, run_id: str, cursor: str | None, callback: EventHandlerFn) -> None:
-        if self._watcher is None:
-            self._watcher = SqlPollingEventWatcher(self)
-        self._watcher.watch_run(run_id, cursor, callback)
+        with self._watcher_lock:
+            if self._watcher is None:
+                self._watcher = SqlPollingEventWatcher(self)
+            watcher = self._watcher
+        watcher.watch_run(run_id, cursor, callback)
 
     def end_watch(self, run_id: str, handler: EventHandlerFn) -> None:
-        if self._watcher is not None:
-            self._watcher.unwatch_run(run_id, handler)
+        with self._watcher_lock:
+            watcher = self._watcher
+        if watcher is not None:
+            watcher.unwatch_run(run_id, handler)
 
     def wipe(self) -> None:
         self._close_all()  # the run databases' files are deleted next
         super().wipe()
 
     def dispose(self) -> None:
-        if self._watcher is not None:
-            self._watcher.close()
-            self._watcher = None
+        with self._watcher_lock:
+            watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.close()
         super().dispose()
         self._close_all()
