@@ -46,9 +46,11 @@ def bundle_cache_file() -> Path:
 def _write_bundle(target: Path) -> None:
     """The bundle at target: from the installation's cache, else built (and cached)."""
     cached = bundle_cache_file()
-    if cached.is_file():
+    try:
         shutil.copyfile(cached, target)
         return
+    except OSError:  # not built yet here, or not readable: build it
+        target.unlink(missing_ok=True)
     text = _vega_bundle_text()
     target.write_text(text, encoding="utf-8")
     part: str | None = None
