@@ -229,6 +229,7 @@ with dg.DagsterInstance.get() as instance:
 """
 
 
+@pytest.mark.integration  # a second interpreter writes the run (tests/conftest.py's tiers)
 def test_a_run_written_by_another_process_is_followed_live(home: Path) -> None:
     """What the UI's run log does while a run (another process) is writing."""
     run_id = "0" * 8 + "-0000-0000-0000-000000000003"
