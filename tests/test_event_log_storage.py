@@ -167,7 +167,9 @@ def _open_database_files(folder: Path) -> set[str]:
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc (Linux)")
 def test_a_process_reading_many_runs_keeps_at_most_the_limit_open(home: Path) -> None:
     with _open(home) as instance:
-        run_ids = [_run(instance) for _ in range(OPEN_RUN_LIMIT + 3)]
+        run_ids = [f"{n:08d}-0000-0000-0000-000000000010" for n in range(OPEN_RUN_LIMIT + 3)]
+        for run_id in run_ids:
+            instance.event_log_storage.store_event(_materialization(run_id, 0))
         for run_id in run_ids:
             assert _events(instance, run_id)
         held = _open_database_files(home)
