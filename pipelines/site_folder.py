@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +97,27 @@ def publish_folder(staging: Path, output_dir: Path) -> None:
         os.rename(retired, output_dir)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write path via a temp file in the same folder and os.replace: readers see old or new.
+
+    The file keeps the permissions of the one it replaces (mkstemp creates 0600 files, which a
+    web server could not serve).
+    """
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -7,6 +7,7 @@ installation's cache, which the first build writes whole or not at all.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ def test_an_installation_that_cannot_keep_it_still_gets_its_bundle(
     def full_disk(source: str, target: Path) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(static_assets.os, "replace", full_disk)
+    monkeypatch.setattr(os, "replace", full_disk)
     static_assets.write_static(tmp_path / "site1", previous=None)
     assert _bundle(tmp_path / "site1") == BUNDLE
     assert list(share.iterdir()) == []  # the partial copy removed

@@ -19,11 +19,8 @@ good run may replace the folder).
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import tempfile
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,7 +32,7 @@ from pipelines.report.errors import OutputDirError, ReportError
 from pipelines.report.quality_page import load_quality_data, render_quality_html
 from pipelines.report.quality_queries import QualityRunData
 from pipelines.report.templating import STATIC_DIR, build_environment
-from pipelines.site_folder import GENERATOR, MANIFEST_NAME
+from pipelines.site_folder import GENERATOR, MANIFEST_NAME, write_atomic
 
 STATUS_BEGIN = "<!-- run-status:begin -->"
 STATUS_END = "<!-- run-status:end -->"
@@ -132,30 +129,6 @@ def replace_status_region(html: str, banner: str) -> str:
     if begins != 1 or ends != 1 or end < begin:
         raise ReportError("the published index's run-status markers are damaged; not editing it")
     return html[: begin + len(STATUS_BEGIN)] + "\n" + banner + html[end:]
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write path via a temp file in the same folder and os.replace: readers see old or new.
-
-    The file keeps the permissions of the one it replaces (mkstemp creates 0600 files, which a
-    web server could not serve).
-    """
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def _load(blocked_warehouse: Path, run_id: str) -> QualityRunData:

@@ -12,10 +12,8 @@ installation that cannot be written to builds it once per process instead.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import vl_convert
 
 from pipelines.report.archive import link_or_copy
 from pipelines.report.templating import STATIC_DIR
+from pipelines.site_folder import write_atomic
 
 VEGA_BUNDLE = f"vega-bundle-{getattr(vl_convert, '__version__', 'unknown')}.js"
 
@@ -53,16 +52,11 @@ def _write_bundle(target: Path) -> None:
         target.unlink(missing_ok=True)
     text = _vega_bundle_text()
     target.write_text(text, encoding="utf-8")
-    part: str | None = None
     try:  # whole or not at all: another process may be reading or writing it too
         cached.parent.mkdir(parents=True, exist_ok=True)
-        handle, part = tempfile.mkstemp(dir=cached.parent, suffix=".part")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(part, cached)
+        write_atomic(cached, text)
     except OSError:  # a read-only installation: built again by the next process
-        if part is not None:
-            Path(part).unlink(missing_ok=True)
+        pass
 
 
 def write_static(staging: Path, previous: Path | None) -> str:
