@@ -43,6 +43,7 @@ import sqlalchemy as db
 from dagster import StringSource
 from dagster._core.errors import DagsterInvariantViolationError
 from dagster._core.event_api import EventHandlerFn
+from dagster._core.instance.ref import _event_logs_directory
 from dagster._core.storage.event_log.polling_event_watcher import SqlPollingEventWatcher
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     INDEX_SHARD_NAME,
@@ -61,8 +62,9 @@ OPEN_RUN_LIMIT = 8
 
 
 def runs_dir(instance_dir: str) -> str:
-    """Where Dagster's default SQLite storage keeps the event logs of the instance's runs."""
-    return os.path.join(instance_dir, "history", "runs")
+    """Where Dagster's default SQLite storage keeps the event logs of the instance's runs (its own
+    rule, so this storage and run retention find the files where the stock storage puts them)."""
+    return _event_logs_directory(instance_dir)
 
 
 def _file_id(path: str) -> tuple[int, int] | None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.operate.event_log_storage import runs_dir
+
 _FINISHED = [
     dg.DagsterRunStatus.SUCCESS,
     dg.DagsterRunStatus.FAILURE,
@@ -31,7 +33,8 @@ def prune_run_history(dagster_home: Path, keep: int) -> list[str]:
         for run_id in doomed:
             instance.delete_run(run_id)
     # Dagster empties a deleted run's SQLite event log but leaves the file at its full size.
+    runs = Path(runs_dir(str(dagster_home)))
     for run_id in doomed:
         for suffix in (".db", ".db-wal", ".db-shm"):
-            (dagster_home / "history" / "runs" / f"{run_id}{suffix}").unlink(missing_ok=True)
+            (runs / f"{run_id}{suffix}").unlink(missing_ok=True)
     return doomed
