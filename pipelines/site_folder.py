@@ -99,8 +99,9 @@ def publish_folder(staging: Path, output_dir: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write path via a temp file in the same folder and os.replace: readers see old or new.
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write path (text as UTF-8, or bytes) via a temp file in the same folder, synced to disk,
+    and os.replace: readers see the old file or the new, never half of one.
 
     The file keeps the permissions of the one it replaces (mkstemp creates 0600 files, which a
     web server could not serve).
@@ -111,8 +112,8 @@ def write_atomic(path: Path, text: str) -> None:
         mode = 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)

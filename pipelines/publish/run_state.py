@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.publish.paths import run_state_path
+from pipelines.site_folder import write_atomic
 
 
 def process_start_time(pid: int) -> int | None:
@@ -41,10 +42,7 @@ def read_run_state(published: Path) -> dict[str, Any]:
 
 
 def _write(published: Path, state: dict[str, Any]) -> None:
-    path = run_state_path(published)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(state, indent=2) + "\n")
-    os.replace(temporary, path)
+    write_atomic(run_state_path(published), json.dumps(state, indent=2) + "\n")
 
 
 def start_run_state(published: Path, run_id: str) -> None:

@@ -25,7 +25,6 @@ import html
 import io
 import json
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -50,7 +49,7 @@ from pipelines.report.pdf_outline import add_outline
 from pipelines.report.queries import connect_read_only
 from pipelines.report.site import PROJECTS_DIRNAME, build_site_environment, project_path
 from pipelines.report.templating import STATIC_DIR
-from pipelines.site_folder import MANIFEST_NAME
+from pipelines.site_folder import MANIFEST_NAME, write_atomic
 
 __all__ = ["CHROMIUM_HEADLESS_FLAGS", "BoardPackError", "find_chromium", "write_board_pack"]
 
@@ -260,11 +259,7 @@ def _section_starts(pdf: bytes, anchors: list[str]) -> tuple[dict[str, int], int
 def _write_pdf(pdf: bytes, out_pdf: Path, outline: list[tuple[str, int]]) -> None:
     """The printed PDF with an outline entry per section, written atomically."""
     info = {"/Title": PACK_TITLE, "/Creator": "pipelines.report.board_pack"}
-    handle, name = tempfile.mkstemp(prefix=".board-pack-", suffix=".pdf", dir=out_pdf.parent)
-    with os.fdopen(handle, "wb") as file:
-        file.write(add_outline(pdf, outline, info))
-    os.chmod(name, 0o644)  # mkstemp's 0600 would hide the pack from whoever serves the site
-    os.replace(name, out_pdf)
+    write_atomic(out_pdf, add_outline(pdf, outline, info))
 
 
 def _page_in_site(site: Path, page: Path) -> Path:
